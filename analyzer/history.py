@@ -1,0 +1,352 @@
+"""Read a runner's whole history: every input accounted for, decoded once (cached),
+in parallel, duplicates resolved, into one activity table and one sample table."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import columns as C
+from .errors import NotAnActivity, UnreadableExport
+from .importers import decode
+from .importers.base import LOCAL_CLOCK_ONLY, activity_frame, empty_weights
+from .importers.gear import GEAR_COLUMNS
+from .importers.sources import iter_inputs
+from .store import Store
+
+#: Two recordings are the same run when they start within this many seconds...
+DUPLICATE_START_S = 120.0
+#: ...and their durations and distances differ by at most this fraction.
+#: (Issue 2's rule: a FIT and a GPX copy of a run, or two exports of it.)
+DUPLICATE_TOLERANCE = 0.05
+
+
+@dataclass
+class FileResult:
+    """What became of one input file. ``status`` is one of columns.FILE_STATUSES."""
+
+    path: str
+    status: str = ""
+    reason: str = ""
+    activity_ids: list[str] = field(default_factory=list)
+    sha256: str = ""
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "status": self.status, "reason": self.reason, "activity_ids": self.activity_ids}
+
+
+@dataclass
+class History:
+    """A runner's imported history.
+
+    files : one FileResult per input file, in input order
+    all_activities : every activity found, duplicates included (``duplicate_of`` set)
+    weights : body-mass readings [kg]
+    gear : rows of gear exports (Strava activities.csv)
+    decoded : how many files were decoded in this call (the rest came from the cache)
+    """
+
+    files: list[FileResult]
+    all_activities: pd.DataFrame
+    weights: pd.DataFrame
+    gear: pd.DataFrame
+    decoded: int
+    store: Store
+
+    @property
+    def activities(self) -> pd.DataFrame:
+        """One row per distinct activity (duplicates removed), runs and other sports."""
+        return self.all_activities[self.all_activities[C.DUPLICATE_OF] == ""].reset_index(drop=True)
+
+    @property
+    def runs(self) -> pd.DataFrame:
+        acts = self.activities
+        return acts[acts[C.IS_RUN]].reset_index(drop=True)
+
+    @property
+    def samples(self) -> pd.DataFrame:
+        """One row per sample of the distinct activities (loaded from the cache on use)."""
+        if not hasattr(self, "_samples"):
+            self._samples = self.load_samples(self.activities[C.ACTIVITY_ID])
+        return self._samples
+
+    def load_samples(self, activity_ids: Iterable[str]) -> pd.DataFrame:
+        """Samples of the given activities only."""
+        wanted = set(activity_ids)
+        acts = self.all_activities[self.all_activities[C.ACTIVITY_ID].isin(wanted)]
+        frames = []
+        for sha in acts[C.FILE_SHA256].unique():
+            path = self.store.table_path(sha, "samples")
+            if path is None:
+                continue
+            frame = pd.read_parquet(path)
+            frames.append(frame[frame[C.ACTIVITY_ID].isin(wanted)])
+        if not frames:
+            return pd.DataFrame(columns=[C.ACTIVITY_ID, C.TIMESTAMP, *C.NUMERIC_SAMPLE_COLUMNS])
+        return pd.concat(frames, ignore_index=True)
+
+    def counts(self) -> dict[str, int]:
+        out = {status: 0 for status in C.FILE_STATUSES}
+        for f in self.files:
+            out[f.status] += 1
+        return out
+
+    def read_any(self) -> bool:
+        return any(f.status != C.SKIPPED for f in self.files)
+
+
+def _decode_entry(label: str, data: bytes, sha256: str, cache_root: str) -> dict:
+    """Decode one file and store the result (runs in a worker process)."""
+    store = Store(cache_root)
+    decoded = None
+    try:
+        decoded = decode(data, label, sha256)
+        meta = {"kind": decoded.kind, "note": decoded.note, "reason": ""}
+    except NotAnActivity as err:
+        meta = {"kind": "not_activity", "reason": err.reason}
+    except UnreadableExport as err:
+        meta = {"kind": "error", "reason": err.reason}
+    except Exception as err:  # noqa: BLE001 - one bad file must never stop a batch
+        meta = {"kind": "error", "reason": f"importer failed: {type(err).__name__}: {' '.join(str(err).split())[:200]}"}
+    return store.put(sha256, meta, decoded)
+
+
+def _progress(total: int, enabled: bool | None):
+    from tqdm import tqdm
+
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    return tqdm(total=total, disable=not enabled, file=sys.stderr, unit="file", desc="decoding", leave=False)
+
+
+def _decode_pending(pending: dict[str, tuple[str, bytes]], store: Store, workers: int, progress) -> None:
+    root = str(store.root.parent)
+    failed: list[str] = []
+    with _progress(len(pending), progress) as bar:
+        if workers <= 1 or len(pending) <= 1:
+            for sha, (label, data) in pending.items():
+                _decode_entry(label, data, sha, root)
+                bar.update()
+            return
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(_decode_entry, label, data, sha, root): sha for sha, (label, data) in pending.items()}
+            for fut in as_completed(futures):
+                try:
+                    fut.result()
+                except Exception:  # noqa: BLE001 - a dead worker: retried below, in this process
+                    failed.append(futures[fut])
+                bar.update()
+    for sha in failed:
+        label, data = pending[sha]
+        _decode_entry(label, data, sha, root)
+
+
+def _close(a: float, b: float) -> bool:
+    if not (np.isfinite(a) and np.isfinite(b)):
+        return False
+    return abs(a - b) <= DUPLICATE_TOLERANCE * max(abs(a), abs(b)) or (a == b)
+
+
+def find_duplicates(acts: pd.DataFrame, order: dict[str, int]) -> dict[str, tuple[str, str]]:
+    """Activities that record the same outing as a richer one.
+
+    Returns {duplicate activity_id: (kept activity_id, reason)}. Same outing: starts
+    within DUPLICATE_START_S, durations (elapsed or timer) and distances within
+    DUPLICATE_TOLERANCE. The richer copy is kept: running dynamics, then heart rate,
+    then FIT over GPX, then more samples, then the earlier input.
+    """
+    if acts.empty:
+        return {}
+    acts = acts.sort_values(C.START_UTC, kind="stable").reset_index(drop=True)
+    start = acts[C.START_UTC].dt.as_unit("ns").astype("int64").to_numpy() / 1e9
+    parent = list(range(len(acts)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(acts)):
+        for j in range(i + 1, len(acts)):
+            if start[j] - start[i] > DUPLICATE_START_S:
+                break
+            a, b = acts.iloc[i], acts.iloc[j]
+            if a[C.FILE_SHA256] == b[C.FILE_SHA256]:
+                continue  # sessions of one file are never copies of each other
+            same_time = _close(a[C.ELAPSED_S], b[C.ELAPSED_S]) or _close(a[C.TIMER_S], b[C.TIMER_S])
+            same_dist = _close(a[C.DISTANCE_M], b[C.DISTANCE_M]) or (
+                a[C.DISTANCE_M] == 0 and b[C.DISTANCE_M] == 0
+            )
+            if same_time and same_dist:
+                parent[find(j)] = find(i)
+
+    groups: dict[int, list[int]] = {}
+    for i in range(len(acts)):
+        groups.setdefault(find(i), []).append(i)
+    out = {}
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+
+        def richness(i: int):
+            r = acts.iloc[i]
+            return (r[C.HAS_DYNAMICS], r[C.HAS_HR], r[C.FORMAT] == "fit", r[C.N_SAMPLES], -order.get(r[C.SOURCE], 0))
+
+        keep = max(members, key=richness)
+        k = acts.iloc[keep]
+        for i in members:
+            if i == keep:
+                continue
+            d = acts.iloc[i]
+            apart = abs(start[i] - start[keep])
+            ddist = abs(d[C.DISTANCE_M] - k[C.DISTANCE_M]) / max(k[C.DISTANCE_M], d[C.DISTANCE_M], 1e-9) * 100
+            out[d[C.ACTIVITY_ID]] = (
+                k[C.ACTIVITY_ID],
+                f"same run as {k[C.SOURCE]} (starts {apart:.0f} s apart, distances {ddist:.1f} % apart); "
+                "the richer copy is kept",
+            )
+    return out
+
+
+def _fill_local_time(acts: pd.DataFrame) -> pd.DataFrame:
+    """Add START_LOCAL: start + offset; where the offset is unknown, the offset of the
+    nearest activity in time with a known one (a runner mostly stays in one zone),
+    else UTC, and the activity's note says which."""
+    acts = acts.sort_values(C.START_UTC, kind="stable").reset_index(drop=True)
+    offset = acts[C.UTC_OFFSET_S].astype("float64")
+    # Device-relative FIT times placed by the watch's local clock are local already.
+    offset = offset.mask(acts[C.UTC_OFFSET_SOURCE] == LOCAL_CLOCK_ONLY, 0.0)
+    known = offset.notna()
+    assumed = offset.copy()
+    if known.any() and not known.all():
+        t = acts[C.START_UTC].dt.as_unit("ns").astype("int64").to_numpy()
+        kt, kv = t[known.to_numpy()], offset[known].to_numpy()
+        for i in np.flatnonzero(~known.to_numpy()):
+            j = int(np.argmin(np.abs(kt - t[i])))
+            assumed.iat[i] = kv[j]
+    assumed = assumed.fillna(0.0)
+    notes = acts[C.NOTE].copy()
+    for i in np.flatnonzero(~known.to_numpy()):
+        how = (f"UTC{assumed.iat[i] / 3600:+g} h assumed from the nearest activity with a known offset"
+               if known.any() else "UTC assumed")
+        notes.iat[i] = "; ".join(x for x in (notes.iat[i], f"local time: {how}") if x)
+    acts[C.NOTE] = notes
+    local = acts[C.START_UTC] + pd.to_timedelta(assumed, unit="s")
+    acts[C.START_LOCAL] = local.dt.tz_localize(None)
+    return acts
+
+
+def read_history(
+    paths: Iterable[str | os.PathLike] | str | os.PathLike,
+    cache: str | os.PathLike | None = None,
+    workers: int | None = None,
+    progress: bool | None = None,
+) -> History:
+    """Import FIT/GPX files, folders, .gz and .zip exports into one history.
+
+    Parameters
+    ----------
+    paths : files and folders (recursive); archives are opened in memory.
+    cache : cache folder; default the per-user cache dir (platformdirs).
+    workers : decoding processes; default all cores.
+    progress : progress bar on stderr; default only when stderr is a terminal.
+
+    Every input file ends in exactly one status (imported, duplicate, not_run, skipped)
+    with a reason where there is one. The user's files are only ever read.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    store = Store(cache)
+    workers = workers or os.cpu_count() or 1
+    files: list[FileResult] = []
+    pending: dict[str, tuple[str, bytes]] = {}
+    for item in iter_inputs(paths):
+        rec = FileResult(path=item.label)
+        if item.error is not None:
+            rec.status, rec.reason = C.SKIPPED, item.error
+        else:
+            rec.sha256 = hashlib.sha256(item.data).hexdigest()
+            if rec.sha256 not in pending and store.meta(rec.sha256) is None:
+                pending[rec.sha256] = (item.label, item.data)
+        files.append(rec)
+    _decode_pending(pending, store, workers, progress)
+    decoded = len(pending)
+    pending.clear()
+
+    order = {f.path: i for i, f in enumerate(files)}
+    act_frames, weights, gear = [], [], []
+    first_label: dict[str, str] = {}
+    for rec in files:
+        if rec.status:
+            continue
+        meta = store.meta(rec.sha256)
+        if meta is None:
+            rec.status, rec.reason = C.SKIPPED, "the cache entry could not be written or read"
+            continue
+        if rec.sha256 in first_label:
+            rec.status = C.DUPLICATE
+            rec.reason = f"identical bytes to {first_label[rec.sha256]}"
+            continue
+        first_label[rec.sha256] = rec.path
+        kind = meta["kind"]
+        if kind in ("error", "not_activity"):
+            rec.status, rec.reason = C.SKIPPED, meta["reason"]
+        elif kind == "gear":
+            rec.status, rec.reason = C.IMPORTED, meta.get("note", "")
+            gear.append(store.table(rec.sha256, "gear"))
+        elif kind == "weight":
+            rec.status, rec.reason = C.NOT_RUN, meta.get("note", "")
+            w = store.table(rec.sha256, "weights")
+            weights.append(w.assign(**{C.SOURCE: rec.path}))
+        else:
+            acts = store.table(rec.sha256, "activities").assign(**{C.SOURCE: rec.path})
+            rec.activity_ids = acts[C.ACTIVITY_ID].tolist()
+            rec.reason = meta.get("note", "")
+            act_frames.append(acts)
+            w = store.table(rec.sha256, "weights")
+            if len(w):
+                weights.append(w.assign(**{C.SOURCE: rec.path}))
+
+    frames = [f for f in act_frames if len(f)]
+    all_acts = pd.concat(frames, ignore_index=True) if frames else activity_frame([])
+    dups = find_duplicates(all_acts, order)
+    if dups:
+        all_acts[C.DUPLICATE_OF] = all_acts[C.ACTIVITY_ID].map(lambda a: dups.get(a, ("",))[0])
+    by_id = all_acts.set_index(C.ACTIVITY_ID)
+    for rec in files:
+        if rec.status or not rec.activity_ids:
+            if not rec.status:
+                rec.status, rec.reason = C.SKIPPED, rec.reason or "no activity in the file"
+            continue
+        mine = by_id.loc[rec.activity_ids]
+        kept = mine[mine[C.DUPLICATE_OF] == ""]
+        if kept.empty:
+            rec.status = C.DUPLICATE
+            why = "; ".join(dict.fromkeys(dups[a][1] for a in rec.activity_ids))
+            rec.reason = "; ".join(x for x in (why, rec.reason) if x)
+        elif not kept[C.IS_RUN].any():
+            rec.status = C.NOT_RUN
+            sports = ", ".join(dict.fromkeys(
+                "/".join(x for x in (s, ss) if x) or "unknown sport" for s, ss in zip(kept[C.SPORT], kept[C.SUB_SPORT])
+            ))
+            rec.reason = "; ".join(x for x in (f"not a run: {sports}", rec.reason) if x)
+        else:
+            rec.status = C.IMPORTED
+    all_acts = _fill_local_time(all_acts)
+    all_acts = all_acts[list(C.ACTIVITY_COLUMNS)]
+    return History(
+        files=files,
+        all_activities=all_acts,
+        weights=pd.concat(weights, ignore_index=True) if weights else empty_weights(),
+        gear=pd.concat(gear, ignore_index=True) if gear else pd.DataFrame(columns=list(GEAR_COLUMNS)),
+        decoded=decoded,
+        store=store,
+    )

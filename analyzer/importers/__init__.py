@@ -1,0 +1,72 @@
+"""Importers: one module per source format, each with a map from vendor names to ours.
+
+``decode(data, label)`` sniffs the bytes (never trusting the extension alone) and
+dispatches to the FIT, GPX or gear-CSV importer. Importers raise
+:class:`analyzer.errors.UnreadableExport` with a one-line reason.
+"""
+
+from __future__ import annotations
+
+#: Bumped whenever an importer's output changes: part of every cache key, so a new
+#: version re-decodes instead of serving stale tables.
+IMPORTER_VERSION = "1"
+
+import os
+
+from ..errors import NotAnActivity, UnreadableExport
+from .base import Decoded, activity_frame
+
+_XML_HEAD = 4096
+
+
+def sniff(data: bytes, label: str) -> str:
+    """The format of ``data``: 'fit', 'gpx', 'tcx', 'csv', or raise with the reason."""
+    if not data:
+        raise UnreadableExport(label, "empty file (0 bytes)")
+    if len(data) >= 12 and data[8:12] == b".FIT":
+        return "fit"
+    ext = os.path.splitext(label.lower())[1]
+    head = data[:_XML_HEAD].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<"):
+        if b"<gpx" in head:
+            return "gpx"
+        if b"<TrainingCenterDatabase" in head:
+            return "tcx"
+        if ext == ".gpx":
+            return "gpx"  # let the GPX importer say what is wrong with it
+        raise NotAnActivity(label, "XML file that is not GPX")
+    if ext == ".fit":
+        raise UnreadableExport(label, "not a FIT file: no '.FIT' signature in the header (renamed or damaged file)")
+    if ext == ".gpx":
+        raise UnreadableExport(label, "not a GPX file: not XML")
+    if ext == ".csv":
+        return "csv"
+    raise NotAnActivity(label, f"not an activity file (unknown format{', extension ' + ext if ext else ''})")
+
+
+def decode(data: bytes, label: str, sha256: str) -> Decoded:
+    """Decode one file's bytes. Raises UnreadableExport (or NotAnActivity) with the reason."""
+    kind = sniff(data, label)
+    if kind == "fit":
+        from .fit import decode_fit
+
+        return decode_fit(data, label, sha256)
+    if kind == "gpx":
+        from .gpx import decode_gpx
+
+        return decode_gpx(data, label, sha256)
+    if kind == "tcx":
+        raise NotAnActivity(label, "TCX files are not imported yet (export FIT or GPX instead)")
+    from .gear import decode_gear_csv
+
+    import pandas as pd
+
+    gear = decode_gear_csv(data, label)
+    with_gear = int((gear["gear"].str.len() > 0).sum())
+    return Decoded(
+        kind="gear",
+        activities=activity_frame([]),
+        samples=pd.DataFrame(),
+        gear=gear,
+        note=f"Strava activities.csv: {len(gear)} activities, {with_gear} with gear (used for shoe mileage)",
+    )

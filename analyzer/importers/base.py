@@ -1,0 +1,207 @@
+"""What every importer returns, and the helpers they share (time zones, sports, samples)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import zoneinfo
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .. import columns as C
+
+#: FIT sport names (and their GPX/vendor spellings, mapped to them) that count as running.
+#: Sub-sports of running (trail, treadmill, track, street, indoor, virtual) are all runs.
+RUN_SPORTS = frozenset({"running"})
+
+#: A UTC offset read from a device is believed only if it is a whole number of quarter
+#: hours within +-14 h: every civil time zone satisfies both (IANA tz database), and
+#: DOMAIN.md lists devices that write nonsense (COROS local = UTC, FR70 download time).
+OFFSET_QUANTUM_S = 900
+OFFSET_LIMIT_S = 14 * 3600
+
+#: Cadence below this [1/min] on a foot sport is taken to count one foot (strides):
+#: FIT always does (FIT profile, record.cadence "rpm"); GPX extensions do not say, and
+#: running step rates sit at 150-200 steps/min, strides at 75-100 (Heiderscheit 2011,
+#: Med Sci Sports Exerc 43:296), so a median under 120 can only be strides.
+STRIDE_CADENCE_CEILING = 120.0
+
+#: utc_offset_source of activities whose times come from the watch's local clock only
+#: (device-relative FIT timestamps anchored on activity.local_timestamp): their start
+#: is local wall-clock time, their UTC offset unknown.
+LOCAL_CLOCK_ONLY = "unknown: device-relative time placed by the watch's local clock"
+
+FOOT_SPORTS = frozenset({"running", "walking", "hiking", "generic", "unknown"})
+
+
+@dataclass
+class Decoded:
+    """One file's decoded content, before batch-level duplicate detection.
+
+    kind : 'activity', 'weight' (a weight-scale file) or 'gear' (a gear export)
+    activities : one row per activity (ACTIVITY_COLUMNS, without START_LOCAL)
+    samples : one row per sample (SAMPLE_COLUMNS), keyed by activity_id
+    weights : body-mass readings (WEIGHT_COLUMNS)
+    gear : a gear export's rows (see importers.gear)
+    note : what the importer had to say about the file as a whole (partial read, ...)
+    """
+
+    kind: str
+    activities: pd.DataFrame
+    samples: pd.DataFrame
+    weights: pd.DataFrame = field(default_factory=lambda: empty_weights())
+    gear: pd.DataFrame = field(default_factory=pd.DataFrame)
+    note: str = ""
+
+
+def empty_weights() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            C.TIMESTAMP: pd.Series([], dtype="datetime64[ns, UTC]"),
+            C.WEIGHT_KG: pd.Series([], dtype="float64"),
+            C.SOURCE: pd.Series([], dtype="object"),
+        }
+    )
+
+
+def activity_id(sha256: str, session_index: int) -> str:
+    return f"{sha256[:16]}-{session_index}"
+
+
+def is_run(sport: str | None) -> bool:
+    return sport in RUN_SPORTS
+
+
+def sane_offset(offset_s: float | None) -> bool:
+    """True when ``offset_s`` [s] could be a civil UTC offset (see OFFSET_QUANTUM_S)."""
+    if offset_s is None or not np.isfinite(offset_s):
+        return False
+    return abs(offset_s) <= OFFSET_LIMIT_S and offset_s % OFFSET_QUANTUM_S == 0
+
+
+@functools.lru_cache(maxsize=1)
+def _timezone_finder():
+    from timezonefinder import TimezoneFinder
+
+    return TimezoneFinder()
+
+
+def offset_at_position(lat: float, lon: float, when: pd.Timestamp) -> tuple[float, str] | None:
+    """The civil UTC offset [s] at a position and instant, from the IANA time zone that
+    contains the point (timezonefinder + zoneinfo, so daylight saving is right).
+    None when the point is not in a known zone."""
+    if not (np.isfinite(lat) and np.isfinite(lon)) or (lat == 0 and lon == 0):
+        return None
+    name = _timezone_finder().timezone_at(lng=float(lon), lat=float(lat))
+    if not name:
+        return None
+    try:
+        zone = zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+    offset = when.to_pydatetime().astimezone(zone).utcoffset()
+    return (offset.total_seconds() if offset is not None else None), name
+
+
+def choose_offset(
+    device_offset_s: float | None,
+    device_label: str,
+    samples: pd.DataFrame,
+    start: pd.Timestamp,
+) -> tuple[float, str, str]:
+    """Decide the runner's local UTC offset for an activity.
+
+    The device's own statement (FIT activity.local_timestamp, a GPX time zone) is used
+    when it is sane; the time zone at the first GPS fix confirms it, or replaces it
+    when the two disagree (COROS writes local time = UTC) or when the device said
+    nothing usable. Returns (offset [s] or NaN, source, note).
+    """
+    position = None
+    if C.LATITUDE_DEG in samples and samples[C.LATITUDE_DEG].notna().any():
+        first = samples[C.LATITUDE_DEG].first_valid_index()
+        lat = samples.at[first, C.LATITUDE_DEG]
+        lon = samples.at[first, C.LONGITUDE_DEG]
+        position = offset_at_position(lat, lon, start)
+    device_ok = sane_offset(device_offset_s)
+    if device_ok and position is None:
+        return float(device_offset_s), device_label, ""
+    if position is not None and position[0] is not None:
+        pos_offset, zone = position
+        if device_ok and pos_offset == device_offset_s:
+            return float(device_offset_s), device_label, ""
+        note = ""
+        if device_ok:
+            note = (
+                f"{device_label} says UTC{device_offset_s / 3600:+g} h but the first GPS fix "
+                f"is in {zone} (UTC{pos_offset / 3600:+g} h): position used"
+            )
+        elif device_offset_s is not None:
+            note = f"{device_label} gives an impossible offset ({device_offset_s / 3600:+.2f} h): ignored"
+        return float(pos_offset), f"position ({zone})", note
+    if device_offset_s is not None and not device_ok:
+        return (
+            float("nan"),
+            f"unknown: {device_label} gives an impossible offset ({device_offset_s / 3600:+.2f} h) and there is no GPS fix",
+            "",
+        )
+    return float("nan"), "unknown: the file states no local time and has no GPS fix", ""
+
+
+def finish_samples(frame: pd.DataFrame, sport: str | None) -> pd.DataFrame:
+    """Order, type and complete a sample frame: one row per timestamp, every native
+    column present (NaN where the file has nothing), cadence in the sport's unit."""
+    frame = frame.assign(**{C.TIMESTAMP: frame[C.TIMESTAMP].dt.as_unit("ns")})
+    frame = frame.sort_values(C.TIMESTAMP, kind="stable")
+    if frame[C.TIMESTAMP].duplicated().any():
+        # Some devices (Suunto Ambit) write GPS and sensor data in separate records
+        # that share a timestamp: merge them, first non-missing value per column.
+        frame = frame.groupby(C.TIMESTAMP, sort=False, as_index=False).first()
+    for col in C.NUMERIC_SAMPLE_COLUMNS:
+        if col not in frame:
+            frame[col] = np.nan
+    ordered = [C.ACTIVITY_ID, C.TIMESTAMP, *C.NUMERIC_SAMPLE_COLUMNS]
+    dev = sorted(c for c in frame.columns if c.startswith(C.DEV_PREFIX))
+    frame = frame[ordered + dev].reset_index(drop=True)
+    frame[list(C.NUMERIC_SAMPLE_COLUMNS)] = frame[list(C.NUMERIC_SAMPLE_COLUMNS)].astype("float64")
+    if sport not in FOOT_SPORTS:
+        # Cycling rpm, swim strokes: not steps.
+        frame[C.CADENCE_RPM] = frame[C.CADENCE_SPM]
+        frame[C.CADENCE_SPM] = np.nan
+    return frame
+
+
+def summarise(samples: pd.DataFrame) -> dict:
+    """Per-activity figures derived from its samples."""
+    hr = samples[C.HEART_RATE_BPM]
+    has_dyn = bool(samples[[C.STANCE_TIME_MS, C.VERTICAL_OSCILLATION_MM]].notna().any().any())
+    return {
+        C.N_SAMPLES: len(samples),
+        C.HAS_HR: bool(hr.notna().any()),
+        C.HAS_DYNAMICS: has_dyn,
+        C.AVG_HR: float(hr.mean()) if hr.notna().any() else float("nan"),
+    }
+
+
+def to_utc(value: dt.datetime) -> pd.Timestamp:
+    ts = pd.Timestamp(value)
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+def activity_frame(rows: list[dict]) -> pd.DataFrame:
+    """The activity rows of one file as a typed frame with every column."""
+    cols = [c for c in C.ACTIVITY_COLUMNS if c != C.START_LOCAL]
+    frame = pd.DataFrame(rows, columns=cols)
+    for c in (C.START_UTC, C.END_UTC):
+        frame[c] = pd.to_datetime(frame[c], utc=True)
+    for c in (C.UTC_OFFSET_S, C.ELAPSED_S, C.TIMER_S, C.DURATION_S, C.DISTANCE_M, C.AVG_HR):
+        frame[c] = frame[c].astype("float64")
+    for c in (C.IS_RUN, C.HAS_HR, C.HAS_DYNAMICS):
+        frame[c] = frame[c].astype(bool)
+    frame[C.SESSION_INDEX] = frame[C.SESSION_INDEX].astype("int64")
+    frame[C.N_SAMPLES] = frame[C.N_SAMPLES].astype("int64")
+    for c in (C.SOURCE, C.FILE_SHA256, C.FORMAT, C.MANUFACTURER, C.PRODUCT, C.SPORT, C.SUB_SPORT,
+              C.SPORT_SOURCE, C.UTC_OFFSET_SOURCE, C.DUPLICATE_OF, C.NOTE, C.ACTIVITY_ID):
+        frame[c] = frame[c].fillna("").astype(str)
+    return frame
