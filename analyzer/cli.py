@@ -43,7 +43,7 @@ def _duration(seconds: float) -> str:
 
 
 def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else "…" + text[-(width - 1):]
+    return text if len(text) <= width else "…" + text[-(width - 1) :]
 
 
 def summary_lines(history: History, units: str = "km") -> list[str]:
@@ -87,8 +87,9 @@ def main() -> None:
 
 @main.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--cache", type=click.Path(file_okay=False), default=None,
-              help="Cache folder (default: the per-user cache dir).")
+@click.option(
+    "--cache", type=click.Path(file_okay=False), default=None, help="Cache folder (default: the per-user cache dir)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Decoding processes (default: all cores).")
 @click.option("--units", type=click.Choice(sorted(UNIT_M)), default="km", show_default=True)

@@ -47,16 +47,28 @@ ACTIVITY_COLUMNS: dict[str, tuple[str, str]] = {
     SPORT: ("", "FIT sport name ('running', 'cycling', 'training', ...), or the GPX <type> mapped to FIT names."),
     SUB_SPORT: ("", "FIT sub-sport ('trail', 'treadmill', 'strength_training', ...); empty when not given."),
     SPORT_SOURCE: ("", "'file' when the file names the sport; 'inferred' when heavylegs guessed it from speed."),
-    IS_RUN: ("", "True for running sessions (road, trail, treadmill, track); walks, rides, swims, strength are not runs."),
+    IS_RUN: (
+        "",
+        "True for running sessions (road, trail, treadmill, track); walks, rides, swims, strength are not runs.",
+    ),
     START_UTC: ("UTC", "Start time, timezone-aware UTC."),
     END_UTC: ("UTC", "End time (start + elapsed), timezone-aware UTC."),
     UTC_OFFSET_S: ("s", "The runner's local UTC offset at the start; NaN when unknown."),
-    UTC_OFFSET_SOURCE: ("", "How the offset is known: 'fit activity.local_timestamp', 'position', 'gpx time zone', or 'unknown: <why>'."),
-    START_LOCAL: ("local", "Wall-clock start (naive). Where the offset is unknown, the offset of the nearest activity in time is assumed (the source column says so)."),
+    UTC_OFFSET_SOURCE: (
+        "",
+        "How the offset is known: 'fit activity.local_timestamp', 'position', 'gpx time zone', or 'unknown: <why>'.",
+    ),
+    START_LOCAL: (
+        "local",
+        "Wall-clock start (naive). Where the offset is unknown, the offset of the nearest activity in time is assumed (the source column says so).",
+    ),
     ELAPSED_S: ("s", "Elapsed time, start to end, pauses included."),
     TIMER_S: ("s", "Timer (moving) time: FIT total_timer_time; for GPX, elapsed minus gaps longer than a pause."),
     DURATION_S: ("s", "Timer time where known, else elapsed time."),
-    DISTANCE_M: ("m", "Distance: FIT session total_distance (samples where the session lacks it); for GPX, summed from positions."),
+    DISTANCE_M: (
+        "m",
+        "Distance: FIT session total_distance (samples where the session lacks it); for GPX, summed from positions.",
+    ),
     N_SAMPLES: ("", "Number of samples (one per timestamp) in the activity."),
     HAS_HR: ("", "True when samples carry heart rate."),
     HAS_DYNAMICS: ("", "True when samples carry ground contact time or vertical oscillation."),
@@ -90,7 +102,10 @@ SAMPLE_COLUMNS: dict[str, tuple[str, str]] = {
     SAMPLE_DISTANCE_M: ("m", "Cumulative distance (FIT record.distance; GPX: summed haversine between positions)."),
     SPEED_M_S: ("m/s", "Speed: FIT enhanced_speed, else speed; GPX: distance over time between points."),
     HEART_RATE_BPM: ("bpm", "Heart rate."),
-    CADENCE_SPM: ("steps/min", "Foot-sport cadence in steps per minute: FIT counts strides (one foot), so 2 x (cadence + fractional_cadence)."),
+    CADENCE_SPM: (
+        "steps/min",
+        "Foot-sport cadence in steps per minute: FIT counts strides (one foot), so 2 x (cadence + fractional_cadence).",
+    ),
     CADENCE_RPM: ("1/min", "Cadence of other sports (cycling rpm, swim strokes/min), as recorded."),
     STANCE_TIME_MS: ("ms", "Ground contact (stance) time."),
     VERTICAL_OSCILLATION_MM: ("mm", "Vertical oscillation."),
@@ -102,7 +117,10 @@ SAMPLE_COLUMNS: dict[str, tuple[str, str]] = {
     LONGITUDE_DEG: ("deg", "Longitude."),
     TEMPERATURE_C: ("degC", "Temperature from the device or GPX atemp."),
     POWER_W: ("W", "Running or cycling power (native FIT field)."),
-    DEV_PREFIX + "<name>": ("as recorded", "A FIT developer field (Stryd, RunScribe, ...) under its own name; never overwrites a native column."),
+    DEV_PREFIX + "<name>": (
+        "as recorded",
+        "A FIT developer field (Stryd, RunScribe, ...) under its own name; never overwrites a native column.",
+    ),
 }
 
 #: Native sample columns that are running dynamics: a sample table carrying any of

@@ -136,7 +136,9 @@ def _decode_pending(pending: dict[str, tuple[str, bytes]], store: Store, workers
                 bar.update()
             return
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_decode_entry, label, data, sha, root): sha for sha, (label, data) in pending.items()}
+            futures = {
+                pool.submit(_decode_entry, label, data, sha, root): sha for sha, (label, data) in pending.items()
+            }
             for fut in as_completed(futures):
                 try:
                     fut.result()
@@ -159,8 +161,9 @@ def find_duplicates(acts: pd.DataFrame, order: dict[str, int]) -> dict[str, tupl
 
     Returns {duplicate activity_id: (kept activity_id, reason)}. Same outing: starts
     within DUPLICATE_START_S, durations (elapsed or timer) and distances within
-    DUPLICATE_TOLERANCE. The richer copy is kept: running dynamics, then heart rate,
-    then FIT over GPX, then more samples, then the earlier input.
+    DUPLICATE_TOLERANCE. The richer copy is kept: a whole recording over a truncated
+    one, then running dynamics, heart rate, FIT over GPX, more samples, an intact CRC,
+    and last the earlier input.
     """
     if acts.empty:
         return {}
@@ -182,9 +185,7 @@ def find_duplicates(acts: pd.DataFrame, order: dict[str, int]) -> dict[str, tupl
             if a[C.FILE_SHA256] == b[C.FILE_SHA256]:
                 continue  # sessions of one file are never copies of each other
             same_time = _close(a[C.ELAPSED_S], b[C.ELAPSED_S]) or _close(a[C.TIMER_S], b[C.TIMER_S])
-            same_dist = _close(a[C.DISTANCE_M], b[C.DISTANCE_M]) or (
-                a[C.DISTANCE_M] == 0 and b[C.DISTANCE_M] == 0
-            )
+            same_dist = _close(a[C.DISTANCE_M], b[C.DISTANCE_M]) or (a[C.DISTANCE_M] == 0 and b[C.DISTANCE_M] == 0)
             if same_time and same_dist:
                 parent[find(j)] = find(i)
 
@@ -198,7 +199,17 @@ def find_duplicates(acts: pd.DataFrame, order: dict[str, int]) -> dict[str, tupl
 
         def richness(i: int):
             r = acts.iloc[i]
-            return (r[C.HAS_DYNAMICS], r[C.HAS_HR], r[C.FORMAT] == "fit", r[C.N_SAMPLES], -order.get(r[C.SOURCE], 0))
+            whole = "partial read" not in r[C.NOTE]
+            crc_ok = "CRC check failed" not in r[C.NOTE]
+            return (
+                whole,
+                r[C.HAS_DYNAMICS],
+                r[C.HAS_HR],
+                r[C.FORMAT] == "fit",
+                r[C.N_SAMPLES],
+                crc_ok,
+                -order.get(r[C.SOURCE], 0),
+            )
 
         keep = max(members, key=richness)
         k = acts.iloc[keep]
@@ -235,8 +246,11 @@ def _fill_local_time(acts: pd.DataFrame) -> pd.DataFrame:
     assumed = assumed.fillna(0.0)
     notes = acts[C.NOTE].copy()
     for i in np.flatnonzero(~known.to_numpy()):
-        how = (f"UTC{assumed.iat[i] / 3600:+g} h assumed from the nearest activity with a known offset"
-               if known.any() else "UTC assumed")
+        how = (
+            f"UTC{assumed.iat[i] / 3600:+g} h assumed from the nearest activity with a known offset"
+            if known.any()
+            else "UTC assumed"
+        )
         notes.iat[i] = "; ".join(x for x in (notes.iat[i], f"local time: {how}") if x)
     acts[C.NOTE] = notes
     local = acts[C.START_UTC] + pd.to_timedelta(assumed, unit="s")
@@ -334,9 +348,12 @@ def read_history(
             rec.reason = "; ".join(x for x in (why, rec.reason) if x)
         elif not kept[C.IS_RUN].any():
             rec.status = C.NOT_RUN
-            sports = ", ".join(dict.fromkeys(
-                "/".join(x for x in (s, ss) if x) or "unknown sport" for s, ss in zip(kept[C.SPORT], kept[C.SUB_SPORT])
-            ))
+            sports = ", ".join(
+                dict.fromkeys(
+                    "/".join(x for x in (s, ss) if x) or "unknown sport"
+                    for s, ss in zip(kept[C.SPORT], kept[C.SUB_SPORT], strict=False)
+                )
+            )
             rec.reason = "; ".join(x for x in (f"not a run: {sports}", rec.reason) if x)
         else:
             rec.status = C.IMPORTED

@@ -7,14 +7,14 @@ dispatches to the FIT, GPX or gear-CSV importer. Importers raise
 
 from __future__ import annotations
 
-#: Bumped whenever an importer's output changes: part of every cache key, so a new
-#: version re-decodes instead of serving stale tables.
-IMPORTER_VERSION = "1"
-
 import os
 
 from ..errors import NotAnActivity, UnreadableExport
 from .base import Decoded, activity_frame
+
+#: Bumped whenever an importer's output changes: part of every cache key, so a new
+#: version re-decodes instead of serving stale tables.
+IMPORTER_VERSION = "2"
 
 _XML_HEAD = 4096
 
@@ -57,9 +57,9 @@ def decode(data: bytes, label: str, sha256: str) -> Decoded:
         return decode_gpx(data, label, sha256)
     if kind == "tcx":
         raise NotAnActivity(label, "TCX files are not imported yet (export FIT or GPX instead)")
-    from .gear import decode_gear_csv
-
     import pandas as pd
+
+    from .gear import decode_gear_csv
 
     gear = decode_gear_csv(data, label)
     with_gear = int((gear["gear"].str.len() > 0).sum())

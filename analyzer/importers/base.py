@@ -201,7 +201,19 @@ def activity_frame(rows: list[dict]) -> pd.DataFrame:
         frame[c] = frame[c].astype(bool)
     frame[C.SESSION_INDEX] = frame[C.SESSION_INDEX].astype("int64")
     frame[C.N_SAMPLES] = frame[C.N_SAMPLES].astype("int64")
-    for c in (C.SOURCE, C.FILE_SHA256, C.FORMAT, C.MANUFACTURER, C.PRODUCT, C.SPORT, C.SUB_SPORT,
-              C.SPORT_SOURCE, C.UTC_OFFSET_SOURCE, C.DUPLICATE_OF, C.NOTE, C.ACTIVITY_ID):
+    for c in (
+        C.SOURCE,
+        C.FILE_SHA256,
+        C.FORMAT,
+        C.MANUFACTURER,
+        C.PRODUCT,
+        C.SPORT,
+        C.SUB_SPORT,
+        C.SPORT_SOURCE,
+        C.UTC_OFFSET_SOURCE,
+        C.DUPLICATE_OF,
+        C.NOTE,
+        C.ACTIVITY_ID,
+    ):
         frame[c] = frame[c].fillna("").astype(str)
     return frame

@@ -53,8 +53,15 @@ RECORD_MAP = {
 }
 #: Record fields read and combined below (speed, altitude, position, cadence).
 COMBINED_FIELDS = {
-    "timestamp", "speed", "enhanced_speed", "altitude", "enhanced_altitude",
-    "position_lat", "position_long", "cadence", "fractional_cadence",
+    "timestamp",
+    "speed",
+    "enhanced_speed",
+    "altitude",
+    "enhanced_altitude",
+    "position_lat",
+    "position_long",
+    "cadence",
+    "fractional_cadence",
 }
 RECORD_FIELDS = frozenset(RECORD_MAP) | COMBINED_FIELDS
 
@@ -65,10 +72,19 @@ FIT_ABSOLUTE_MIN = 0x10000000
 #: last record a moment after the session's timestamp).
 SESSION_TAIL_S = 60.0
 
-MESSAGES_KEPT = frozenset({
-    "file_id", "session", "activity", "sport", "weight_scale", "user_profile",
-    "timestamp_correlation", "device_settings",
-})
+MESSAGES_KEPT = frozenset(
+    {
+        "file_id",
+        "session",
+        "lap",
+        "activity",
+        "sport",
+        "weight_scale",
+        "user_profile",
+        "timestamp_correlation",
+        "device_settings",
+    }
+)
 
 
 def _fit_error_reason(err: Exception) -> str:
@@ -114,9 +130,7 @@ def _read_messages(data: bytes):
                         row[f.name] = v
                 records.append(row)
             elif name in MESSAGES_KEPT:
-                others.setdefault(name, []).append(
-                    {fd.name: fd.value for fd in msg.fields if fd.value is not None}
-                )
+                others.setdefault(name, []).append({fd.name: fd.value for fd in msg.fields if fd.value is not None})
     except Exception as err:  # noqa: BLE001 - fitparse raises many types on damaged input
         error = _fit_error_reason(err)
     return records, dev_names, others, error
@@ -211,8 +225,7 @@ def _samples_frame(records: list[dict], clock: _Clock) -> tuple[pd.DataFrame, in
 def _product(file_id: dict) -> tuple[str, str]:
     manufacturer = file_id.get("manufacturer")
     product = file_id.get("product_name") or file_id.get("garmin_product") or file_id.get("product")
-    return (str(manufacturer) if manufacturer is not None else "",
-            str(product) if product is not None else "")
+    return (str(manufacturer) if manufacturer is not None else "", str(product) if product is not None else "")
 
 
 def decode_fit(data: bytes, label: str, sha256: str) -> Decoded:
@@ -230,9 +243,13 @@ def decode_fit(data: bytes, label: str, sha256: str) -> Decoded:
 
     if not records and not sessions:
         if len(weights):
-            return Decoded(kind="weight", activities=activity_frame([]), samples=pd.DataFrame(),
-                           weights=weights, note=f"weight readings: {len(weights)} (no activity)"
-                           + (f"; {error}" if error else ""))
+            return Decoded(
+                kind="weight",
+                activities=activity_frame([]),
+                samples=pd.DataFrame(),
+                weights=weights,
+                note=f"weight readings: {len(weights)} (no activity)" + (f"; {error}" if error else ""),
+            )
         if error:
             raise UnreadableExport(label, error)
         if file_type not in (None, "activity"):
@@ -242,7 +259,9 @@ def decode_fit(data: bytes, label: str, sha256: str) -> Decoded:
     clock = _Clock(others)
     samples, no_time = _samples_frame(records, clock)
     notes = []
-    if error:
+    if error and error.startswith("CRC"):
+        notes.append(f"all {len(records)} records read, but the {error}: the data may be damaged")
+    elif error:
         notes.append(f"partial read, {len(records)} records kept: {error}")
     if no_time:
         notes.append(
@@ -265,7 +284,9 @@ def decode_fit(data: bytes, label: str, sha256: str) -> Decoded:
     if not spans:
         raise UnreadableExport(label, "; ".join(notes) or "sessions carry no start time")
     starts = np.array([s["start"].value for s in spans])
-    sample_ns = samples[C.TIMESTAMP].dt.as_unit("ns").astype("int64").to_numpy() if len(samples) else np.array([], "int64")
+    sample_ns = (
+        samples[C.TIMESTAMP].dt.as_unit("ns").astype("int64").to_numpy() if len(samples) else np.array([], "int64")
+    )
     owner = np.searchsorted(starts, sample_ns, side="right") - 1
     owner[owner < 0] = 0  # a record written a moment before the first session starts
 
@@ -290,37 +311,41 @@ def decode_fit(data: bytes, label: str, sha256: str) -> Decoded:
         if clock.assumed_local:
             offset, source, offset_note = np.nan, LOCAL_CLOCK_ONLY, ""
         else:
-            offset, source, offset_note = choose_offset(device_offset, "fit activity.local_timestamp", part, span["start"])
+            offset, source, offset_note = choose_offset(
+                device_offset, "fit activity.local_timestamp", part, span["start"]
+            )
             if manufacturer == "coros" and source.startswith("fit") and offset == 0:
                 offset, source = np.nan, "unknown: COROS writes local time = UTC and there is no GPS fix"
         if offset_note:
             row_notes.append(offset_note)
         timer = span["timer"]
         elapsed = span["elapsed"]
-        rows.append({
-            C.ACTIVITY_ID: aid,
-            C.SOURCE: label,
-            C.FILE_SHA256: sha256,
-            C.FORMAT: "fit",
-            C.SESSION_INDEX: i,
-            C.MANUFACTURER: manufacturer,
-            C.PRODUCT: product,
-            C.SPORT: span["sport"] or "",
-            C.SUB_SPORT: span["sub_sport"] or "",
-            C.SPORT_SOURCE: "file" if span["sport"] else "unknown",
-            C.IS_RUN: is_run(span["sport"]),
-            C.START_UTC: span["start"],
-            C.END_UTC: span["end"],
-            C.UTC_OFFSET_S: offset,
-            C.UTC_OFFSET_SOURCE: source,
-            C.ELAPSED_S: elapsed,
-            C.TIMER_S: timer,
-            C.DURATION_S: timer if np.isfinite(timer) and timer > 0 else elapsed,
-            C.DISTANCE_M: distance,
-            **summarise(part),
-            C.DUPLICATE_OF: "",
-            C.NOTE: "; ".join(row_notes),
-        })
+        rows.append(
+            {
+                C.ACTIVITY_ID: aid,
+                C.SOURCE: label,
+                C.FILE_SHA256: sha256,
+                C.FORMAT: "fit",
+                C.SESSION_INDEX: i,
+                C.MANUFACTURER: manufacturer,
+                C.PRODUCT: product,
+                C.SPORT: span["sport"] or "",
+                C.SUB_SPORT: span["sub_sport"] or "",
+                C.SPORT_SOURCE: "file" if span["sport"] else "unknown",
+                C.IS_RUN: is_run(span["sport"]),
+                C.START_UTC: span["start"],
+                C.END_UTC: span["end"],
+                C.UTC_OFFSET_S: offset,
+                C.UTC_OFFSET_SOURCE: source,
+                C.ELAPSED_S: elapsed,
+                C.TIMER_S: timer,
+                C.DURATION_S: timer if np.isfinite(timer) and timer > 0 else elapsed,
+                C.DISTANCE_M: distance,
+                **summarise(part),
+                C.DUPLICATE_OF: "",
+                C.NOTE: "; ".join(row_notes),
+            }
+        )
     return Decoded(
         kind="activity",
         activities=activity_frame(rows),
@@ -352,22 +377,48 @@ def _session_spans(sessions, samples, clock, others) -> list[dict]:
         end = max(ends) if ends else start
         sport = s.get("sport")
         sub = s.get("sub_sport")
-        spans.append({
-            "start": start, "end": end, "elapsed": (end - start).total_seconds()
-            if not np.isfinite(elapsed) else elapsed,
-            "timer": timer, "distance": _fnum(s.get("total_distance")),
-            "sport": str(sport) if sport is not None else "",
-            "sub_sport": str(sub) if sub is not None and sub != "generic" else "",
-        })
+        spans.append(
+            {
+                "start": start,
+                "end": end,
+                "elapsed": (end - start).total_seconds() if not np.isfinite(elapsed) else elapsed,
+                "timer": timer,
+                "distance": _fnum(s.get("total_distance")),
+                "sport": str(sport) if sport is not None else "",
+                "sub_sport": str(sub) if sub is not None and sub != "generic" else "",
+            }
+        )
     if not spans and len(samples):
+        # No session (a watch that died mid-run, a truncated file): the sport message,
+        # else the laps written so far say what it was.
         sport_msg = (others.get("sport") or [{}])[0]
+        if sport_msg.get("sport") is None:
+            lap_sports = [lap.get("sport") for lap in others.get("lap", []) if lap.get("sport") is not None]
+            if lap_sports:
+                sport_msg = {
+                    "sport": max(set(lap_sports), key=lap_sports.count),
+                    "sub_sport": next(
+                        (
+                            lap.get("sub_sport")
+                            for lap in others.get("lap", [])
+                            if lap.get("sub_sport") not in (None, "generic")
+                        ),
+                        "",
+                    ),
+                }
         sport = sport_msg.get("sport")
         start, end = samples[C.TIMESTAMP].min(), samples[C.TIMESTAMP].max()
-        spans.append({
-            "start": start, "end": end, "elapsed": (end - start).total_seconds(), "timer": float("nan"),
-            "distance": float("nan"), "sport": str(sport) if sport is not None else "",
-            "sub_sport": str(sport_msg.get("sub_sport") or ""),
-        })
+        spans.append(
+            {
+                "start": start,
+                "end": end,
+                "elapsed": (end - start).total_seconds(),
+                "timer": float("nan"),
+                "distance": float("nan"),
+                "sport": str(sport) if sport is not None else "",
+                "sub_sport": str(sport_msg.get("sub_sport") or ""),
+            }
+        )
     spans.sort(key=lambda s: s["start"])
     return spans
 

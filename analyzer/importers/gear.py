@@ -19,12 +19,24 @@ GEAR_COLUMNS = ("strava_id", "start_utc", "name", "type", "gear", "filename")
 
 #: Strava's current export (2020 on): capitalised headers, "Activity Gear", dates
 #: like "Aug 15, 2022, 3:09:27 PM" (US locale) or "22 May 2024, 08:19:26".
-NEW_SCHEMA = {"strava_id": "Activity ID", "start_utc": "Activity Date", "name": "Activity Name",
-              "type": "Activity Type", "gear": "Activity Gear", "filename": "Filename"}
+NEW_SCHEMA = {
+    "strava_id": "Activity ID",
+    "start_utc": "Activity Date",
+    "name": "Activity Name",
+    "type": "Activity Type",
+    "gear": "Activity Gear",
+    "filename": "Filename",
+}
 #: Strava's old export (to 2018): id,date,name,type,description,elapsed_time,distance,
 #: commute,gear,filename with ISO dates.
-OLD_SCHEMA = {"strava_id": "id", "start_utc": "date", "name": "name", "type": "type",
-              "gear": "gear", "filename": "filename"}
+OLD_SCHEMA = {
+    "strava_id": "id",
+    "start_utc": "date",
+    "name": "name",
+    "type": "type",
+    "gear": "gear",
+    "filename": "filename",
+}
 
 
 def _parse_date(text: object) -> pd.Timestamp:

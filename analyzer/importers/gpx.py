@@ -50,14 +50,26 @@ EXTENSION_MAP = {
 #: confirmed (the real Strava exports in shared/data/real, typed Run in their
 #: activities.csv); other codes are not guessed: they fall back to speed inference.
 GPX_TYPE_MAP = {
-    "running": "running", "run": "running", "trail_running": "running",
-    "treadmill_running": "running", "street_running": "running", "track_running": "running",
-    "virtualrun": "running", "9": "running",
-    "cycling": "cycling", "ride": "cycling", "biking": "cycling", "road_biking": "cycling",
-    "mountain_biking": "cycling", "virtualride": "cycling",
-    "walking": "walking", "walk": "walking",
-    "hiking": "hiking", "hike": "hiking",
-    "swimming": "swimming", "swim": "swimming",
+    "running": "running",
+    "run": "running",
+    "trail_running": "running",
+    "treadmill_running": "running",
+    "street_running": "running",
+    "track_running": "running",
+    "virtualrun": "running",
+    "9": "running",
+    "cycling": "cycling",
+    "ride": "cycling",
+    "biking": "cycling",
+    "road_biking": "cycling",
+    "mountain_biking": "cycling",
+    "virtualride": "cycling",
+    "walking": "walking",
+    "walk": "walking",
+    "hiking": "hiking",
+    "hike": "hiking",
+    "swimming": "swimming",
+    "swim": "swimming",
 }
 
 #: An untyped GPX counts as a run when its median moving speed lies in this band [m/s].
@@ -91,10 +103,10 @@ def _parse(data: bytes, label: str) -> tuple[gpxpy.gpx.GPX, int]:
     root_at = data.find(b"<gpx")
     if root_at < 0:
         raise NotAnActivity(label, "XML file without a <gpx> root: not a GPX track")
-    if _ENTITY.search(data, 0, root_at):
-        raise UnreadableExport(
-            label, "GPX declares XML entities (a DTD before <gpx>): refused as a possible entity-expansion attack"
-        )
+    if _ENTITY.search(data):
+        # No GPX writer declares entities; refusing any declaration (wherever it hides,
+        # comments included) shuts out entity expansion and external entities alike.
+        raise UnreadableExport(label, "GPX declares XML entities: refused as a possible entity-expansion attack")
     # gpxpy reads extensions only in GPX 1.1; some writers say version="1.0" while
     # using the 1.1 namespace (sportractive), so trust the namespace.
     version = "1.1" if _GPX11 in data[root_at : root_at + 4096] else None
@@ -166,7 +178,7 @@ def decode_gpx(data: bytes, label: str, sha256: str) -> Decoded:
     gpx, dropped = _parse(data, label)
     rows = []
     for track in gpx.tracks:
-        for seg_no, segment in enumerate(track.segments):
+        for _seg_no, segment in enumerate(track.segments):
             first = True
             for p in segment.points:
                 row = {

@@ -158,7 +158,12 @@ def _zip_members(label: str, fileobj, depth: int, budget: _Budget) -> Iterator[I
 
 def _read_path(path: str) -> Iterator[Input]:
     try:
-        size = os.path.getsize(path)
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO or device would block a read forever.
+            yield Input(path, error="not a regular file (a pipe, socket or device): not read")
+            return
+        size = info.st_size
         if zipfile.is_zipfile(path):
             with open(path, "rb") as fh:
                 yield from _zip_members(path, fh, 1, _Budget())
