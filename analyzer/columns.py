@@ -162,3 +162,17 @@ DUPLICATE = "duplicate"
 NOT_RUN = "not_run"
 SKIPPED = "skipped"
 FILE_STATUSES = (IMPORTED, DUPLICATE, NOT_RUN, SKIPPED)
+
+
+def nomenclature_markdown() -> str:
+    """The README's nomenclature section, generated from the dictionaries above."""
+    out = []
+    for title, table in (
+        ("Activity table (`History.activities`)", ACTIVITY_COLUMNS),
+        ("Sample table (`History.samples`)", SAMPLE_COLUMNS),
+        ("Weight readings (`History.weights`)", WEIGHT_COLUMNS),
+    ):
+        out += [f"#### {title}", "", "| column | unit | meaning |", "|---|---|---|"]
+        out += [f"| `{name}` | {unit} | {text} |" for name, (unit, text) in table.items()]
+        out.append("")
+    return "\n".join(out)

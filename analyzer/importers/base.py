@@ -215,5 +215,5 @@ def activity_frame(rows: list[dict]) -> pd.DataFrame:
         C.NOTE,
         C.ACTIVITY_ID,
     ):
-        frame[c] = frame[c].fillna("").astype(str)
+        frame[c] = frame[c].astype(object).fillna("").astype(str)
     return frame
