@@ -11,6 +11,22 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 REAL = ROOT.parent / "shared" / "data" / "real"
 
+#: Keys every activity of `heavylegs import --json` carries (issue 2's contract).
+JSON_ACTIVITY_KEYS = frozenset(
+    {
+        "activity_id",
+        "source",
+        "start_utc",
+        "utc_offset_s",
+        "sport",
+        "sub_sport",
+        "is_run",
+        "distance_m",
+        "duration_s",
+        "has_dynamics",
+    }
+)
+
 
 def parse_manifest(path: Path) -> dict[str, dict[str, str]]:
     """MANIFEST.md tables -> {relative file path: {column: cell}} (all three tables)."""

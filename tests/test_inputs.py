@@ -28,6 +28,7 @@ from analyzer import read_history
 from analyzer.cli import main
 from analyzer.columns import FILE_STATUSES
 from analyzer.importers import IMPORTER_VERSION
+from tests.conftest import JSON_ACTIVITY_KEYS
 
 DATA = Path(__file__).resolve().parent / "data"
 FR110 = DATA / "dtcooper__garmin-fr110-run-2013.fit"
@@ -511,18 +512,7 @@ def test_unreadable_file_skipped(tmp_path):
 
 # --- the command line ----------------------------------------------------------------
 
-ACTIVITY_KEYS = {
-    "activity_id",
-    "source",
-    "start_utc",
-    "utc_offset_s",
-    "sport",
-    "sub_sport",
-    "is_run",
-    "distance_m",
-    "duration_s",
-    "has_dynamics",
-}
+ACTIVITY_KEYS = JSON_ACTIVITY_KEYS
 
 
 def test_cli_import_json(tmp_path):

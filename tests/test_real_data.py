@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from analyzer import columns as C
-from tests.conftest import REAL, parse_manifest, requires_real
+from tests.conftest import JSON_ACTIVITY_KEYS, REAL, parse_manifest, requires_real
 
 pytestmark = requires_real
 
@@ -275,15 +275,4 @@ def test_cli_import_real_folder_json(real_history, tmp_path):
         assert set(f) == {"path", "status", "reason", "activity_ids"}
         assert f["status"] in C.FILE_STATUSES
     for a in doc["activities"]:
-        assert {
-            "activity_id",
-            "source",
-            "start_utc",
-            "utc_offset_s",
-            "sport",
-            "sub_sport",
-            "is_run",
-            "distance_m",
-            "duration_s",
-            "has_dynamics",
-        } <= set(a)
+        assert JSON_ACTIVITY_KEYS <= set(a)
