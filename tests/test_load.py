@@ -1,0 +1,269 @@
+"""Training-load features against values worked out by hand, Hypothesis invariants,
+and the real NRC and Strava GPX series."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analyzer import columns as C
+from analyzer.features import load as L
+from tests.conftest import REAL, requires_real
+
+DAY0 = pd.Timestamp("2024-01-01 07:00")  # a Monday
+
+
+def history(runs: list[tuple[int, float]], sport: str = "running", sub_sport: str = "") -> pd.DataFrame:
+    """Activities from (day offset from DAY0, km), one hour each."""
+    rows = []
+    for i, (day, km) in enumerate(runs):
+        rows.append(
+            {
+                C.ACTIVITY_ID: f"{sport}{i}",
+                C.START_LOCAL: DAY0 + pd.Timedelta(days=day),
+                C.DISTANCE_M: km * 1000.0,
+                C.DURATION_S: 3600.0,
+                C.IS_RUN: sport == "running",
+                C.SPORT: sport,
+                C.SUB_SPORT: sub_sport,
+                C.DUPLICATE_OF: "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def steady_weeks(weeks: int, km_per_run: float = 10.0, days=(0, 2, 4, 6)) -> list[tuple[int, float]]:
+    return [(7 * w + d, km_per_run) for w in range(weeks) for d in days]
+
+
+def test_a_40_km_block_then_60_km_is_plus_50_percent():
+    acts = history(steady_weeks(4) + [(28 + d, 12.0) for d in (0, 1, 2, 4, 6)])
+    weekly = L.weekly_volume(acts)
+    assert weekly["distance_m"].tolist() == [40000.0] * 4 + [60000.0]
+    assert weekly["change_pct"].iloc[1:4].tolist() == [0.0, 0.0, 0.0]
+    assert weekly["change_pct"].iloc[4] == pytest.approx(50.0)
+    assert weekly["progression_flag"].tolist() == [False, False, False, False, True]
+    assert weekly["longest_run_m"].iloc[4] == 12000.0
+    assert weekly["long_run_share_pct"].iloc[0] == pytest.approx(25.0)
+
+
+def test_weeks_without_runs_are_zero_not_missing():
+    acts = history([(0, 10.0), (15, 10.0)])
+    weekly = L.weekly_volume(acts)
+    assert weekly.index.tolist() == [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-08"), pd.Timestamp("2024-01-15")]
+    assert weekly["distance_m"].tolist() == [10000.0, 0.0, 10000.0]
+    assert weekly["runs"].tolist() == [1, 0, 1]
+    assert math.isnan(weekly["change_pct"].iloc[2])  # against an empty week: undefined
+
+
+def test_nielsen_progression_at_each_run():
+    # 20 km in days 0-6, then 30 km in days 7-13: +50 % at the day-13 run.
+    acts = history([(0, 10.0), (3, 10.0), (8, 15.0), (13, 15.0)])
+    prog = L.run_progression(acts).set_index(C.ACTIVITY_ID)
+    assert prog.loc["running3", "last7_m"] == 30000.0
+    assert prog.loc["running3", "prev7_m"] == 20000.0
+    assert prog.loc["running3", "progression_pct"] == pytest.approx(50.0)
+    assert bool(prog.loc["running3", "above_limit"])
+
+
+def test_long_run_spike_bands():
+    # Longest of the previous 30 days is 14 km; a 31-day-old 30 km run does not count.
+    acts = history([(0, 30.0), (31, 10.0), (35, 14.0), (40, 8.0), (45, 26.0), (50, 15.4), (52, 15.0)])
+    spikes = L.long_run_spikes(acts).set_index(C.ACTIVITY_ID)
+    assert spikes.loc["running4", "prev_longest_m"] == 14000.0
+    assert spikes.loc["running4", "spike_pct"] == pytest.approx((26 / 14 - 1) * 100)  # 85.7 %
+    assert spikes.loc["running4", "band"] == ">30-100%"
+    assert spikes.loc["running4", "hazard_ratio"] == 1.52
+    assert spikes.loc["running2", "prev_longest_m"] == 10000.0  # the 30 km run is 35 days old
+    assert spikes.loc["running2", "band"] == ">30-100%"  # 14 vs 10: +40 %
+    assert spikes.loc["running5", "spike_pct"] == pytest.approx((15.4 / 26 - 1) * 100)
+    assert spikes.loc["running5", "band"] == "<=10%"
+    assert math.isnan(spikes.loc["running0", "prev_longest_m"])
+
+
+@pytest.mark.parametrize(
+    ("km", "band"),
+    [(11.0, "<=10%"), (11.01, ">10-30%"), (13.0, ">10-30%"), (13.01, ">30-100%"), (20.0, ">30-100%"), (20.01, ">100%")],
+)
+def test_spike_band_edges(km, band):
+    spikes = L.long_run_spikes(history([(0, 10.0), (5, km)]))
+    assert spikes["band"].iloc[1] == band
+
+
+def test_four_week_gap_then_a_full_week_is_a_comeback():
+    acts = history(steady_weeks(4) + [(56 + d, 10.0) for d in range(5)])
+    cb = L.comebacks(acts, as_of=pd.Timestamp("2024-03-03"))  # the Sunday of the return week
+    assert len(cb) == 1
+    row = cb.iloc[0]
+    assert row["last_run_date"] == pd.Timestamp("2024-01-28")
+    assert row["return_date"] == pd.Timestamp("2024-02-26")
+    assert row["gap_days"] == 28
+    assert row["pre_break_weekly_m"] == pytest.approx(40000.0)
+    assert row["week1_m"] == 50000.0
+    assert row["week1_pct"] == pytest.approx(125.0)
+    assert row["weeks_observed"] == 1
+    assert L.comebacks(acts)["weeks_observed"].iloc[0] == 0  # the return week is not over yet
+
+
+def test_acwr_by_hand():
+    # 5 km every day for 33 days, then 10 km every day for 7 days.
+    acts = history([(d, 5.0) for d in range(33)] + [(d, 10.0) for d in range(33, 40)])
+    r = L.acwr(acts)
+    assert math.isnan(r["acwr"].iloc[26]) and r["acwr_reason"].iloc[26] == "fewer than 28 days of history"
+    assert r["acwr"].iloc[27] == pytest.approx(1.0)
+    assert r["acwr_uncoupled"].iloc[32] == pytest.approx(1.0)
+    last = r.iloc[-1]
+    assert last["acute_7d"] == pytest.approx(10000.0)
+    assert last["chronic_28d"] == pytest.approx((21 * 5000 + 7 * 10000) / 28)
+    assert last["acwr"] == pytest.approx(1.6)
+    assert last["acwr_uncoupled"] == pytest.approx(2.0)
+    # EWMA by its recurrence, written out independently.
+    a = c = 5000.0
+    for load in [5000.0] * 32 + [10000.0] * 7:
+        a = load * 2 / 8 + a * (1 - 2 / 8)
+        c = load * 2 / 29 + c * (1 - 2 / 29)
+    assert last["acwr_ewma"] == pytest.approx(a / c)
+
+
+def test_acwr_names_a_gap_in_the_chronic_window():
+    acts = history([(d, 5.0) for d in range(10)] + [(d, 5.0) for d in range(26, 40)])
+    r = L.acwr(acts)
+    assert "16 days without a recorded run" in r["window_note"].iloc[-1]
+
+
+def test_monotony_and_strain_by_hand():
+    acts = history([(0, 10.0), (2, 10.0), (4, 10.0), (6, 10.0)])
+    mono = L.weekly_monotony(L.daily_load(acts)["distance_m"])
+    # Four 10 km days and three rest days: mean/SD = (4/7) / sqrt(4/7 * 3/7) = sqrt(4/3).
+    assert mono["monotony"].iloc[0] == pytest.approx(math.sqrt(4 / 3))
+    assert mono["strain"].iloc[0] == pytest.approx(40000 * math.sqrt(4 / 3))
+
+
+def _samples(activity_id: str, speed: np.ndarray, hr: np.ndarray, temp: float | None = None) -> pd.DataFrame:
+    n = len(speed)
+    return pd.DataFrame(
+        {
+            C.ACTIVITY_ID: activity_id,
+            C.TIMESTAMP: pd.date_range("2024-01-01 06:00", periods=n, freq="1s", tz="UTC"),
+            C.SPEED_M_S: speed,
+            C.HEART_RATE_BPM: hr,
+            C.TEMPERATURE_C: np.nan if temp is None else temp,
+        }
+    )
+
+
+def test_trimp_by_hand():
+    # 30 minutes at HRr = 0.5 (HR 120 between 60 and 180): 30 x 0.5 x 0.64 e^0.96.
+    s = _samples("a", np.full(1801, 3.0), np.full(1801, 120.0))
+    got = L.trimp(s, hr_max=180, hr_rest=60)
+    assert got["a"] == pytest.approx(30 * 0.5 * 0.64 * math.exp(1.92 * 0.5))
+    got = L.trimp(s, hr_max=180, hr_rest=60, sex="female")
+    assert got["a"] == pytest.approx(30 * 0.5 * 0.86 * math.exp(1.67 * 0.5))
+
+
+def test_efficiency_and_decoupling_by_hand():
+    hr = np.r_[np.full(1801, 150.0), np.full(1800, 160.0)]
+    s = _samples("a", np.full(3601, 3.0), hr, temp=27.0)
+    eff = L.efficiency(s).loc["a"]
+    # First half 3/150, second 3/160: (1/50 - 3/160) / (1/50) = 6.25 %.
+    assert eff["decoupling_pct"] == pytest.approx(6.25, abs=0.01)
+    assert eff["ef_m_per_beat"] == pytest.approx(3.0 / 155.0 * 60, rel=1e-3)
+    assert eff["moving_s"] == 3600.0
+    assert eff["mean_temperature_c"] == 27.0
+
+
+def test_strength_sessions_per_week():
+    acts = pd.concat(
+        [
+            history([(0, 10.0), (9, 10.0)]),
+            history([(1, 0.0), (3, 0.0), (5, 0.0), (8, 0.0)], sport="training", sub_sport="strength_training"),
+        ],
+        ignore_index=True,
+    )
+    st_weeks = L.strength_sessions(acts)
+    assert st_weeks["sessions"].tolist() == [3, 1]
+    assert st_weeks["duration_s"].tolist() == [3 * 3600.0, 3600.0]
+    assert L.weekly_volume(acts)["runs"].tolist() == [1, 1]  # strength is not mileage
+
+
+# --- invariants -----------------------------------------------------------------------------
+
+week_patterns = st.lists(st.integers(min_value=0, max_value=6), min_size=1, max_size=7, unique=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(km=st.floats(min_value=1, max_value=200), patterns=st.lists(week_patterns, min_size=2, max_size=8))
+def test_constant_weekly_volume_never_shows_a_jump(km, patterns):
+    runs = [(7 * w + d, km / len(days)) for w, days in enumerate(patterns) for d in days]
+    weekly = L.weekly_volume(history(runs))
+    assert np.allclose(weekly["change_pct"].iloc[1:], 0.0, atol=1e-9)
+    assert not weekly["progression_flag"].any()
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    runs=st.lists(st.tuples(st.integers(0, 90), st.floats(1, 40)), min_size=3, max_size=40),
+    scale=st.floats(0.1, 10),
+)
+def test_scaling_every_distance_leaves_every_ratio_unchanged(runs, scale):
+    a = history(runs)
+    b = history([(d, km * scale) for d, km in runs])
+    wa, wb = L.weekly_table(a), L.weekly_table(b)
+    for col in (
+        "change_pct",
+        "long_run_share_pct",
+        "acwr",
+        "acwr_ewma",
+        "acwr_uncoupled",
+        "monotony",
+        "max_progression_pct",
+    ):
+        assert np.allclose(wa[col].astype(float), wb[col].astype(float), rtol=1e-9, equal_nan=True), col
+    sa, sb = L.long_run_spikes(a), L.long_run_spikes(b)
+    assert np.allclose(sa["spike_pct"], sb["spike_pct"], rtol=1e-9, equal_nan=True)
+    assert sa["band"].tolist() == sb["band"].tolist()
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    runs=st.lists(st.tuples(st.integers(0, 60), st.floats(1, 40)), min_size=2, max_size=25),
+    walk_day=st.integers(0, 70),
+    walk_km=st.floats(0.5, 30),
+)
+def test_adding_a_walk_changes_no_running_figure(runs, walk_day, walk_km):
+    runs_only = history(runs)
+    with_walk = pd.concat([runs_only, history([(walk_day, walk_km)], sport="walking")], ignore_index=True)
+    end = DAY0 + pd.Timedelta(days=75)
+    pd.testing.assert_frame_equal(L.weekly_table(runs_only, as_of=end), L.weekly_table(with_walk, as_of=end))
+    pd.testing.assert_frame_equal(L.long_run_spikes(runs_only), L.long_run_spikes(with_walk))
+    pd.testing.assert_frame_equal(L.comebacks(runs_only), L.comebacks(with_walk))
+
+
+# --- the real series --------------------------------------------------------------------------
+
+
+@requires_real
+@pytest.mark.parametrize("series", ["corriporai__nrc-run-", "AhmedAldahshoury__strava-run-"])
+def test_real_gpx_series_weekly_totals_and_acwr(real_history, series):
+    acts = real_history.activities
+    acts = acts[acts[C.SOURCE].str.contains(series, regex=False)]
+    assert len(acts) >= 10
+    weekly = L.weekly_volume(acts)
+    # Independent sum: each run's local date -> its Monday, by hand.
+    expected: dict[pd.Timestamp, float] = {}
+    for start, dist in zip(acts[C.START_LOCAL], acts[C.DISTANCE_M], strict=True):
+        monday = (start - pd.Timedelta(days=start.weekday())).normalize()
+        expected[monday] = expected.get(monday, 0.0) + dist
+    got = weekly["distance_m"]
+    assert got.sum() == pytest.approx(acts[C.DISTANCE_M].sum())
+    for monday, total in expected.items():
+        assert got[monday] == pytest.approx(total)
+    assert (got[~got.index.isin(list(expected))] == 0).all()
+    ratios = L.acwr(acts)["acwr"].dropna()
+    assert len(ratios) > 0 and ((ratios >= 0) & (ratios < 6)).all()
+    assert REAL.is_dir()
