@@ -104,3 +104,80 @@ def import_cmd(paths: tuple[str, ...], cache: str | None, as_json: bool, workers
             click.echo(line)
     if not history.read_any():
         raise click.ClickException(f"none of the {len(history.files)} input files could be read")
+
+
+SEVERITY_COLOUR = {"high": "red", "medium": "yellow", "low": "cyan"}
+
+
+def analysis_lines(analysis, paths: dict | None = None, width: int = 100) -> list[str]:
+    """The ranked terminal summary (plain text; colour is added by the caller)."""
+    import textwrap
+
+    wrap = textwrap.TextWrapper(width=width, initial_indent="    ", subsequent_indent="    ")
+    acts = analysis.context.activities
+    runs = int(acts[C.IS_RUN].sum()) if len(acts) else 0
+    lines = [f"heavylegs: why your legs may feel heavy, as of {analysis.as_of:%d %b %Y} ({runs} runs read)", ""]
+    if analysis.findings:
+        lines.append("Likely causes, most likely first:")
+        for i, f in enumerate(analysis.findings, 1):
+            lines.append(
+                f"{i:>2}. [{f.severity.upper()}] {f.cause} ({f.category}), {f.window['start']} to "
+                f"{f.window['end']}, score {f.score:.2f}"
+            )
+            lines += wrap.wrap(f.message)
+            lines += wrap.wrap("Advice: " + f.advice)
+    else:
+        lines.append("No cause found in the watch data for the last four weeks.")
+    lines += ["", "Not visible in watch data:"]
+    for item in analysis.not_detectable:
+        lines += wrap.wrap(f"{item['cause'].replace('_', ' ')}: {item['advice']}")
+    if analysis.skipped_detectors:
+        lines += ["", "Not checked (missing data):"]
+        for s in analysis.skipped_detectors:
+            lines += wrap.wrap(f"{s.detector}: {s.reason}")
+    if paths:
+        lines += ["", "Written:"] + [f"    {p}" for p in paths.values()]
+    return [line[:width] for line in lines]
+
+
+@main.command("analyze")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True, help="Output folder.")
+@click.option("--shoes", type=click.Path(dir_okay=False, exists=True), default=None, help="shoes.csv (see README).")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Analysis date (default: the last activity); later data is not used.",
+)
+@click.option("--units", type=click.Choice(sorted(UNIT_M)), default="km", show_default=True)
+@click.option("--cache", type=click.Path(file_okay=False), default=None, help="Cache folder.")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Decoding processes.")
+def analyze_cmd(paths, out_dir, shoes, as_of, units, cache, workers) -> None:
+    """Import, compute features, rank the likely causes of heavy legs for a date, and
+    write findings.json, weekly.csv and activities.csv into --out."""
+    from .analysis import analyze, write_outputs
+
+    history = read_history(list(paths), cache=cache, workers=workers)
+    if not history.read_any():
+        raise click.ClickException(f"none of the {len(history.files)} input files could be read")
+    result = analyze(history, as_of=as_of.date() if as_of else None, shoes=shoes, units=units)
+    written = write_outputs(result, out_dir)
+    for line in analysis_lines(result, written):
+        colour = next((c for sev, c in SEVERITY_COLOUR.items() if f"[{sev.upper()}]" in line), None)
+        click.echo(click.style(line, fg=colour, bold=bool(colour)) if colour else line)
+
+
+@main.command("detectors")
+def detectors_cmd() -> None:
+    """List every detector with its inputs, thresholds and sources."""
+    from .detectors import DETECTORS
+
+    for cls in DETECTORS:
+        det = cls()
+        click.echo(f"{det.id} ({det.category})")
+        click.echo(f"    {det.description}")
+        click.echo(f"    inputs: {'; '.join(det.inputs)}")
+        for t in det.thresholds:
+            click.echo(f"    threshold: {t.name} = {t.text()}  [{t.source}]")

@@ -171,7 +171,7 @@ def weekly_volume(activities: pd.DataFrame, as_of=None) -> pd.DataFrame:
             weekly["distance_m"] > 0, 100.0 * weekly["longest_run_m"] / weekly["distance_m"], np.nan
         )
         prev = weekly["distance_m"].shift(1)
-        weekly["change_pct"] = np.where(prev > 0, 100.0 * (weekly["distance_m"] / prev - 1.0), np.nan)
+        weekly["change_pct"] = np.where(prev > 0, 100.0 * (weekly["distance_m"] / prev - 1.0), np.nan).round(9)
     weekly["progression_flag"] = weekly["change_pct"] > PROGRESSION_LIMIT_PCT
     return weekly[cols]
 
@@ -191,7 +191,9 @@ def run_progression(activities: pd.DataFrame, as_of=None) -> pd.DataFrame:
     out["last7_m"] = last7.reindex(out["date"]).to_numpy()
     out["prev7_m"] = prev7.reindex(out["date"]).to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["progression_pct"] = np.where(out["prev7_m"] > 0, 100.0 * (out["last7_m"] / out["prev7_m"] - 1), np.nan)
+        out["progression_pct"] = np.where(
+            out["prev7_m"] > 0, 100.0 * (out["last7_m"] / out["prev7_m"] - 1), np.nan
+        ).round(9)
     out["above_limit"] = out["progression_pct"] > PROGRESSION_LIMIT_PCT
     return out.reset_index(drop=True)
 
@@ -413,6 +415,9 @@ def efficiency(samples: pd.DataFrame, activities: pd.DataFrame | None = None) ->
     s = samples
     if activities is not None:
         s = s[s[C.ACTIVITY_ID].isin(runs_only(activities)[C.ACTIVITY_ID])]
+    cols = ["ef_m_per_beat", "decoupling_pct", "moving_s", "mean_temperature_c"]
+    if s.empty or s[C.HEART_RATE_BPM].notna().sum() == 0:
+        return pd.DataFrame(columns=cols, index=pd.Index([], name=C.ACTIVITY_ID))
     dt = _moving_dt(s)
     moving = (s[C.SPEED_M_S] >= MOVING_SPEED_M_S) & s[C.HEART_RATE_BPM].gt(0) & (dt > 0)
     m = pd.DataFrame(

@@ -1,0 +1,91 @@
+"""What the detectors read: the history cut at the analysis date, and its features,
+each computed once on first use."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+
+import pandas as pd
+
+from .. import columns as C
+from ..features import load
+
+UNIT_M = {"km": 1000.0, "mi": 1609.344}
+
+
+class Context:
+    """The history up to ``as_of`` (inclusive, local calendar) and its features.
+
+    Parameters
+    ----------
+    history : analyzer.History
+    as_of : the analysis date; default the local date of the last activity. Data after
+        it is not used.
+    shoes : path of a shoes.csv (optional).
+    units : 'km' or 'mi': how distances are shown in messages and evidence.
+    """
+
+    def __init__(self, history, as_of=None, shoes=None, units: str = "km") -> None:
+        self.history = history
+        self.units = units
+        self.shoes_path = shoes
+        acts = history.activities
+        last = pd.to_datetime(acts[C.START_LOCAL]).max() if len(acts) else pd.Timestamp.today()
+        self.as_of_ts = (pd.Timestamp(as_of) if as_of is not None else last).normalize()
+        self.as_of: dt.date = self.as_of_ts.date()
+        limit = self.as_of_ts + pd.Timedelta(days=1)
+        self.activities = acts[pd.to_datetime(acts[C.START_LOCAL]) < limit].reset_index(drop=True)
+
+    # --- display helpers (the edge: km or miles) -------------------------------------
+    def dist(self, metres: float) -> float:
+        return metres / UNIT_M[self.units]
+
+    def fmt_dist(self, metres: float, digits: int = 1) -> str:
+        return f"{self.dist(metres):.{digits}f} {self.units}"
+
+    # --- tables ----------------------------------------------------------------------
+    @cached_property
+    def runs(self) -> pd.DataFrame:
+        return load.runs_only(self.activities)
+
+    @cached_property
+    def samples(self) -> pd.DataFrame:
+        """Samples of the runs up to as_of."""
+        return self.history.load_samples(self.runs[C.ACTIVITY_ID])
+
+    @cached_property
+    def weekly(self) -> pd.DataFrame:
+        return load.weekly_table(self.activities, self.samples, self.as_of_ts)
+
+    @cached_property
+    def daily(self) -> pd.DataFrame:
+        return load.acwr(self.activities, self.as_of_ts)
+
+    @cached_property
+    def spikes(self) -> pd.DataFrame:
+        return load.long_run_spikes(self.activities, self.as_of_ts)
+
+    @cached_property
+    def comebacks(self) -> pd.DataFrame:
+        return load.comebacks(self.activities, self.as_of_ts)
+
+    @cached_property
+    def efficiency(self) -> pd.DataFrame:
+        """load.efficiency per run, joined with the run's date, distance and duration."""
+        eff = load.efficiency(self.samples, self.activities)
+        cols = [C.ACTIVITY_ID, C.START_LOCAL, "date", C.DISTANCE_M, C.DURATION_S]
+        return self.runs[cols].merge(eff, left_on=C.ACTIVITY_ID, right_index=True, how="inner")
+
+    @cached_property
+    def strength(self) -> pd.DataFrame:
+        acts = self.activities
+        return acts[load.is_strength(acts)].sort_values(C.START_LOCAL).reset_index(drop=True)
+
+    @cached_property
+    def weights(self) -> pd.DataFrame:
+        w = self.history.weights
+        if w.empty:
+            return w
+        limit = (self.as_of_ts + pd.Timedelta(days=1)).tz_localize("UTC")
+        return w[w[C.TIMESTAMP] < limit].sort_values(C.TIMESTAMP).reset_index(drop=True)

@@ -1,0 +1,191 @@
+"""Each detector just below, at and above its thresholds, on handmade histories;
+missing data gives Skipped with a reason; a steady history yields nothing high."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analyzer import columns as C
+from analyzer.analysis import analyze
+from analyzer.detectors import Skipped
+from analyzer.detectors.context import Context
+from analyzer.detectors.others import DecliningPerformance, HeatDehydration, StrengthLoad, WeightGain
+from analyzer.detectors.overtraining import AcuteLoad, Comeback, LongRunSpike, MileageJump
+
+DAY0 = pd.Timestamp("2024-01-01 07:00")  # a Monday
+
+
+class FakeHistory:
+    """What Context reads from a History, built by hand."""
+
+    def __init__(
+        self, activities: pd.DataFrame, samples: pd.DataFrame | None = None, weights: pd.DataFrame | None = None
+    ) -> None:
+        self.activities = activities
+        self._samples = (
+            samples
+            if samples is not None
+            else pd.DataFrame(columns=[C.ACTIVITY_ID, C.TIMESTAMP, C.SPEED_M_S, C.HEART_RATE_BPM, C.TEMPERATURE_C])
+        )
+        self.weights = weights if weights is not None else pd.DataFrame(columns=[C.TIMESTAMP, C.WEIGHT_KG, C.SOURCE])
+        self.files = []
+
+    def load_samples(self, ids):
+        return self._samples[self._samples[C.ACTIVITY_ID].isin(set(ids))]
+
+
+def acts(runs, sport="running", sub_sport="", prefix="r", hours=1.0):
+    rows = []
+    for i, (day, km) in enumerate(runs):
+        rows.append(
+            {
+                C.ACTIVITY_ID: f"{prefix}{i}",
+                C.SOURCE: f"{prefix}{i}.fit",
+                C.START_LOCAL: DAY0 + pd.Timedelta(days=day),
+                C.DISTANCE_M: km * 1000.0,
+                C.DURATION_S: hours * 3600,
+                C.IS_RUN: sport == "running",
+                C.SPORT: sport,
+                C.SUB_SPORT: sub_sport,
+                C.DUPLICATE_OF: "",
+                C.HAS_DYNAMICS: False,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def steady(weeks, km=10.0, days=(0, 2, 4, 6)):
+    return [(7 * w + d, km) for w in range(weeks) for d in days]
+
+
+def run(det, history, as_of=None):
+    return det.detect(Context(history, as_of=as_of))
+
+
+@pytest.mark.parametrize(("last_week_km", "expected"), [(52.0, None), (52.4, "medium"), (70.0, "high")])
+def test_mileage_jump_thresholds(last_week_km, expected):
+    # Five 40 km weeks, then one week at +30 % (not above), +31 %, +75 %, spread evenly.
+    h = FakeHistory(acts(steady(5) + [(35 + d, last_week_km / 4) for d in (0, 2, 4, 6)]))
+    found = run(MileageJump(), h)
+    severities = [f.severity for f in found]
+    assert severities == ([] if expected is None else [expected])
+    if expected:
+        assert found[0].window["start"] == "2024-02-05"
+        assert any(e.metric == "week-over-week change" and e.source.startswith("Nielsen") for e in found[0].evidence)
+
+
+def test_one_long_run_is_a_spike_not_a_mileage_jump():
+    # An ordinary week (3 x 10 km) plus a 25 km long run: +37.5 % on the week, all of it the long run.
+    h = FakeHistory(acts(steady(5) + [(35, 10.0), (37, 10.0), (39, 10.0), (41, 25.0)]))
+    assert run(MileageJump(), h) == []
+    spikes = run(LongRunSpike(), h)
+    assert [(f.window["start"], f.severity) for f in spikes] == [("2024-02-11", "high")]  # +150 %: > 100 % band
+
+
+@pytest.mark.parametrize(("km", "expected"), [(11.0, None), (12.0, "low"), (14.0, "medium"), (21.0, "high")])
+def test_long_run_spike_bands(km, expected):
+    h = FakeHistory(acts(steady(3) + [(22, km)]))
+    found = [f for f in run(LongRunSpike(), h) if f.window["start"] == "2024-01-23"]
+    assert [f.severity for f in found] == ([] if expected is None else [expected])
+
+
+@pytest.mark.parametrize(("km_a_day", "expected"), [(6.0, None), (8.5, "low"), (10.0, "high")])
+def test_acute_load_thresholds(km_a_day, expected):
+    # 5 km a day for 35 days, then a week at km_a_day: ACWR 1.15, 1.45, 1.6 on the last day.
+    h = FakeHistory(acts([(d, 5.0) for d in range(35)] + [(d, km_a_day) for d in range(35, 42)]))
+    found = run(AcuteLoad(), h)
+    assert [f.severity for f in found] == ([] if expected is None else [expected])
+
+
+def test_acute_load_skips_without_28_days():
+    got = run(AcuteLoad(), FakeHistory(acts([(d, 5.0) for d in range(10)])))
+    assert isinstance(got, Skipped) and "28 days" in got.reason
+
+
+@pytest.mark.parametrize(("week1_km", "expected"), [(20.0, None), (24.0, "medium"), (32.0, "high")])
+def test_comeback_thresholds(week1_km, expected):
+    # 40 km weeks, a 4-week break, then week 1 at 50 % (limit), 60 %, 80 % of 40 km.
+    h = FakeHistory(acts(steady(4) + [(56 + d, week1_km / 4) for d in (0, 2, 4, 6)]))
+    found = run(Comeback(), h)
+    assert [f.severity for f in found] == ([] if expected is None else [expected])
+
+
+def test_steady_sensible_history_has_no_high_finding():
+    rng = np.random.default_rng(3)
+    runs = [(7 * w + d, km + rng.normal(0, 0.3)) for w in range(16) for d, km in ((0, 8), (2, 10), (4, 8), (6, 14))]
+    result = analyze(FakeHistory(acts(runs)))
+    assert [f for f in result.timeline if f.severity == "high"] == []
+
+
+def _samples(aid, start, minutes, hr_first, hr_second, temp):
+    n = int(minutes * 60) + 1
+    half = n // 2
+    return pd.DataFrame(
+        {
+            C.ACTIVITY_ID: aid,
+            C.TIMESTAMP: pd.date_range(start.tz_localize("UTC"), periods=n, freq="1s"),
+            C.SPEED_M_S: 3.0,
+            C.HEART_RATE_BPM: np.r_[np.full(half, hr_first), np.full(n - half, hr_second)],
+            C.TEMPERATURE_C: temp,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("minutes", "hr_second", "temp", "expected"),
+    [
+        (70, 160.0, 27.0, "medium"),
+        (70, 160.0, 20.0, None),
+        (70, 156.0, 27.0, None),
+        (50, 160.0, 27.0, "skip"),
+        (70, 175.0, 27.0, "high"),
+        (70, 160.0, np.nan, "low"),
+    ],
+)
+def test_heat_dehydration(minutes, hr_second, temp, expected):
+    a = acts([(0, 12.6)], hours=minutes / 60)
+    s = _samples("r0", DAY0, minutes, 150.0, hr_second, temp)
+    got = run(HeatDehydration(), FakeHistory(a, s))
+    if expected == "skip":
+        assert isinstance(got, Skipped) and "60+" in got.reason
+    else:
+        assert [f.severity for f in got] == ([] if expected is None else [expected])
+
+
+def test_strength_load():
+    runs = acts([(d, 8.0) for d in (0, 2, 4, 9, 14)])
+    three = acts([(1.1, 0), (3.1, 0), (5.1, 0)], sport="training", sub_sport="strength_training", prefix="s")
+    two_far = acts([(8.0, 0), (11.5, 0)], sport="training", sub_sport="strength_training", prefix="t")
+    h = FakeHistory(pd.concat([runs, three, two_far], ignore_index=True))
+    found = {f.window["start"]: f for f in run(StrengthLoad(), h)}
+    assert found["2024-01-01"].severity == "medium"  # three sessions that week
+    # Week 2: two sessions, one (day 8, 07:00) 24 h before the day-9 run: low.
+    assert found["2024-01-08"].severity == "low"
+    assert run(StrengthLoad(), FakeHistory(runs)).reason.startswith("no strength sessions")
+
+
+@pytest.mark.parametrize(("last_kg", "expected"), [(72.2, None), (72.4, "low"), (75.0, "medium")])
+def test_weight_gain(last_kg, expected):
+    days = pd.date_range("2024-01-01", periods=10, freq="7D", tz="UTC")
+    w = pd.DataFrame({C.TIMESTAMP: days, C.WEIGHT_KG: [70.0] * 9 + [last_kg], C.SOURCE: "scale.fit"})
+    h = FakeHistory(acts([(d, 8.0) for d in range(0, 70, 3)]), weights=w)
+    got = run(WeightGain(), h)
+    assert [f.severity for f in got] == ([] if expected is None else [expected])
+
+
+def test_missing_data_is_skipped_with_a_reason():
+    h = FakeHistory(acts(steady(8)))
+    for det in (DecliningPerformance(), HeatDehydration(), WeightGain(), StrengthLoad()):
+        got = run(det, h)
+        assert isinstance(got, Skipped) and got.reason, det.id
+
+
+def test_every_threshold_names_its_source():
+    from analyzer.detectors import DETECTORS
+
+    for cls in DETECTORS:
+        assert cls.thresholds, cls.id
+        assert all(t.source for t in cls.thresholds)
+        assert cls.advice and cls.inputs and cls.category
