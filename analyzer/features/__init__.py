@@ -5,3 +5,30 @@ load.py      weekly volume, acute:chronic load, long-run spikes, comebacks, mono
 dynamics.py  per-run form summaries, population bands, pace-adjusted baseline, drift (issue 5)
 shoes.py     mileage per pair of shoes (issue 5)
 """
+
+from .dynamics import form_bands, form_drift, form_summary, pace_adjusted_form
+from .shoes import (
+    ShoeFileError,
+    ShoeMileage,
+    assign_shoes,
+    form_vs_shoe_mileage,
+    gear_mileage,
+    read_shoe_overrides,
+    read_shoes_csv,
+    shoe_mileage,
+)
+
+__all__ = [
+    "ShoeFileError",
+    "ShoeMileage",
+    "assign_shoes",
+    "form_bands",
+    "form_drift",
+    "form_summary",
+    "form_vs_shoe_mileage",
+    "gear_mileage",
+    "pace_adjusted_form",
+    "read_shoe_overrides",
+    "read_shoes_csv",
+    "shoe_mileage",
+]

@@ -1,0 +1,401 @@
+"""Running form: per-run summaries of running dynamics over steady running, the
+population colour bands, a pace-adjusted personal baseline, and within-run drift.
+
+Pure functions: frames in, frames out; inputs are never modified. Every number is in
+the units of :mod:`analyzer.columns` (ms, mm, %, steps/min, m/s).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import columns as C
+
+# --- what counts as steady running ------------------------------------------------
+#: Samples at or below this speed are walking or standing, not running [m/s].
+#: Source: comfortable adult walking speed is ~1.3-1.4 m/s (Bohannon RW, Age Ageing
+#: 1997;26:15-19) and the preferred walk-run transition ~2.0 m/s (Hreljac A, Med Sci
+#: Sports Exerc 1993;25:1158-1162); 1.6 m/s (~10:25 min/km) sits between the two so
+#: slow running is kept and walking breaks are dropped. A convention, not a finding.
+WALK_SPEED_M_S = 1.6
+#: Warm-up dropped from the start of each run [s] (convention: dynamics and heart
+#: rate settle during the first minutes).
+WARMUP_S = 300.0
+#: Runs shorter than this [s] of moving time drop only a fraction of their length...
+SHORT_RUN_S = 900.0
+#: ...this fraction (1/3, so the rule is continuous: 1/3 of 15 min = 5 min), instead of
+#: WARMUP_S, so a short run is never dropped entirely.
+SHORT_RUN_WARMUP_FRACTION = WARMUP_S / SHORT_RUN_S
+#: A gap between two samples longer than this [s] is a pause (auto-pause, stop at a
+#: light): the sample after it is excluded, and the gap does not count as moving time.
+#: Convention: Garmin "smart recording" writes a sample at least every ~8 s while moving.
+PAUSE_GAP_S = 10.0
+
+# --- the metrics ------------------------------------------------------------------
+#: Short names used in output column names -> sample column (unit in the column name).
+FORM_METRICS = {
+    "gct_ms": C.STANCE_TIME_MS,
+    "vo_mm": C.VERTICAL_OSCILLATION_MM,
+    "vr_pct": C.VERTICAL_RATIO_PCT,
+    "cadence_spm": C.CADENCE_SPM,
+    "step_length_mm": C.STEP_LENGTH_MM,
+    "gct_balance_pct": C.STANCE_TIME_BALANCE_PCT,
+}
+#: Metrics compared with the runner's own pace-adjusted baseline (issue 5).
+BASELINE_METRICS = ("gct_ms", "vo_mm", "vr_pct", "cadence_spm")
+#: Metrics whose within-run drift is reported.
+DRIFT_METRICS = ("gct_ms", "vo_mm", "cadence_spm")
+
+NO_DYNAMICS_GPX = "no running dynamics in this file (GPX carries none)"
+NO_GCT = "device recorded no ground contact time"
+NO_STEADY = (
+    f"no steady running with ground contact time (all samples at or below {WALK_SPEED_M_S} m/s, "
+    "in the warm-up, or after pauses)"
+)
+
+# --- population bands ---------------------------------------------------------------
+#: Garmin's running-dynamics colour zones are population percentiles: purple > 95th,
+#: blue 70-95th, green 30-69th, orange 5-29th, red < 5th (best to worst). Edges between
+#: them as coded in Runalyze's open-source plots (see shared DOMAIN.md). Population
+#: bands confound pace with form: see pace_adjusted_form for the personal view.
+BAND_NAMES = ("purple", "blue", "green", "orange", "red")
+#: Ground contact time edges, best to worst [ms] (shorter is "better").
+GCT_BAND_EDGES_MS = (208.0, 240.0, 272.0, 305.0)
+#: Vertical oscillation edges, best to worst [mm] (smaller is "better").
+VO_BAND_EDGES_MM = (67.0, 83.0, 100.0, 118.0)
+#: Vertical ratio edges, best to worst [%] (smaller is "better").
+VR_BAND_EDGES_PCT = (6.1, 7.4, 8.6, 10.1)
+#: Cadence edges, best to worst [steps/min] (higher is "better").
+CADENCE_BAND_EDGES_SPM = (185.0, 173.0, 162.0, 151.0)
+#: Ground contact time balance [% left]: green inside this range (Garmin/Runalyze)...
+GCT_BALANCE_GREEN_PCT = (49.2, 50.7)
+#: ...orange between green and these outer edges, red beyond them.
+GCT_BALANCE_OUTER_PCT = (47.7, 52.2)
+
+# --- personal baseline ----------------------------------------------------------------
+#: Days before a run whose runs form its baseline (convention: about a training block).
+BASELINE_WINDOW_DAYS = 90
+#: Fewest baseline runs for a fit (convention: Theil-Sen needs a handful of points to
+#: resist an outlier; 8 runs is about three weeks of training).
+MIN_BASELINE_RUNS = 8
+#: Scales the median absolute deviation to the standard deviation of a normal
+#: distribution (1 / Phi^-1(3/4); Rousseeuw & Croux, JASA 1993;88:1273-1283).
+MAD_TO_SD = 1.4826
+
+# --- drift ------------------------------------------------------------------------------
+#: Fewest seconds of steady running for a first-third/last-third comparison
+#: (convention: at least ~3 min per third).
+MIN_DRIFT_STEADY_S = 600.0
+
+
+def _only_runs(runs: pd.DataFrame) -> pd.DataFrame:
+    """Rows that are runs (all rows when there is no ``is_run`` column)."""
+    return runs[runs[C.IS_RUN].astype(bool)] if C.IS_RUN in runs.columns else runs
+
+
+def _clean_samples(runs: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
+    """Samples of the given runs only, sorted, with non-positive dynamics as NaN
+    (a 0 ms contact time or 0 steps/min is a standing watch, not a measurement)."""
+    keep = [C.ACTIVITY_ID, C.TIMESTAMP, C.SPEED_M_S, C.HEART_RATE_BPM, *FORM_METRICS.values()]
+    s = samples.loc[samples[C.ACTIVITY_ID].isin(runs[C.ACTIVITY_ID]), [c for c in keep if c in samples.columns]]
+    s = s.reindex(columns=keep).sort_values([C.ACTIVITY_ID, C.TIMESTAMP], kind="stable").reset_index(drop=True)
+    for col in FORM_METRICS.values():
+        s[col] = s[col].astype("float64").where(s[col] > 0)
+    return s
+
+
+def steady_samples(runs: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
+    """The samples of ``runs`` that are steady running.
+
+    Steady: faster than WALK_SPEED_M_S, not the first sample after a gap longer than
+    PAUSE_GAP_S, and past the warm-up (WARMUP_S of moving time, or
+    SHORT_RUN_WARMUP_FRACTION of the run's moving time for runs under SHORT_RUN_S).
+
+    Parameters
+    ----------
+    runs : DataFrame
+        Activity table rows of runs (``activity_id`` used).
+    samples : DataFrame
+        Sample table; rows of other activities are ignored.
+
+    Returns
+    -------
+    DataFrame
+        The steady samples (activity_id, timestamp, speed [m/s], heart rate [bpm] and
+        the dynamics columns, non-positive dynamics as NaN) plus ``moving_s``: moving
+        time since the start of the run [s], and ``dt_s``: time since the previous
+        sample [s].
+    """
+    s = _clean_samples(_only_runs(runs), samples)
+    t = pd.to_datetime(s[C.TIMESTAMP], utc=True).dt.as_unit("ns").astype("int64") / 1e9
+    dt = t.groupby(s[C.ACTIVITY_ID]).diff()
+    gap = dt > PAUSE_GAP_S
+    moving_dt = dt.where(~gap, 0.0).fillna(0.0)
+    moving = moving_dt.groupby(s[C.ACTIVITY_ID]).cumsum()
+    total = moving.groupby(s[C.ACTIVITY_ID]).transform("max")
+    warmup = np.where(total < SHORT_RUN_S, total * SHORT_RUN_WARMUP_FRACTION, WARMUP_S)
+    steady = (s[C.SPEED_M_S] > WALK_SPEED_M_S) & ~gap & (moving >= warmup)
+    return s.assign(moving_s=moving, dt_s=moving_dt)[steady.to_numpy()].reset_index(drop=True)
+
+
+def _reasons(runs: pd.DataFrame, samples: pd.DataFrame, steady: pd.DataFrame) -> pd.Series:
+    """form_reason per run (index activity_id): empty when there is a summary."""
+    ids = runs[C.ACTIVITY_ID]
+    has_gct = samples.loc[samples[C.STANCE_TIME_MS] > 0, C.ACTIVITY_ID].unique() if len(samples) else []
+    steady_gct = steady.loc[steady[C.STANCE_TIME_MS].notna(), C.ACTIVITY_ID].unique()
+    fmt = runs[C.FORMAT] if C.FORMAT in runs else pd.Series("fit", index=runs.index)
+    reason = np.select(
+        [fmt.eq("gpx").to_numpy(), ~ids.isin(has_gct).to_numpy(), ~ids.isin(steady_gct).to_numpy()],
+        [NO_DYNAMICS_GPX, NO_GCT, NO_STEADY],
+        default="",
+    )
+    return pd.Series(reason, index=ids.to_numpy())
+
+
+def form_summary(runs: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
+    """Median and interquartile range of each running-dynamics metric over steady running.
+
+    Parameters
+    ----------
+    runs : DataFrame
+        Activity table rows of runs (``History.runs``): activity_id, start_utc,
+        start_local, format. Pass runs only: a walk with dynamics is not a run.
+    samples : DataFrame
+        Sample table (``History.samples``).
+
+    Returns
+    -------
+    DataFrame
+        One row per run, in the order of ``runs`` (rows whose ``is_run`` is False, such
+        as a walk with dynamics, are dropped): activity_id, start_utc, start_local;
+        for each metric ``median_<m>`` and ``iqr_<m>`` (75th minus 25th percentile) with
+        m in gct_ms [ms], vo_mm [mm], vr_pct [%], cadence_spm [steps/min],
+        step_length_mm [mm], gct_balance_pct [% left]; ``median_speed_m_s`` [m/s] of the
+        same steady samples; ``steady_s`` [s] of steady running; ``form_reason``: why the
+        dynamics are NaN ("" when they are not). Dynamics are NaN, never 0, where the
+        file carries none.
+    """
+    runs = _only_runs(runs)
+    steady = steady_samples(runs, samples)
+    g = steady.groupby(C.ACTIVITY_ID)
+    cols = list(FORM_METRICS.values())
+    q = g[cols].quantile([0.25, 0.5, 0.75])
+    out = pd.DataFrame(index=pd.Index(runs[C.ACTIVITY_ID].to_numpy(), name=C.ACTIVITY_ID))
+    for short, col in FORM_METRICS.items():
+        wide = q[col].unstack() if len(q) else pd.DataFrame(columns=[0.25, 0.5, 0.75])
+        out[f"median_{short}"] = wide[0.5].reindex(out.index).astype("float64")
+        out[f"iqr_{short}"] = (wide[0.75] - wide[0.25]).reindex(out.index).astype("float64")
+    out["median_speed_m_s"] = g[C.SPEED_M_S].median().reindex(out.index).astype("float64")
+    out["steady_s"] = g["dt_s"].sum().reindex(out.index).fillna(0.0).astype("float64")
+    reason = _reasons(runs, samples, steady).reindex(out.index)
+    dyn = [f"{p}_{m}" for m in FORM_METRICS if m != "cadence_spm" for p in ("median", "iqr")]
+    # GPX carries no dynamics: NaN whatever a converter may have written. A FIT file
+    # without ground contact time keeps what it did record (e.g. COROS step length).
+    out.loc[(reason == NO_DYNAMICS_GPX).to_numpy(), dyn] = np.nan
+    out["form_reason"] = reason.to_numpy()
+    out = out.reset_index()
+    out.insert(1, C.START_UTC, runs[C.START_UTC].to_numpy())
+    out.insert(2, C.START_LOCAL, runs[C.START_LOCAL].to_numpy() if C.START_LOCAL in runs else pd.NaT)
+    return out
+
+
+def _band(values: pd.Series, edges: tuple[float, ...]) -> pd.Series:
+    """Band name of each value; edges best to worst (ascending or descending)."""
+    v = values.to_numpy(dtype="float64")
+    e = np.asarray(edges)
+    # A value on an edge goes to the worse band (edges as upper limits of better bands).
+    idx = np.searchsorted(e, v, side="right") if e[0] < e[-1] else np.searchsorted(-e, -v, side="right")
+    names = np.asarray(BAND_NAMES, dtype=object)[np.minimum(idx, len(BAND_NAMES) - 1)]
+    return pd.Series(np.where(np.isnan(v), None, names), index=values.index, dtype=object)
+
+
+def _balance_band(values: pd.Series) -> pd.Series:
+    v = values.to_numpy(dtype="float64")
+    lo, hi = GCT_BALANCE_GREEN_PCT
+    olo, ohi = GCT_BALANCE_OUTER_PCT
+    band = np.select([np.isnan(v), (v >= lo) & (v <= hi), (v >= olo) & (v <= ohi)], [None, "green", "orange"], "red")
+    return pd.Series(band, index=values.index, dtype=object)
+
+
+def form_bands(summary: pd.DataFrame) -> pd.DataFrame:
+    """Garmin's population colour band of each run's median, per metric.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        Output of :func:`form_summary`.
+
+    Returns
+    -------
+    DataFrame
+        activity_id and ``band_gct``, ``band_vo``, ``band_vr``, ``band_cadence``,
+        ``band_gct_balance``: 'purple', 'blue', 'green', 'orange' or 'red' (balance:
+        'green', 'orange', 'red'); missing (test with ``pandas.isna``) where the
+        median is NaN.
+    """
+    return pd.DataFrame(
+        {
+            C.ACTIVITY_ID: summary[C.ACTIVITY_ID].to_numpy(),
+            "band_gct": _band(summary["median_gct_ms"], GCT_BAND_EDGES_MS).to_numpy(),
+            "band_vo": _band(summary["median_vo_mm"], VO_BAND_EDGES_MM).to_numpy(),
+            "band_vr": _band(summary["median_vr_pct"], VR_BAND_EDGES_PCT).to_numpy(),
+            "band_cadence": _band(summary["median_cadence_spm"], CADENCE_BAND_EDGES_SPM).to_numpy(),
+            "band_gct_balance": _balance_band(summary["median_gct_balance_pct"]).to_numpy(),
+        }
+    )
+
+
+def theil_sen(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Theil-Sen robust line y = intercept + slope * x.
+
+    Slope: median of the pairwise slopes over pairs with distinct x (Sen 1968, JASA
+    63:1379); intercept: median of y - slope * x. Where all x are equal the slope is 0.
+
+    Returns
+    -------
+    (intercept, slope)
+    """
+    x = np.asarray(x, dtype="float64")
+    y = np.asarray(y, dtype="float64")
+    i, j = np.triu_indices(len(x), k=1)
+    dx = x[j] - x[i]
+    ok = dx != 0
+    slope = float(np.median((y[j] - y[i])[ok] / dx[ok])) if ok.any() else 0.0
+    return float(np.median(y - slope * x)), slope
+
+
+def pace_adjusted_form(
+    summary: pd.DataFrame,
+    window_days: float = BASELINE_WINDOW_DAYS,
+    min_runs: int = MIN_BASELINE_RUNS,
+) -> pd.DataFrame:
+    """Each run against the runner's own metric-speed relation before it.
+
+    For every run and metric, the runs of the previous ``window_days`` (start_utc in
+    [start - window, start)) with the metric and a speed give a Theil-Sen line
+    metric ~ median speed; the run's deviation is its median minus the line at its
+    median speed, and its robust z-score is deviation / (MAD_TO_SD x MAD of the
+    baseline runs' residuals). Running faster along the same relation gives
+    deviation ~ 0; the same pace with longer contact gives a positive deviation.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        Output of :func:`form_summary` (the runner's whole history).
+    window_days : float
+        Baseline window [days].
+    min_runs : int
+        Fewest baseline runs for a fit.
+
+    Returns
+    -------
+    DataFrame
+        activity_id, start_utc and, for m in gct_ms [ms], vo_mm [mm], vr_pct [%],
+        cadence_spm [steps/min]: ``expected_<m>`` (baseline prediction at the run's
+        pace), ``deviation_<m>`` (same unit), ``z_<m>`` (dimensionless),
+        ``baseline_n_<m>`` (runs in the window) and ``baseline_reason_<m>`` (why NaN).
+    """
+    order = np.argsort(summary[C.START_UTC].to_numpy(), kind="stable")
+    s = summary.iloc[order].reset_index(drop=True)
+    t = pd.to_datetime(s[C.START_UTC], utc=True).dt.as_unit("ns").astype("int64").to_numpy() / 1e9
+    speed = s["median_speed_m_s"].to_numpy(dtype="float64")
+    window_s = window_days * 86400.0
+    out = pd.DataFrame({C.ACTIVITY_ID: s[C.ACTIVITY_ID].to_numpy(), C.START_UTC: s[C.START_UTC].to_numpy()})
+    # The window's bounds for every run at once (runs sorted by start).
+    lo = np.searchsorted(t, t - window_s, side="left")
+    hi = np.searchsorted(t, t, side="left")
+    for m in BASELINE_METRICS:
+        y = s[f"median_{m}"].to_numpy(dtype="float64")
+        usable = np.isfinite(y) & np.isfinite(speed)
+        expected = np.full(len(s), np.nan)
+        z = np.full(len(s), np.nan)
+        n = np.zeros(len(s), dtype="int64")
+        reason = np.full(len(s), "", dtype=object)
+        for k in range(len(s)):  # one fit per run (runs, not samples)
+            if not usable[k]:
+                reason[k] = "the run has no value for this metric"
+                continue
+            idx = np.arange(lo[k], hi[k])
+            idx = idx[usable[idx]]
+            n[k] = len(idx)
+            if len(idx) < min_runs:
+                reason[k] = f"{len(idx)} runs with this metric in the previous {window_days:g} days (need {min_runs})"
+                continue
+            a, b = theil_sen(speed[idx], y[idx])
+            expected[k] = a + b * speed[k]
+            resid = y[idx] - (a + b * speed[idx])
+            mad = float(np.median(np.abs(resid - np.median(resid))))
+            if mad > 0:
+                z[k] = (y[k] - expected[k]) / (MAD_TO_SD * mad)
+            else:
+                reason[k] = "baseline residuals have no spread (z-score undefined)"
+        out[f"expected_{m}"] = expected
+        out[f"deviation_{m}"] = y - expected
+        out[f"z_{m}"] = z
+        out[f"baseline_n_{m}"] = n
+        out[f"baseline_reason_{m}"] = reason
+    # Back to the caller's row order.
+    return out.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
+
+
+def form_drift(runs: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
+    """Change within a run: last third against first third of its steady running.
+
+    Thirds are by steady moving time. Dynamics compare medians; heart rate at pace
+    compares mean heart rate / mean speed (as in Friel's aerobic decoupling).
+
+    Parameters
+    ----------
+    runs : DataFrame
+        Activity table rows of runs (rows whose ``is_run`` is False are dropped).
+    samples : DataFrame
+        Sample table.
+
+    Returns
+    -------
+    DataFrame
+        One row per run: activity_id; ``drift_gct_ms`` [ms], ``drift_vo_mm`` [mm],
+        ``drift_cadence_spm`` [steps/min] (last-third median minus first-third median);
+        ``drift_hr_per_speed_pct`` [%]: change of (mean HR / mean speed) from the first
+        to the last third, positive when heart rate at pace rose; ``steady_s`` [s];
+        ``drift_reason`` (why NaN, "" otherwise).
+    """
+    runs = _only_runs(runs)
+    steady = steady_samples(runs, samples)
+    aid = steady[C.ACTIVITY_ID]
+    clock = steady["dt_s"].groupby(aid).cumsum()
+    total = clock.groupby(aid).transform("max")
+    frac = clock / total.where(total > 0)
+    third = pd.Series(np.select([frac <= 1 / 3, frac > 2 / 3], ["first", "last"], ""), index=steady.index)
+    parts = steady[third != ""].assign(third=third[third != ""])
+    cols = [FORM_METRICS[m] for m in DRIFT_METRICS]
+    g = parts.groupby([C.ACTIVITY_ID, "third"])
+    med = g[cols].median().unstack("third")
+    means = g[[C.HEART_RATE_BPM, C.SPEED_M_S]].mean().unstack("third")
+    index = pd.Index(runs[C.ACTIVITY_ID].to_numpy(), name=C.ACTIVITY_ID)
+    out = pd.DataFrame(index=index)
+
+    def part(frame: pd.DataFrame, col: str, which: str) -> pd.Series:
+        key = (col, which)
+        return frame[key].reindex(index) if key in frame.columns else pd.Series(np.nan, index=index)
+
+    for m in DRIFT_METRICS:
+        col = FORM_METRICS[m]
+        out[f"drift_{m}"] = (part(med, col, "last") - part(med, col, "first")).astype("float64")
+    ratio_first = part(means, C.HEART_RATE_BPM, "first") / part(means, C.SPEED_M_S, "first")
+    ratio_last = part(means, C.HEART_RATE_BPM, "last") / part(means, C.SPEED_M_S, "last")
+    out["drift_hr_per_speed_pct"] = ((ratio_last / ratio_first - 1.0) * 100.0).astype("float64")
+    out["steady_s"] = steady.groupby(C.ACTIVITY_ID)["dt_s"].sum().reindex(index).fillna(0.0)
+    short = out["steady_s"] < MIN_DRIFT_STEADY_S
+    drift_cols = [c for c in out.columns if c.startswith("drift_")]
+    out.loc[short, drift_cols] = np.nan
+    out["drift_reason"] = np.select(
+        [short.to_numpy(), out["drift_gct_ms"].isna().to_numpy()],
+        [
+            f"less than {MIN_DRIFT_STEADY_S / 60:g} min of steady running (above {WALK_SPEED_M_S} m/s)",
+            "no ground contact time in the steady running (heart rate at pace only)",
+        ],
+        "",
+    )
+    return out.reset_index()

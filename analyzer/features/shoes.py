@@ -1,0 +1,426 @@
+"""Shoes: which pair each run was run in, the mileage of every pair, and form against
+a pair's mileage.
+
+Three sources say which pair a run was in, strongest first: a per-activity override
+file (``activity_id,shoe``), Strava's activities.csv gear column (matched by file name,
+else by start time), and the runner's ``shoes.csv`` date ranges. Distances are metres
+inside; the mileage tables also give km and miles, named with their unit.
+
+Pure functions: frames in, frames out; inputs are never modified.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .. import columns as C
+from ..errors import AnalyzerError
+from .dynamics import theil_sen
+
+#: Metres in a kilometre and in an international mile.
+M_PER_KM = 1000.0
+M_PER_MILE = 1609.344
+
+#: The seed article's "replace shoes every 300-500 miles" (483 / 805 km) [m]. This is
+#: industry guidance, not a finding: no study establishes it as a threshold. What
+#: exists: Cook SD et al. 1985 (machine-worn shoes kept ~60 % of their cushioning at
+#: 500 miles, runner-worn ~80 %); Wang L et al., Footwear Science 2010 (peak force
+#: +4.9 % after 500 km); Malisoux L et al., Scand J Med Sci Sports 2015 (runners who
+#: rotate several pairs: injury hazard ratio 0.61, 0.39-0.97).
+SHOE_GUIDANCE_LOW_M = 300 * M_PER_MILE
+SHOE_GUIDANCE_HIGH_M = 500 * M_PER_MILE
+SHOE_GUIDANCE_SOURCE = (
+    "300-500 miles is industry guidance (the seed article's rule), not a study finding; "
+    "Cook 1985: machine-worn shoes kept ~60 % of cushioning at 500 miles; Wang 2010 (Footwear Science): "
+    "peak force +4.9 % after 500 km; Malisoux 2015 (Scand J Med Sci Sports): rotating pairs, injury HR 0.61"
+)
+
+#: A Strava activity matches a run when their starts are at most this far apart [s]
+#: (the same tolerance as the importer's duplicate rule, history.DUPLICATE_START_S).
+GEAR_MATCH_S = 120.0
+#: Strava activity types that are runs (current export's display names and the API's).
+STRAVA_RUN_TYPES = frozenset({"Run", "Trail Run", "Virtual Run", "TrailRun", "VirtualRun"})
+#: Fewest runs with dynamics in a pair for a form-against-mileage slope (convention).
+MIN_RUNS_FOR_SLOPE = 5
+
+SHOE = "shoe"
+SHOE_SOURCE = "shoe_source"
+CUMULATIVE_M = "cumulative_m"
+
+
+class ShoeFileError(AnalyzerError):
+    """A shoes.csv or override file that cannot be used; ``str(err)`` names the file and why."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+@dataclass(frozen=True)
+class ShoeMileage:
+    """Mileage per pair of shoes.
+
+    runs : one row per run with a known pair, by pair then date: activity_id (or
+        strava_id), shoe, start_local, distance_m [m], cumulative_m [m] (the pair's
+        initial distance plus every run up to and including this one), cumulative_km,
+        cumulative_mi.
+    pairs : one row per pair: shoe, n_runs, run_m [m] (runs seen), initial_m [m],
+        total_m / total_km / total_mi (initial + runs, at the analysis date),
+        first_run, last_run, past_300_mi, past_500_mi.
+    unassigned_runs : number of runs with no known pair.
+    unassigned_m : their distance [m].
+    as_of : the analysis date (runs after it are left out); NaT for "all runs".
+    """
+
+    runs: pd.DataFrame
+    pairs: pd.DataFrame
+    unassigned_runs: int
+    unassigned_m: float
+    as_of: pd.Timestamp
+
+
+def _read_csv(path: str | os.PathLike, what: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig")
+    except FileNotFoundError as err:
+        raise ShoeFileError(str(path), f"{what} not found") from err
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as err:
+        raise ShoeFileError(str(path), f"not a readable CSV ({' '.join(str(err).split())[:120]})") from err
+
+
+def _dates(path: str, frame: pd.DataFrame, col: str, required: bool) -> pd.Series:
+    text = frame[col].str.strip() if col in frame.columns else pd.Series("", index=frame.index)
+    parsed = pd.to_datetime(text.where(text != ""), format="ISO8601", errors="coerce")
+    bad = (text != "") & parsed.isna()
+    if required:
+        bad |= text == ""
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise ShoeFileError(path, f"row {i + 2}: {col} {text.iloc[i]!r} is not an ISO date (YYYY-MM-DD)")
+    return parsed.dt.normalize()
+
+
+def read_shoes_csv(path: str | os.PathLike) -> pd.DataFrame:
+    """Read the runner's shoes.csv.
+
+    Header ``name,first_used,retired,initial_km``: one pair per row; ISO dates
+    (YYYY-MM-DD), read in the runner's local calendar; ``retired`` optional (empty =
+    still in use); ``initial_km`` optional distance the pair had before the history
+    starts, or ``initial_miles`` instead.
+
+    Parameters
+    ----------
+    path : str or PathLike
+
+    Returns
+    -------
+    DataFrame
+        name, first_used, retired (naive dates, NaT = in use), initial_m [m].
+
+    Raises
+    ------
+    ShoeFileError
+        With a one-line reason naming the file (missing column, empty name, bad date,
+        retired before first_used, bad distance).
+    """
+    path = str(path)
+    raw = _read_csv(path, "shoes file")
+    raw.columns = [c.strip().lower() for c in raw.columns]
+    missing = [c for c in ("name", "first_used") if c not in raw.columns]
+    if missing:
+        raise ShoeFileError(path, f"missing column {', '.join(missing)} (header: name,first_used,retired,initial_km)")
+    if "initial_km" in raw.columns and "initial_miles" in raw.columns:
+        raise ShoeFileError(path, "give initial_km or initial_miles, not both")
+    names = raw["name"].str.strip()
+    if (names == "").any():
+        raise ShoeFileError(path, f"row {int(np.flatnonzero((names == '').to_numpy())[0]) + 2}: empty shoe name")
+    if names.duplicated().any():
+        raise ShoeFileError(path, f"shoe {names[names.duplicated()].iloc[0]!r} listed twice")
+    first = _dates(path, raw, "first_used", required=True)
+    retired = _dates(path, raw, "retired", required=False)
+    backwards = retired < first
+    if backwards.any():
+        i = int(np.flatnonzero(backwards.to_numpy())[0])
+        raise ShoeFileError(path, f"row {i + 2}: retired {retired.iloc[i]:%Y-%m-%d} is before first_used")
+    col, scale = ("initial_miles", M_PER_MILE) if "initial_miles" in raw.columns else ("initial_km", M_PER_KM)
+    text = raw[col].str.strip() if col in raw.columns else pd.Series("", index=raw.index)
+    value = pd.to_numeric(text.where(text != "", "0"), errors="coerce")
+    bad = value.isna() | (value < 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise ShoeFileError(path, f"row {i + 2}: {col} {text.iloc[i]!r} is not a distance (a number >= 0)")
+    return pd.DataFrame(
+        {"name": names.to_numpy(), "first_used": first, "retired": retired, "initial_m": value.to_numpy() * scale}
+    )
+
+
+def read_shoe_overrides(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a per-activity override file: CSV ``activity_id,shoe``.
+
+    Returns
+    -------
+    DataFrame
+        activity_id, shoe (an empty shoe means "no known pair" for that run).
+    """
+    path = str(path)
+    raw = _read_csv(path, "shoe override file")
+    raw.columns = [c.strip().lower() for c in raw.columns]
+    if not {"activity_id", "shoe"} <= set(raw.columns):
+        raise ShoeFileError(path, "expected the header activity_id,shoe")
+    out = pd.DataFrame({C.ACTIVITY_ID: raw["activity_id"].str.strip(), SHOE: raw["shoe"].str.strip()})
+    if (out[C.ACTIVITY_ID] == "").any():
+        raise ShoeFileError(path, f"row {int(np.flatnonzero((out[C.ACTIVITY_ID] == '').to_numpy())[0]) + 2}: empty id")
+    return out.drop_duplicates(C.ACTIVITY_ID, keep="last").reset_index(drop=True)
+
+
+def _by_dates(runs: pd.DataFrame, shoes: pd.DataFrame) -> pd.Series:
+    """Pair whose first_used..retired covers the run's local date; the newer pair
+    (later first_used) where ranges overlap."""
+    day = pd.to_datetime(runs[C.START_LOCAL]).dt.normalize().to_numpy()
+    s = shoes.sort_values("first_used", kind="stable")
+    first = s["first_used"].to_numpy()
+    retired = s["retired"].fillna(pd.Timestamp.max.normalize()).to_numpy()
+    covers = (day[:, None] >= first[None, :]) & (day[:, None] <= retired[None, :])
+    # Last covering column = the newest pair.
+    last = covers.shape[1] - 1 - np.argmax(covers[:, ::-1], axis=1) if covers.shape[1] else np.zeros(len(day), int)
+    names = s["name"].to_numpy(dtype=object)
+    return pd.Series(
+        np.where(covers.any(axis=1), names[last] if len(names) else "", ""), index=runs.index, dtype=object
+    )
+
+
+def _source_tail(source: pd.Series) -> pd.Series:
+    """The part of a source label a Strava filename can match: after the last '!'
+    (inside an archive), with backslashes as slashes."""
+    return source.astype(str).str.replace("\\", "/", regex=False).str.rsplit("!", n=1).str[-1]
+
+
+def _by_strava(runs: pd.DataFrame, gear: pd.DataFrame) -> pd.Series:
+    """Strava gear of each run: by filename (the run's source ends with it), else by
+    start time within GEAR_MATCH_S."""
+    g = gear[gear["gear"].astype(str).str.strip() != ""]
+    out = pd.Series("", index=runs.index, dtype=object)
+    if g.empty or runs.empty:
+        return out
+    # 1. filename: join on the base name, then check the whole path suffix.
+    files = g[g["filename"].astype(str) != ""][["filename", "gear"]].astype(str)
+    files = files.assign(base=files["filename"].str.rsplit("/", n=1).str[-1])
+    tail = _source_tail(runs[C.SOURCE]) if C.SOURCE in runs else pd.Series("", index=runs.index)
+    left = pd.DataFrame({"row": runs.index, "tail": tail.to_numpy(), "base": tail.str.rsplit("/", n=1).str[-1]})
+    m = left.merge(files, on="base", how="inner")
+    suffix = [tl == fn or tl.endswith("/" + fn) for tl, fn in zip(m["tail"], m["filename"], strict=True)]
+    m = m[np.asarray(suffix, dtype=bool)]
+    m = m.drop_duplicates("row")
+    out.loc[m["row"].to_numpy()] = m["gear"].str.strip().to_numpy()
+    # 2. start time, for runs still without a match.
+    todo = runs.loc[out == "", [C.START_UTC]].assign(row=lambda d: d.index)
+    todo = todo.dropna(subset=[C.START_UTC])
+    if len(todo):
+        todo[C.START_UTC] = pd.to_datetime(todo[C.START_UTC], utc=True).dt.as_unit("ns")
+        right = g[["start_utc", "gear"]].dropna(subset=["start_utc"]).rename(columns={"start_utc": C.START_UTC})
+        right = right.assign(**{C.START_UTC: pd.to_datetime(right[C.START_UTC], utc=True).dt.as_unit("ns")})
+        near = pd.merge_asof(
+            todo.sort_values(C.START_UTC),
+            right.sort_values(C.START_UTC),
+            on=C.START_UTC,
+            direction="nearest",
+            tolerance=pd.Timedelta(seconds=GEAR_MATCH_S),
+        ).dropna(subset=["gear"])
+        out.loc[near["row"].to_numpy()] = near["gear"].astype(str).str.strip().to_numpy()
+    return out
+
+
+def assign_shoes(
+    runs: pd.DataFrame,
+    shoes: pd.DataFrame | None = None,
+    gear: pd.DataFrame | None = None,
+    overrides: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Which pair each run was run in.
+
+    Parameters
+    ----------
+    runs : DataFrame
+        Activity table rows of runs: activity_id, source, start_utc, start_local,
+        distance_m [m].
+    shoes : DataFrame, optional
+        :func:`read_shoes_csv` output: a run belongs to the pair whose
+        first_used..retired covers its local date (from start_local); the newer
+        pair where ranges overlap.
+    gear : DataFrame, optional
+        ``History.gear`` (Strava activities.csv): a row whose filename the run's source
+        ends with (e.g. 'activities/123.fit.gz'), else whose start is within
+        GEAR_MATCH_S of the run's, gives its gear. Wins over ``shoes``: it was tagged
+        per activity.
+    overrides : DataFrame, optional
+        :func:`read_shoe_overrides` output; wins over both.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``runs`` with ``shoe`` ("" when unknown) and ``shoe_source``
+        ('override', 'strava', 'shoes.csv' or "").
+    """
+    out = runs.copy()
+    shoe = pd.Series("", index=runs.index, dtype=object)
+    source = pd.Series("", index=runs.index, dtype=object)
+    layers = []
+    if shoes is not None and len(shoes):
+        layers.append(("shoes.csv", _by_dates(runs, shoes)))
+    if gear is not None and len(gear):
+        layers.append(("strava", _by_strava(runs, gear)))
+    for name, found in layers:
+        hit = found != ""
+        shoe[hit], source[hit] = found[hit], name
+    if overrides is not None and len(overrides):
+        mapped = runs[C.ACTIVITY_ID].map(overrides.set_index(C.ACTIVITY_ID)[SHOE])
+        hit = mapped.notna()
+        shoe[hit], source[hit] = mapped[hit], "override"
+    out[SHOE] = shoe.to_numpy()
+    out[SHOE_SOURCE] = source.where(shoe != "", "").to_numpy()
+    return out
+
+
+def _mileage(table: pd.DataFrame, id_col: str, initial_m: pd.Series | None, as_of) -> ShoeMileage:
+    as_of = pd.Timestamp(as_of) if as_of is not None else pd.NaT
+    t = table
+    if pd.notna(as_of):
+        t = t[pd.to_datetime(t[C.START_LOCAL]) <= as_of]
+    known = t[SHOE] != ""
+    runs = t.loc[known, [id_col, SHOE, C.START_LOCAL, C.DISTANCE_M]].copy()
+    runs[C.DISTANCE_M] = runs[C.DISTANCE_M].astype("float64").fillna(0.0)
+    runs = runs.sort_values([SHOE, C.START_LOCAL], kind="stable").reset_index(drop=True)
+    init = runs[SHOE].map(initial_m).fillna(0.0) if initial_m is not None else 0.0
+    runs[CUMULATIVE_M] = runs.groupby(SHOE)[C.DISTANCE_M].cumsum() + init
+    runs["cumulative_km"] = runs[CUMULATIVE_M] / M_PER_KM
+    runs["cumulative_mi"] = runs[CUMULATIVE_M] / M_PER_MILE
+    g = runs.groupby(SHOE)
+    pairs = pd.DataFrame(
+        {
+            "n_runs": g.size(),
+            "run_m": g[C.DISTANCE_M].sum(),
+            "first_run": g[C.START_LOCAL].min(),
+            "last_run": g[C.START_LOCAL].max(),
+        }
+    )
+    if initial_m is not None:
+        # Pairs listed in shoes.csv but not yet run in still appear (initial distance only).
+        pairs = pairs.reindex(pairs.index.union(pd.Index(initial_m.index, name=SHOE)))
+        pairs["n_runs"] = pairs["n_runs"].fillna(0).astype("int64")
+        pairs["run_m"] = pairs["run_m"].fillna(0.0)
+        pairs["initial_m"] = initial_m.reindex(pairs.index).fillna(0.0)
+    else:
+        pairs["initial_m"] = 0.0
+    pairs["total_m"] = pairs["run_m"] + pairs["initial_m"]
+    pairs["total_km"] = pairs["total_m"] / M_PER_KM
+    pairs["total_mi"] = pairs["total_m"] / M_PER_MILE
+    pairs["past_300_mi"] = pairs["total_m"] >= SHOE_GUIDANCE_LOW_M
+    pairs["past_500_mi"] = pairs["total_m"] >= SHOE_GUIDANCE_HIGH_M
+    pairs = pairs.rename_axis(SHOE).reset_index()
+    lost = t.loc[~known, C.DISTANCE_M].astype("float64")
+    return ShoeMileage(
+        runs=runs,
+        pairs=pairs,
+        unassigned_runs=int((~known).sum()),
+        unassigned_m=float(lost.fillna(0.0).sum()),
+        as_of=as_of,
+    )
+
+
+def shoe_mileage(
+    runs_with_shoes: pd.DataFrame,
+    as_of: pd.Timestamp | str | None = None,
+    shoes: pd.DataFrame | None = None,
+) -> ShoeMileage:
+    """Cumulative distance of every pair, at each run and at the analysis date.
+
+    Parameters
+    ----------
+    runs_with_shoes : DataFrame
+        :func:`assign_shoes` output (activity_id, shoe, start_local, distance_m [m]).
+    as_of : Timestamp or str, optional
+        Analysis date in the runner's local time; runs starting after it are left out.
+        Default: all runs.
+    shoes : DataFrame, optional
+        :func:`read_shoes_csv` output, for each pair's initial distance (and to list
+        pairs not yet run in).
+
+    Returns
+    -------
+    ShoeMileage
+    """
+    initial = shoes.set_index("name")["initial_m"].rename_axis(SHOE) if shoes is not None and len(shoes) else None
+    return _mileage(runs_with_shoes, C.ACTIVITY_ID, initial, as_of)
+
+
+def gear_mileage(gear: pd.DataFrame, as_of: pd.Timestamp | str | None = None) -> ShoeMileage:
+    """Mileage per gear from a Strava activities.csv alone (no activity files needed).
+
+    Only rows whose type is a run (STRAVA_RUN_TYPES) count; rows with an empty gear
+    are the runs with no known pair.
+
+    Parameters
+    ----------
+    gear : DataFrame
+        ``History.gear``: strava_id, start_utc, type, gear, distance_m [m].
+    as_of : Timestamp or str, optional
+        Analysis date (compared with the UTC start; Strava's CSV has no local time).
+
+    Returns
+    -------
+    ShoeMileage
+        ``runs`` carries strava_id instead of activity_id; ``start_local`` is the UTC
+        start (naive).
+    """
+    runs = gear[gear["type"].astype(str).str.strip().isin(STRAVA_RUN_TYPES)]
+    table = pd.DataFrame(
+        {
+            "strava_id": runs["strava_id"].to_numpy(),
+            SHOE: runs["gear"].astype(str).str.strip().to_numpy(),
+            C.START_LOCAL: pd.to_datetime(runs["start_utc"], utc=True).dt.tz_localize(None).to_numpy(),
+            C.DISTANCE_M: runs["distance_m"].astype("float64").to_numpy(),
+        }
+    )
+    return _mileage(table, "strava_id", None, as_of)
+
+
+def form_vs_shoe_mileage(pace_adjusted: pd.DataFrame, mileage_runs: pd.DataFrame) -> pd.DataFrame:
+    """Does form change as a pair wears? Slope of pace-adjusted deviation against the
+    pair's cumulative distance.
+
+    Parameters
+    ----------
+    pace_adjusted : DataFrame
+        :func:`analyzer.features.dynamics.pace_adjusted_form` output.
+    mileage_runs : DataFrame
+        ``ShoeMileage.runs`` from :func:`shoe_mileage` (activity_id, shoe, cumulative_m).
+
+    Returns
+    -------
+    DataFrame
+        One row per pair worn on runs with a deviation: shoe; ``n_gct`` and
+        ``gct_slope_ms_per_100km`` [ms per 100 km] (Theil-Sen slope of deviation_gct_ms
+        on cumulative distance); ``n_vo`` and ``vo_slope_mm_per_100km`` [mm per 100 km];
+        slopes NaN with fewer than MIN_RUNS_FOR_SLOPE runs.
+    """
+    cols = [C.ACTIVITY_ID, "deviation_gct_ms", "deviation_vo_mm"]
+    both = mileage_runs[[C.ACTIVITY_ID, SHOE, CUMULATIVE_M]].merge(pace_adjusted[cols], on=C.ACTIVITY_ID)
+    rows = []
+    for shoe, grp in both.groupby(SHOE, sort=True):  # one fit per pair
+        row: dict[str, object] = {SHOE: shoe}
+        for short, unit in (("gct", "ms"), ("vo", "mm")):
+            d = grp[[CUMULATIVE_M, f"deviation_{short}_{unit}"]].dropna()
+            row[f"n_{short}"] = len(d)
+            slope = np.nan
+            if len(d) >= MIN_RUNS_FOR_SLOPE:
+                slope = theil_sen(d[CUMULATIVE_M].to_numpy() / (100 * M_PER_KM), d.iloc[:, 1].to_numpy())[1]
+            row[f"{short}_slope_{unit}_per_100km"] = slope
+        if row["n_gct"] or row["n_vo"]:
+            rows.append(row)
+    columns = [SHOE, "n_gct", "gct_slope_ms_per_100km", "n_vo", "vo_slope_mm_per_100km"]
+    return pd.DataFrame(rows, columns=columns)
