@@ -50,6 +50,7 @@ class History:
     all_activities : every activity found, duplicates included (``duplicate_of`` set)
     weights : body-mass readings [kg]
     gear : rows of gear exports (Strava activities.csv)
+    shoes : the runner's shoe list(s) found among the inputs (shoes.csv)
     decoded : how many files were decoded in this call (the rest came from the cache)
     """
 
@@ -57,6 +58,7 @@ class History:
     all_activities: pd.DataFrame
     weights: pd.DataFrame
     gear: pd.DataFrame
+    shoes: pd.DataFrame
     decoded: int
     store: Store
 
@@ -296,7 +298,7 @@ def read_history(
     pending.clear()
 
     order = {f.path: i for i, f in enumerate(files)}
-    act_frames, weights, gear = [], [], []
+    act_frames, weights, gear, shoes = [], [], [], []
     first_label: dict[str, str] = {}
     for rec in files:
         if rec.status:
@@ -316,6 +318,9 @@ def read_history(
         elif kind == "gear":
             rec.status, rec.reason = C.IMPORTED, meta.get("note", "")
             gear.append(store.table(rec.sha256, "gear"))
+        elif kind == "shoes":
+            rec.status, rec.reason = C.IMPORTED, meta.get("note", "")
+            shoes.append(store.table(rec.sha256, "shoes"))
         elif kind == "weight":
             rec.status, rec.reason = C.NOT_RUN, meta.get("note", "")
             w = store.table(rec.sha256, "weights")
@@ -364,6 +369,7 @@ def read_history(
         all_activities=all_acts,
         weights=pd.concat(weights, ignore_index=True) if weights else empty_weights(),
         gear=pd.concat(gear, ignore_index=True) if gear else pd.DataFrame(columns=list(GEAR_COLUMNS)),
+        shoes=pd.concat(shoes, ignore_index=True).drop_duplicates("name", keep="last") if shoes else pd.DataFrame(),
         decoded=decoded,
         store=store,
     )

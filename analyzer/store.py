@@ -25,7 +25,7 @@ from .importers.base import Decoded
 #: Temporary folders older than this [s] belong to a crashed run and are removed.
 STALE_TMP_S = 3600
 
-TABLES = ("activities", "samples", "weights", "gear")
+TABLES = ("activities", "samples", "weights", "gear", "shoes")
 
 
 def default_cache_dir() -> Path:

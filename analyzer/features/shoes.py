@@ -84,13 +84,14 @@ class ShoeMileage:
     as_of: pd.Timestamp
 
 
-def _read_csv(path: str | os.PathLike, what: str) -> pd.DataFrame:
+def _read_csv(path, what: str, label: str | None = None) -> pd.DataFrame:
+    name = label or str(path)
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig")
     except FileNotFoundError as err:
-        raise ShoeFileError(str(path), f"{what} not found") from err
+        raise ShoeFileError(name, f"{what} not found") from err
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as err:
-        raise ShoeFileError(str(path), f"not a readable CSV ({' '.join(str(err).split())[:120]})") from err
+        raise ShoeFileError(name, f"not a readable CSV ({' '.join(str(err).split())[:120]})") from err
 
 
 def _dates(path: str, frame: pd.DataFrame, col: str, required: bool) -> pd.Series:
@@ -105,7 +106,7 @@ def _dates(path: str, frame: pd.DataFrame, col: str, required: bool) -> pd.Serie
     return parsed.dt.normalize()
 
 
-def read_shoes_csv(path: str | os.PathLike) -> pd.DataFrame:
+def read_shoes_csv(path, label: str | None = None) -> pd.DataFrame:
     """Read the runner's shoes.csv.
 
     Header ``name,first_used,retired,initial_km``: one pair per row; ISO dates
@@ -115,7 +116,8 @@ def read_shoes_csv(path: str | os.PathLike) -> pd.DataFrame:
 
     Parameters
     ----------
-    path : str or PathLike
+    path : str, PathLike or a binary file object
+    label : the name used in error messages (default: the path)
 
     Returns
     -------
@@ -128,8 +130,8 @@ def read_shoes_csv(path: str | os.PathLike) -> pd.DataFrame:
         With a one-line reason naming the file (missing column, empty name, bad date,
         retired before first_used, bad distance).
     """
-    path = str(path)
-    raw = _read_csv(path, "shoes file")
+    raw = _read_csv(path, "shoes file", label)
+    path = label or str(path)
     raw.columns = [c.strip().lower() for c in raw.columns]
     missing = [c for c in ("name", "first_used") if c not in raw.columns]
     if missing:

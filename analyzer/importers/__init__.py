@@ -14,7 +14,7 @@ from .base import Decoded, activity_frame
 
 #: Bumped whenever an importer's output changes: part of every cache key, so a new
 #: version re-decodes instead of serving stale tables.
-IMPORTER_VERSION = "3"
+IMPORTER_VERSION = "4"
 
 _XML_HEAD = 4096
 
@@ -57,11 +57,32 @@ def decode(data: bytes, label: str, sha256: str) -> Decoded:
         return decode_gpx(data, label, sha256)
     if kind == "tcx":
         raise NotAnActivity(label, "TCX files are not imported yet (export FIT or GPX instead)")
+    import io
+
     import pandas as pd
 
     from .gear import decode_gear_csv
 
-    gear = decode_gear_csv(data, label)
+    try:
+        gear = decode_gear_csv(data, label)
+    except NotAnActivity:
+        head = data[:512].decode("utf-8-sig", errors="replace").splitlines()[:1]
+        columns = {c.strip().lower() for c in head[0].split(",")} if head else set()
+        if not {"name", "first_used"} <= columns:
+            raise
+        from ..features.shoes import ShoeFileError, read_shoes_csv
+
+        try:
+            shoes = read_shoes_csv(io.BytesIO(data), label=label)
+        except ShoeFileError as err:
+            raise UnreadableExport(label, f"shoe list: {err.reason}") from err
+        return Decoded(
+            kind="shoes",
+            activities=activity_frame([]),
+            samples=pd.DataFrame(),
+            shoes=shoes,
+            note=f"shoe list: {len(shoes)} pairs (used for shoe mileage)",
+        )
     with_gear = int((gear["gear"].str.len() > 0).sum())
     return Decoded(
         kind="gear",

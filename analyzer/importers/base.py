@@ -40,11 +40,13 @@ FOOT_SPORTS = frozenset({"running", "walking", "hiking", "generic", "unknown"})
 class Decoded:
     """One file's decoded content, before batch-level duplicate detection.
 
-    kind : 'activity', 'weight' (a weight-scale file) or 'gear' (a gear export)
+    kind : 'activity', 'weight' (a weight-scale file), 'gear' (a gear export) or
+        'shoes' (the runner's shoes.csv)
     activities : one row per activity (ACTIVITY_COLUMNS, without START_LOCAL)
     samples : one row per sample (SAMPLE_COLUMNS), keyed by activity_id
     weights : body-mass readings (WEIGHT_COLUMNS)
     gear : a gear export's rows (see importers.gear)
+    shoes : a shoe list's rows (shoes.csv, see features.shoes.read_shoes_csv)
     note : what the importer had to say about the file as a whole (partial read, ...)
     """
 
@@ -53,6 +55,7 @@ class Decoded:
     samples: pd.DataFrame
     weights: pd.DataFrame = field(default_factory=lambda: empty_weights())
     gear: pd.DataFrame = field(default_factory=pd.DataFrame)
+    shoes: pd.DataFrame = field(default_factory=pd.DataFrame)
     note: str = ""
 
 
