@@ -67,3 +67,15 @@ def real_history(tmp_path_factory):
 
     cache = tmp_path_factory.mktemp("real-cache")
     return read_history([REAL], cache=cache, progress=False)
+
+
+SAMPLE = ROOT / "sample_data"
+
+
+@pytest.fixture(scope="session")
+def sample_history(tmp_path_factory):
+    """The generated season in sample_data/ imported once for the whole session."""
+    from analyzer import read_history
+
+    cache = tmp_path_factory.mktemp("sample-cache")
+    return read_history([SAMPLE], cache=cache, progress=False)
