@@ -91,8 +91,15 @@ def test_long_run_spike_bands():
     [(11.0, "<=10%"), (11.01, ">10-30%"), (13.0, ">10-30%"), (13.01, ">30-100%"), (20.0, ">30-100%"), (20.01, ">100%")],
 )
 def test_spike_band_edges(km, band):
-    spikes = L.long_run_spikes(history([(0, 10.0), (5, km)]))
-    assert spikes["band"].iloc[1] == band
+    # A short run 40 days earlier starts the history, so the 30-day window is complete.
+    spikes = L.long_run_spikes(history([(-40, 1.0), (0, 10.0), (5, km)]))
+    assert spikes["band"].iloc[2] == band
+
+
+def test_no_spike_while_the_30_day_window_predates_the_history():
+    spikes = L.long_run_spikes(history([(0, 5.0), (10, 20.0), (31, 30.0)]))
+    assert spikes["prev_longest_m"].isna().tolist() == [True, True, False]
+    assert spikes["band"].tolist()[:2] == [None, None]
 
 
 def test_four_week_gap_then_a_full_week_is_a_comeback():
@@ -201,7 +208,7 @@ week_patterns = st.lists(st.integers(min_value=0, max_value=6), min_size=1, max_
 def test_constant_weekly_volume_never_shows_a_jump(km, patterns):
     runs = [(7 * w + d, km / len(days)) for w, days in enumerate(patterns) for d in days]
     weekly = L.weekly_volume(history(runs))
-    assert np.allclose(weekly["change_pct"].iloc[1:], 0.0, atol=1e-9)
+    assert np.allclose(weekly["change_pct"].iloc[1:].dropna(), 0.0, atol=1e-9)  # NaN after a partial week
     assert not weekly["progression_flag"].any()
 
 

@@ -171,6 +171,8 @@ def weekly_volume(activities: pd.DataFrame, as_of=None) -> pd.DataFrame:
             weekly["distance_m"] > 0, 100.0 * weekly["longest_run_m"] / weekly["distance_m"], np.nan
         )
         prev = weekly["distance_m"].shift(1)
+        if len(weekly) > 1 and runs["date"].min().weekday() > 0:
+            prev.iloc[1] = np.nan  # the history starts mid-week: its first week is partial
         weekly["change_pct"] = np.where(prev > 0, 100.0 * (weekly["distance_m"] / prev - 1.0), np.nan).round(9)
     weekly["progression_flag"] = weekly["change_pct"] > PROGRESSION_LIMIT_PCT
     return weekly[cols]
@@ -186,7 +188,9 @@ def run_progression(activities: pd.DataFrame, as_of=None) -> pd.DataFrame:
     daily = daily_load(activities, as_of)["distance_m"]
     runs = runs_only(_before(activities, as_of))
     last7 = daily.rolling(7, min_periods=1).sum()
-    prev7 = last7.shift(7)
+    # The earlier week must lie inside the history: before its first run nothing is
+    # known (not "zero"), so the first 13 days have no progression.
+    prev7 = last7.shift(7).where(np.arange(len(last7)) >= 13)
     out = runs[[C.ACTIVITY_ID, "date"]].copy()
     out["last7_m"] = last7.reindex(out["date"]).to_numpy()
     out["prev7_m"] = prev7.reindex(out["date"]).to_numpy()
@@ -254,7 +258,8 @@ def long_run_spikes(activities: pd.DataFrame, as_of=None) -> pd.DataFrame:
     bands of Frandsen et al. 2025.
 
     Returns one row per run: activity_id, start_local, distance_m [m],
-    prev_longest_m [m] (NaN when no run in the window), spike_pct [%], band,
+    prev_longest_m [m] (NaN when no run in the window, or when the history began less
+    than 30 days before the run), spike_pct [%], band,
     hazard_ratio [-] with hr_ci_low / hr_ci_high (the band's published HRR against
     <= 10 %), week_share_pct [%] (the run's share of its week's distance).
     """
@@ -268,7 +273,9 @@ def long_run_spikes(activities: pd.DataFrame, as_of=None) -> pd.DataFrame:
     # Longest run in [start - 30 d, start): a time-based rolling max over earlier runs.
     series = pd.Series(runs[C.DISTANCE_M].to_numpy(), index=pd.DatetimeIndex(runs[C.START_LOCAL]))
     prev = series.rolling(f"{SPIKE_WINDOW_DAYS}D", closed="left").max()
-    out["prev_longest_m"] = prev.to_numpy()
+    # Runs in the history's first 30 days have an incomplete window: unknown, not spikes.
+    young = series.index < series.index.min() + pd.Timedelta(days=SPIKE_WINDOW_DAYS)
+    out["prev_longest_m"] = np.where(young, np.nan, prev.to_numpy())
     with np.errstate(divide="ignore", invalid="ignore"):
         out["spike_pct"] = np.where(
             out["prev_longest_m"] > 0, 100.0 * (out[C.DISTANCE_M] / out["prev_longest_m"] - 1.0), np.nan
