@@ -44,6 +44,7 @@ def acts(runs, sport="running", sub_sport="", prefix="r", hours=1.0):
                 C.ACTIVITY_ID: f"{prefix}{i}",
                 C.SOURCE: f"{prefix}{i}.fit",
                 C.START_LOCAL: DAY0 + pd.Timedelta(days=day),
+                C.START_UTC: (DAY0 + pd.Timedelta(days=day)).tz_localize("UTC"),
                 C.DISTANCE_M: km * 1000.0,
                 C.DURATION_S: hours * 3600,
                 C.IS_RUN: sport == "running",
@@ -86,8 +87,8 @@ def test_one_long_run_is_a_spike_not_a_mileage_jump():
 
 @pytest.mark.parametrize(("km", "expected"), [(11.0, None), (12.0, "low"), (14.0, "medium"), (21.0, "high")])
 def test_long_run_spike_bands(km, expected):
-    h = FakeHistory(acts(steady(3) + [(22, km)]))
-    found = [f for f in run(LongRunSpike(), h) if f.window["start"] == "2024-01-23"]
+    h = FakeHistory(acts(steady(6) + [(43, km)]))
+    found = [f for f in run(LongRunSpike(), h) if f.window["start"] == "2024-02-13"]
     assert [f.severity for f in found] == ([] if expected is None else [expected])
 
 
@@ -157,12 +158,14 @@ def test_heat_dehydration(minutes, hr_second, temp, expected):
 def test_strength_load():
     runs = acts([(d, 8.0) for d in (0, 2, 4, 9, 14)])
     three = acts([(1.1, 0), (3.1, 0), (5.1, 0)], sport="training", sub_sport="strength_training", prefix="s")
-    two_far = acts([(8.0, 0), (11.5, 0)], sport="training", sub_sport="strength_training", prefix="t")
-    h = FakeHistory(pd.concat([runs, three, two_far], ignore_index=True))
+    # Week 2: two sessions (under the weekly limit); the second ends 11 h before the last run.
+    two = acts([(8.0, 0), (13.5, 0)], sport="training", sub_sport="strength_training", prefix="t")
+    h = FakeHistory(pd.concat([runs, three, two], ignore_index=True))
     found = {f.window["start"]: f for f in run(StrengthLoad(), h)}
     assert found["2024-01-01"].severity == "medium"  # three sessions that week
-    # Week 2: two sessions, one (day 8, 07:00) 24 h before the day-9 run: low.
-    assert found["2024-01-08"].severity == "low"
+    assert found["2024-01-14"].severity == "low" and found["2024-01-14"].window["end"] == "2024-01-15"
+    assert "11 h after a strength session" in found["2024-01-14"].message
+    assert set(found) == {"2024-01-01", "2024-01-14"}
     assert run(StrengthLoad(), FakeHistory(runs)).reason.startswith("no strength sessions")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from .base import CATEGORIES, LOOKBACK_DAYS, Detector, Evidence, Finding, Skipped, Threshold
 from .context import Context
+from .form import Cadence, GroundContact, VerticalOscillation, WornShoes
 from .not_detectable import NOT_DETECTABLE
 from .others import DecliningPerformance, HeatDehydration, StrengthLoad, WeightGain
 from .overtraining import AcuteLoad, Comeback, LongRunSpike, MileageJump, Monotony
@@ -17,6 +18,10 @@ DETECTORS: tuple[type[Detector], ...] = (
     Comeback,
     Monotony,
     DecliningPerformance,
+    GroundContact,
+    VerticalOscillation,
+    Cadence,
+    WornShoes,
     StrengthLoad,
     HeatDehydration,
     WeightGain,

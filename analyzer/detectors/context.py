@@ -9,7 +9,7 @@ from functools import cached_property
 import pandas as pd
 
 from .. import columns as C
-from ..features import load
+from ..features import dynamics, load, shoes
 
 UNIT_M = {"km": 1000.0, "mi": 1609.344}
 
@@ -89,3 +89,60 @@ class Context:
             return w
         limit = (self.as_of_ts + pd.Timedelta(days=1)).tz_localize("UTC")
         return w[w[C.TIMESTAMP] < limit].sort_values(C.TIMESTAMP).reset_index(drop=True)
+
+    # --- form and shoes ----------------------------------------------------------------
+    @cached_property
+    def form(self) -> pd.DataFrame:
+        """Per-run form summary joined with its pace-adjusted deviations (one row per run)."""
+        summary = dynamics.form_summary(self.runs, self.samples)
+        if summary.empty:
+            return summary
+        adjusted = dynamics.pace_adjusted_form(summary).drop(columns=[C.START_UTC])
+        out = summary.merge(adjusted, on=C.ACTIVITY_ID, how="left")
+        return out.merge(dynamics.form_bands(summary), on=C.ACTIVITY_ID, how="left")
+
+    @cached_property
+    def shoe_list(self) -> pd.DataFrame | None:
+        """The runner's shoes.csv: --shoes, else one found among the inputs."""
+        if self.shoes_path is not None:
+            return shoes.read_shoes_csv(self.shoes_path)
+        found = getattr(self.history, "shoes", None)
+        return found if found is not None and len(found) else None
+
+    @cached_property
+    def shoe_runs(self) -> pd.DataFrame:
+        """The runs with the pair each was run in ('' when unknown)."""
+        gear = self.history.gear if len(getattr(self.history, "gear", [])) else None
+        return shoes.assign_shoes(self.runs, shoes=self.shoe_list, gear=gear)
+
+    @cached_property
+    def shoes(self):
+        """ShoeMileage at the end of the analysis day, or None when no run has a known pair."""
+        if (self.shoe_runs["shoe"] == "").all() and self.shoe_list is None:
+            return None
+        end = self.as_of_ts + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+        return shoes.shoe_mileage(self.shoe_runs, as_of=end, shoes=self.shoe_list)
+
+    @cached_property
+    def activity_extras(self) -> pd.DataFrame:
+        """Per-activity form medians and shoe for activities.csv."""
+        out = pd.DataFrame({"activity_id": self.runs[C.ACTIVITY_ID]})
+        form = self.form
+        if len(form):
+            cols = {
+                "median_gct_ms": "gct_ms",
+                "median_vo_mm": "vo_mm",
+                "median_vr_pct": "vertical_ratio_pct",
+                "median_cadence_spm": "cadence_spm",
+                "deviation_gct_ms": "gct_vs_baseline_ms",
+                "deviation_vo_mm": "vo_vs_baseline_mm",
+            }
+            out = out.merge(form[["activity_id", *cols]].rename(columns=cols), on="activity_id", how="left")
+        mileage = self.shoes
+        if mileage is not None and len(mileage.runs):
+            m = mileage.runs[["activity_id", "shoe", "cumulative_km"]].rename(columns={"cumulative_km": "shoe_km"})
+            out = out.merge(m, on="activity_id", how="left")
+        else:
+            out["shoe"] = ""
+            out["shoe_km"] = float("nan")
+        return out

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 
 from ..features import load
@@ -133,20 +132,8 @@ class StrengthLoad(Detector):
             return self.skipped("no strength sessions recorded (FIT sport training / strength_training)")
         out = []
         weeks = load.strength_sessions(ctx.activities, ctx.as_of_ts)
-        start_local = pd.to_datetime(st["start_local"])
-        runs = pd.to_datetime(ctx.runs["start_local"]).sort_values().to_numpy()
-        end_local = start_local + pd.to_timedelta(st["duration_s"].fillna(0), unit="s")
-        idx = np.searchsorted(runs, end_local.to_numpy())
-        next_run = pd.Series([runs[i] if i < len(runs) else pd.NaT for i in idx], index=st.index)
-        gap_h = (next_run - end_local).dt.total_seconds() / 3600
-        before_run = gap_h <= STRENGTH_BEFORE_RUN_H
-        for week, r in weeks.iterrows():
+        for week, r in weeks[weeks["sessions"] >= STRENGTH_WEEKLY_LIMIT].iterrows():
             n = int(r["sessions"])
-            in_week = (load.week_start(start_local) == week).to_numpy()
-            pre = int((before_run & in_week).sum())
-            if n < STRENGTH_WEEKLY_LIMIT and pre == 0:
-                continue
-            severity = "medium" if n >= STRENGTH_WEEKLY_LIMIT else "low"
             ev = [
                 Evidence(
                     "strength sessions that week",
@@ -157,16 +144,38 @@ class StrengthLoad(Detector):
                     STRENGTH_SOURCE,
                 ),
                 Evidence("strength time that week", round(r["duration_s"] / 60), "min"),
-                Evidence("sessions within 24 h before a run", pre, "sessions", "0", None, STRENGTH_SOURCE),
             ]
-            msg = (
-                f"The week of {week:%d %b %Y} had {n} strength session{'s' if n != 1 else ''}"
-                + (f", {pre} of them in the 24 h before a run" if pre else "")
-                + "; in season 1-2 a week is the advice."
-            )
+            msg = f"The week of {week:%d %b %Y} had {n} strength sessions; in season 1-2 a week is the advice."
             end = min(week + pd.Timedelta(days=6), ctx.as_of_ts)
-            strength = exceedance(n, STRENGTH_WEEKLY_LIMIT - 1, 3) if n >= STRENGTH_WEEKLY_LIMIT else 0.2
-            out.append(self.finding(ctx, severity, strength, week, end, ev, msg))
+            out.append(self.finding(ctx, "medium", exceedance(n, STRENGTH_WEEKLY_LIMIT - 1, 3), week, end, ev, msg))
+        # The run the legs felt heavy on: the last one up to as_of. A strength session
+        # that ended in the 24 h before it is a likely cause too.
+        if len(ctx.runs):
+            run = ctx.runs.iloc[-1]
+            run_start = pd.Timestamp(run["start_local"])
+            st_end = pd.to_datetime(st["start_local"]) + pd.to_timedelta(st["duration_s"].fillna(0), unit="s")
+            before = st[(st_end <= run_start) & (st_end > run_start - pd.Timedelta(hours=STRENGTH_BEFORE_RUN_H))]
+            if len(before):
+                s0 = before.iloc[-1]
+                gap_h = (run_start - st_end[before.index[-1]]).total_seconds() / 3600
+                ev = [
+                    Evidence("strength session", pd.Timestamp(s0["start_local"]).isoformat(timespec="minutes"), ""),
+                    Evidence(
+                        "hours between it and the run",
+                        _r(gap_h),
+                        "h",
+                        f"< {STRENGTH_BEFORE_RUN_H:g} h",
+                        run_start.date().isoformat(),
+                        STRENGTH_SOURCE,
+                    ),
+                ]
+                msg = (
+                    f"Your run of {run_start:%d %b %Y %H:%M} came {gap_h:.0f} h after a strength session: "
+                    "legs are often heavy the day after lifting."
+                )
+                out.append(
+                    self.finding(ctx, "low", 1.0 - gap_h / STRENGTH_BEFORE_RUN_H, s0["start_local"], run_start, ev, msg)
+                )
         return out
 
 
