@@ -20,11 +20,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 demo: install
-	$(BIN)/heavylegs import sample_data --cache $(DEMO_CACHE)
+	$(BIN)/heavylegs analyze sample_data/activities --shoes sample_data/shoes.csv --out $(DEMO_OUT) --cache $(DEMO_CACHE)
 
 lint: install
-	$(BIN)/ruff check analyzer tests
-	$(BIN)/ruff format --check analyzer tests
+	$(BIN)/ruff check analyzer tests sample_data
+	$(BIN)/ruff format --check analyzer tests sample_data
 
 test: lint
 	$(BIN)/python -m pytest

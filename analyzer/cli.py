@@ -154,19 +154,35 @@ def analysis_lines(analysis, paths: dict | None = None, width: int = 100) -> lis
 @click.option("--units", type=click.Choice(sorted(UNIT_M)), default="km", show_default=True)
 @click.option("--cache", type=click.Path(file_okay=False), default=None, help="Cache folder.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Decoding processes.")
-def analyze_cmd(paths, out_dir, shoes, as_of, units, cache, workers) -> None:
+@click.option(
+    "--format",
+    "formats",
+    default="html",
+    show_default=True,
+    help="Report formats, comma-separated: html, pdf (html,pdf for both).",
+)
+def analyze_cmd(paths, out_dir, shoes, as_of, units, cache, workers, formats) -> None:
     """Import, compute features, rank the likely causes of heavy legs for a date, and
-    write findings.json, weekly.csv and activities.csv into --out."""
+    write findings.json, weekly.csv, activities.csv and the plotted report into --out."""
     from .analysis import analyze, write_outputs
+    from .report.html import write_report
+
+    wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
+    unknown = set(wanted) - {"html", "pdf"}
+    if unknown or not wanted:
+        raise click.BadParameter(f"unknown format(s): {', '.join(sorted(unknown)) or formats!r}", param_hint="--format")
 
     history = read_history(list(paths), cache=cache, workers=workers)
     if not history.read_any():
         raise click.ClickException(f"none of the {len(history.files)} input files could be read")
     result = analyze(history, as_of=as_of.date() if as_of else None, shoes=shoes, units=units)
     written = write_outputs(result, out_dir)
+    written.update(write_report(result, out_dir, wanted))
     for line in analysis_lines(result, written):
         colour = next((c for sev, c in SEVERITY_COLOUR.items() if f"[{sev.upper()}]" in line), None)
         click.echo(click.style(line, fg=colour, bold=bool(colour)) if colour else line)
+    main_report = written.get("report") or written.get("pdf")
+    click.echo(f"Report: {main_report.resolve()}")
 
 
 @main.command("detectors")

@@ -1,0 +1,223 @@
+"""One function per chart; each draws on the Axes it is given and returns nothing.
+
+Distances arrive in metres and are shown in the report's units. A chart without data
+says why on its axes instead of drawing them empty.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.dates as mdates  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from ..features import load  # noqa: E402
+
+UNIT_M = {"km": 1000.0, "mi": 1609.344}
+SEVERITY_COLOURS = {"high": "#c0392b", "medium": "#e67e22", "low": "#f1c40f"}
+BAND_COLOURS = {">10-30%": "#f1c40f", ">30-100%": "#e67e22", ">100%": "#c0392b"}
+
+
+def no_data(ax, title: str, reason: str) -> None:
+    """Say why a chart is empty instead of drawing empty axes."""
+    ax.set_title(title)
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, reason, ha="center", va="center", wrap=True, fontsize=10, color="#555", transform=ax.transAxes)
+
+
+def _dates(ax) -> None:
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def weekly_distance(ax, weekly: pd.DataFrame, findings, units: str = "km") -> None:
+    """Weekly distance bars (flagged jump weeks highlighted) and the rolling ACWR on a
+    second axis with Gabbett's 0.8-1.3 band and 1.5 line."""
+    title = "Weekly distance and acute:chronic load"
+    if weekly is None or weekly.empty or weekly["distance_m"].sum() == 0:
+        no_data(ax, title, "No runs in the analysed period.")
+        return
+    per = UNIT_M[units]
+    flagged = {pd.Timestamp(f.window["start"]) for f in findings if f.cause == "mileage_jump"}
+    colours = ["#c0392b" if w in flagged else "#5b8db8" for w in weekly.index]
+    ax.bar(
+        weekly.index + pd.Timedelta(days=3), weekly["distance_m"] / per, width=6, color=colours, label="weekly distance"
+    )
+    ax.set_ylabel(f"distance per week [{units}]")
+    ax.set_title(title)
+    _dates(ax)
+    ratio = weekly.get("acwr")
+    if ratio is not None and ratio.notna().any():
+        ax2 = ax.twinx()
+        lo, hi = load.ACWR_SWEET_SPOT
+        ax2.axhspan(lo, hi, color="#2ecc71", alpha=0.12, label=f"{lo}-{hi} sweet spot (Gabbett 2016)")
+        ax2.axhline(load.ACWR_DANGER, color="#c0392b", lw=1, ls="--", label=f"{load.ACWR_DANGER} danger")
+        ax2.plot(
+            weekly.index + pd.Timedelta(days=6),
+            ratio,
+            color="#333",
+            marker="o",
+            ms=3,
+            lw=1.2,
+            label="ACWR (rolling 7/28 d)",
+        )
+        ax2.set_ylabel("acute:chronic ratio [-]")
+        ax2.set_ylim(0, max(2.0, float(np.nanmax(ratio)) * 1.1))
+        ax2.legend(loc="upper left", fontsize=8)
+    if flagged:
+        ax.plot([], [], color="#c0392b", lw=6, label="> 30 % jump (Nielsen 2014)")
+    ax.legend(loc="upper right", fontsize=8)
+
+
+def long_runs(ax, spikes: pd.DataFrame, units: str = "km") -> None:
+    """Every run's distance against the longest run of its previous 30 days, spikes
+    marked by Frandsen 2025 band."""
+    title = "Each run against the longest of the previous 30 days"
+    if spikes is None or spikes.empty:
+        no_data(ax, title, "No runs in the analysed period.")
+        return
+    per = UNIT_M[units]
+    t = pd.to_datetime(spikes["start_local"])
+    ax.plot(
+        t,
+        spikes["prev_longest_m"] / per,
+        color="#888",
+        lw=1.2,
+        drawstyle="steps-post",
+        label="longest run, previous 30 days",
+    )
+    ax.scatter(t, spikes["distance_m"] / per, s=12, color="#5b8db8", label="run", zorder=3)
+    for band, colour in BAND_COLOURS.items():
+        sel = spikes["band"] == band
+        if sel.any():
+            ax.scatter(
+                t[sel],
+                spikes.loc[sel, "distance_m"] / per,
+                s=60,
+                color=colour,
+                edgecolor="k",
+                zorder=4,
+                label=f"{band} longer (Frandsen 2025)",
+            )
+    ax.set_ylabel(f"distance [{units}]")
+    ax.set_title(title)
+    ax.legend(fontsize=8, loc="upper left")
+    _dates(ax)
+
+
+def cause_timeline(ax, timeline, as_of) -> None:
+    """One lane per cause: when each was active, coloured by severity, and the as-of date."""
+    title = "When each cause was active"
+    if not timeline:
+        no_data(ax, title, "No cause was found in the analysed period.")
+        return
+    causes = sorted({f.cause for f in timeline})
+    lane = {c: i for i, c in enumerate(causes)}
+    for f in timeline:
+        start = pd.Timestamp(f.window["start"])
+        end = pd.Timestamp(f.window["end"]) + pd.Timedelta(days=1)
+        ax.barh(
+            lane[f.cause],
+            (end - start).days,
+            left=start,
+            height=0.6,
+            color=SEVERITY_COLOURS[f.severity],
+            edgecolor="k",
+            lw=0.3,
+        )
+    ax.axvline(pd.Timestamp(as_of), color="k", ls="--", lw=1)
+    ax.text(pd.Timestamp(as_of), len(causes) - 0.4, " as of", va="bottom", fontsize=8)
+    ax.set_yticks(range(len(causes)), [c.replace("_", " ") for c in causes])
+    ax.set_ylim(-0.6, len(causes))
+    ax.set_title(title)
+    from matplotlib.patches import Patch
+
+    handles = [Patch(facecolor=colour, edgecolor="k", lw=0.3, label=sev) for sev, colour in SEVERITY_COLOURS.items()]
+    ax.legend(handles=handles, fontsize=8, loc="lower left", ncol=3)
+    _dates(ax)
+
+
+#: Population band edges per metric (best to worst), from features.dynamics.
+def _band_edges(metric: str):
+    from ..features import dynamics
+
+    return {
+        "gct_ms": dynamics.GCT_BAND_EDGES_MS,
+        "vo_mm": dynamics.VO_BAND_EDGES_MM,
+        "vr_pct": dynamics.VR_BAND_EDGES_PCT,
+        "cadence_spm": dynamics.CADENCE_BAND_EDGES_SPM,
+    }[metric]
+
+
+BAND_FILL = ("#8e44ad", "#3498db", "#2ecc71", "#e67e22", "#e74c3c")  # purple, blue, green, orange, red
+DYNAMICS_LABELS = {
+    "gct_ms": ("Ground contact time", "ms"),
+    "vo_mm": ("Vertical oscillation", "mm"),
+    "vr_pct": ("Vertical ratio", "%"),
+    "cadence_spm": ("Cadence", "steps/min"),
+}
+
+
+def dynamics_over_time(ax, form: pd.DataFrame, metric: str) -> None:
+    """A running-dynamics metric per run over time, over the population colour bands
+    (Garmin percentiles, Runalyze edges), with the pace-adjusted baseline's prediction
+    at each run's pace."""
+    name, unit = DYNAMICS_LABELS[metric]
+    title = f"{name} per run"
+    col = f"median_{metric}"
+    if form is None or form.empty or col not in form or form[col].notna().sum() == 0:
+        no_data(ax, title, f"No {name.lower()} recorded: GPX files and watches without the sensor carry none.")
+        return
+    t = pd.to_datetime(form["start_local"])
+    values = form[col]
+    edges = list(_band_edges(metric))
+    lo = float(np.nanmin(values)) - 0.1 * abs(float(np.nanmin(values)))
+    hi = float(np.nanmax(values)) + 0.1 * abs(float(np.nanmax(values)))
+    lo, hi = min(lo, min(edges) - 5), max(hi, max(edges) + 5)
+    bounds = [hi, *edges, lo] if edges[0] > edges[-1] else [lo, *edges, hi]
+    for i, colour in enumerate(BAND_FILL):
+        ax.axhspan(bounds[i], bounds[i + 1], color=colour, alpha=0.10, lw=0)
+    ax.scatter(t, values, s=12, color="#2c3e50", label="run (median of steady running)", zorder=3)
+    expected = form.get(f"expected_{metric}")
+    if expected is not None and expected.notna().any():
+        ax.plot(t, expected, color="#c0392b", lw=1.2, label="own baseline at the run's pace")
+    ax.set_ylim(lo, hi)
+    ax.set_ylabel(f"{name.lower()} [{unit}]")
+    ax.set_title(title + " (bands: population percentiles)")
+    ax.legend(fontsize=8, loc="upper left")
+    _dates(ax)
+
+
+def shoe_mileage(ax, mileage, units: str = "km") -> None:
+    """Cumulative distance per pair of shoes, with the 300- and 500-mile guidance lines
+    (industry guidance, not a study finding)."""
+    title = "Distance per pair of shoes"
+    if mileage is None or mileage.runs.empty:
+        no_data(ax, title, "No shoe data: give --shoes shoes.csv, or a Strava export with gear.")
+        return
+    per = UNIT_M[units]
+    for shoe, runs in mileage.runs.groupby("shoe"):
+        ax.plot(
+            pd.to_datetime(runs["start_local"]),
+            runs["cumulative_m"] / per,
+            drawstyle="steps-post",
+            marker=".",
+            ms=3,
+            label=shoe,
+        )
+    for miles, style in ((300, ":"), (500, "--")):
+        ax.axhline(
+            miles * 1609.344 / per,
+            color="#c0392b",
+            ls=style,
+            lw=1,
+            label=f"{miles} miles ({miles * 1.609344:.0f} km): guidance, not a study",
+        )
+    ax.set_ylabel(f"distance on the pair [{units}]")
+    ax.set_title(title)
+    ax.legend(fontsize=8, loc="upper left")
+    _dates(ax)
