@@ -74,9 +74,11 @@ class DecliningPerformance(Detector):
         drop = 100.0 * (1.0 - ef_recent / ef_base)
         if drop < EF_DROP_PCT:
             return []
-        weekly = ctx.weekly["distance_m"]
-        recent_load = weekly[weekly.index >= recent_start - pd.Timedelta(days=6)].mean()
-        base_load = weekly[(weekly.index >= base_start) & (weekly.index < recent_start)].mean()
+        # Weekly load over exactly the two windows (daily distance, so an unfinished
+        # calendar week does not count as a full one).
+        daily = ctx.daily["load"]
+        recent_load = daily[daily.index >= recent_start].sum() / (EF_RECENT_DAYS / 7)
+        base_load = daily[(daily.index >= base_start) & (daily.index < recent_start)].sum() / (EF_BASELINE_DAYS / 7)
         high_load = recent_load >= base_load
         severity = "medium" if high_load else "low"
         ev = [

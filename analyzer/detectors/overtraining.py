@@ -139,7 +139,7 @@ class AcuteLoad(Detector):
                     "ACWR (rolling 7/28 d)",
                     _r(peak["acwr"], 2),
                     "",
-                    f">= {top} high, > {hi} raised",
+                    f">= {top} high, >= {hi} raised",
                     peak_day.date().isoformat(),
                     GABBETT,
                 ),

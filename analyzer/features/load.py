@@ -359,7 +359,10 @@ def weekly_monotony(load: pd.Series) -> pd.DataFrame:
     )
     out.index.name = "week_start"
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["monotony"] = (out["mean_daily"] / out["sd_daily"]).where((out["sd_daily"] > 0) & (out["days"] == 7))
+        # Rounded so a week of exactly 1.5 is 1.5 whatever the order of its days.
+        out["monotony"] = (
+            (out["mean_daily"] / out["sd_daily"]).where((out["sd_daily"] > 0) & (out["days"] == 7)).round(9)
+        )
     out["strain"] = out["load"] * out["monotony"]
     return out.drop(columns="days")
 
