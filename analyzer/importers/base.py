@@ -97,6 +97,8 @@ def offset_at_position(lat: float, lon: float, when: pd.Timestamp) -> tuple[floa
     None when the point is not in a known zone."""
     if not (np.isfinite(lat) and np.isfinite(lon)) or (lat == 0 and lon == 0):
         return None
+    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+        return None  # not a place on Earth (a damaged file): no time zone from it
     name = _timezone_finder().timezone_at(lng=float(lon), lat=float(lat))
     if not name:
         return None

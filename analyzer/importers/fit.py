@@ -1,5 +1,9 @@
 """FIT importer (fitparse): sessions become activities, records become samples.
 
+The common case goes through the vectorised decoder in ``fastfit.py`` (identical
+output, checked by tests/test_fastfit.py); anything it does not handle falls back to
+fitparse for the whole file.
+
 FIT facts this module relies on (FIT SDK profile; DOMAIN.md):
 
 * timestamps count seconds from 1989-12-31 UTC; values below 0x10000000 are
@@ -25,6 +29,7 @@ import pandas as pd
 
 from .. import columns as C
 from ..errors import NotAnActivity, UnreadableExport
+from . import fastfit
 from .base import (
     LOCAL_CLOCK_ONLY,
     Decoded,
@@ -123,7 +128,7 @@ def _read_messages(data: bytes):
                         continue
                     if type(f) is dev_field_type:
                         if isinstance(v, (int, float)) and not isinstance(v, bool):
-                            key = C.DEV_PREFIX + f.name
+                            key = C.DEV_PREFIX + str(f.name)
                             row[key] = v
                             dev_names.add(key)
                     elif f.name in RECORD_FIELDS:
@@ -188,7 +193,7 @@ def _samples_frame(records: list[dict], clock: _Clock) -> tuple[pd.DataFrame, in
     """Records -> sample columns (before session assignment). Returns (frame, dropped)."""
     raw = pd.DataFrame.from_records(records)
     if raw.empty or "timestamp" not in raw:
-        return pd.DataFrame(columns=[C.TIMESTAMP]), len(raw)
+        return pd.DataFrame({C.TIMESTAMP: pd.Series([], dtype="datetime64[ns, UTC]")}), len(raw)
     ts = raw["timestamp"]
     is_dt = ts.map(lambda v: isinstance(v, dt.datetime))
     out = pd.DataFrame(index=raw.index)
@@ -222,6 +227,17 @@ def _samples_frame(records: list[dict], clock: _Clock) -> tuple[pd.DataFrame, in
     return out[out[C.TIMESTAMP].notna()], dropped
 
 
+def _read_fast(data: bytes) -> fastfit.FastDecode | None:
+    """The common case through the vectorised decoder (fastfit); None when the file
+    needs fitparse (fastfit.Fallback says why: damage, chained files, ...)."""
+    try:
+        return fastfit.decode(data)
+    except fastfit.Fallback:
+        return None
+    except Exception:  # noqa: BLE001 - any surprise in the fast path: the reference decoder decides
+        return None
+
+
 def _product(file_id: dict) -> tuple[str, str]:
     manufacturer = file_id.get("manufacturer")
     product = file_id.get("product_name") or file_id.get("garmin_product") or file_id.get("product")
@@ -235,13 +251,18 @@ def decode_fit(data: bytes, label: str, sha256: str) -> Decoded:
     files that hold no activity (monitoring, settings, ...)."""
     if len(data) < 12 or data[8:12] != b".FIT":
         raise UnreadableExport(label, "not a FIT file: no '.FIT' signature in the header (renamed or damaged file)")
-    records, _dev, others, error = _read_messages(data)
+    fast = _read_fast(data)
+    if fast is not None:
+        n_records, others, error = fast.n_records, fast.others, None
+    else:
+        records, _dev, others, error = _read_messages(data)
+        n_records = len(records)
     file_id = (others.get("file_id") or [{}])[0]
     file_type = file_id.get("type")
     sessions = others.get("session", [])
     weights = _weights(others, label)
 
-    if not records and not sessions:
+    if not n_records and not sessions:
         if len(weights):
             return Decoded(
                 kind="weight",
@@ -257,16 +278,16 @@ def decode_fit(data: bytes, label: str, sha256: str) -> Decoded:
         raise NotAnActivity(label, "FIT file holds no sessions and no records")
 
     clock = _Clock(others)
-    samples, no_time = _samples_frame(records, clock)
+    samples, no_time = (fast.samples, fast.dropped) if fast is not None else _samples_frame(records, clock)
     notes = []
     if error and error.startswith("CRC"):
-        notes.append(f"all {len(records)} records read, but the {error}: the data may be damaged")
+        notes.append(f"all {n_records} records read, but the {error}: the data may be damaged")
     elif error:
-        notes.append(f"partial read, {len(records)} records kept: {error}")
+        notes.append(f"partial read, {n_records} records kept: {error}")
     if no_time:
         notes.append(
             f"{no_time} records without a usable timestamp dropped"
-            + ("" if clock.shift_s is not None or not records else " (device-relative time and no anchor)")
+            + ("" if clock.shift_s is not None or not n_records else " (device-relative time and no anchor)")
         )
     if samples.empty and not sessions:
         raise UnreadableExport(label, "; ".join(notes) or "no records with timestamps")

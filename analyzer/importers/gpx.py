@@ -113,7 +113,8 @@ def _parse(data: bytes, label: str) -> tuple[gpxpy.gpx.GPX, int]:
     text = data.decode("utf-8", errors="replace")
     try:
         return gpxpy.parse(text, version=version), 0
-    except gpxpy.gpx.GPXXMLSyntaxException as err:
+    except (gpxpy.gpx.GPXXMLSyntaxException, ValueError) as err:
+        # ValueError: lxml refuses a malformed namespace declaration (xmlns:a="x y=").
         raise UnreadableExport(label, f"malformed GPX XML ({_one_line(err)})") from err
     except gpxpy.gpx.GPXException as err:
         if "mandatory" not in str(err):
@@ -121,7 +122,7 @@ def _parse(data: bytes, label: str) -> tuple[gpxpy.gpx.GPX, int]:
     cleaned, dropped = _drop_points_without_position(data, label)
     try:
         return gpxpy.parse(cleaned, version=version), dropped
-    except gpxpy.gpx.GPXException as err:
+    except (gpxpy.gpx.GPXException, ValueError) as err:
         raise UnreadableExport(label, f"invalid GPX ({_one_line(err)})") from err
 
 

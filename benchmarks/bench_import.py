@@ -1,0 +1,214 @@
+"""Import benchmark: N distinct realistic runs, cold and warm, per stage, against fitparse.
+
+The corpus is built from sample_data's FIT runs (1 s recording with running
+dynamics): copy k of a run has every FIT date_time field (record and event timestamps,
+session/lap start times, file_id.time_created, activity.local_timestamp) moved k
+seasons earlier in whole weeks, and a fresh CRC, so every copy is a distinct run of
+a long history. Written to a temporary folder.
+
+    .venv/bin/python benchmarks/bench_import.py            # N = 200
+    .venv/bin/python benchmarks/bench_import.py --n 2000   # the full figure
+
+Prints: cold import (read_history into a fresh cache), warm re-run (all cached),
+per-stage times (decode; features: weekly_table + form_summary; detectors: analyze;
+report: write_report), peak RSS of this process and of its worker processes, and
+the ratio against serial fitparse (FitFile(path).get_messages('record') with
+get_values()), timed on --baseline files and extrapolated by record count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import struct
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from analyzer.importers import fastfit  # noqa: E402
+
+SAMPLE_RUNS = ("easy", "long", "tempo", "intervals")
+WEEK_S = 7 * 86400
+
+
+def _date_time_fields() -> dict[int, set[int]]:
+    """{global message number: field numbers of FIT type date_time / local_date_time} (FIT profile)."""
+    from fitparse.profile import MESSAGE_TYPES
+
+    out: dict[int, set[int]] = {}
+    for num, mesg in MESSAGE_TYPES.items():
+        for fnum, f in mesg.fields.items():
+            if f.type.name in ("date_time", "local_date_time"):
+                out.setdefault(num, set()).add(fnum)
+    return out
+
+
+def time_offsets(data: bytes, fields: dict[int, set[int]]) -> tuple[np.ndarray, bool]:
+    """Byte offsets of every valid, absolute uint32 date_time value in a FIT file
+    (one without compressed timestamps), and whether the file is big-endian."""
+    pos = data[0]
+    end = pos + int.from_bytes(data[4:8], "little")
+    local: dict[int, tuple] = {}
+    offsets: list[int] = []
+    big = False
+    while pos < end:
+        h = data[pos]
+        if h & 0xC0 == 0x40:
+            d, length = fastfit._parse_definition(data, pos, h)
+            wanted = fields.get(d.mesg, set())
+            spots = [off for num, size, base, off in d.fields if num in wanted and size == 4 and base == 0x86]
+            local[h & 0x0F] = (d, spots)
+            big |= d.big_endian
+            pos += length
+            continue
+        if h & 0x80:
+            raise ValueError("compressed timestamps: not used for the corpus")
+        d, spots = local[h & 0x0F]
+        for off in spots:
+            value = struct.unpack_from(">I" if d.big_endian else "<I", data, pos + 1 + off)[0]
+            if fastfit.FIT_ABSOLUTE_MIN <= value != 0xFFFFFFFF:
+                offsets.append(pos + 1 + off)
+        pos += 1 + d.size
+    return np.asarray(offsets, dtype=np.int64), big
+
+
+def shifted(data: bytes, offsets: np.ndarray, shift_s: int) -> bytes:
+    """The file with every date_time at ``offsets`` moved by ``shift_s`` and a fresh CRC."""
+    buf = np.frombuffer(data, dtype=np.uint8).copy()
+    idx = offsets[:, None] + np.arange(4)
+    values = buf[idx].copy().view("<u4").reshape(-1).astype(np.int64) + shift_s
+    buf[idx] = values.astype("<u4").view(np.uint8).reshape(-1, 4)
+    end = len(data) - 2
+    buf[end:] = np.frombuffer(fastfit.crc16(buf[:end].tobytes()).to_bytes(2, "little"), dtype=np.uint8)
+    return buf.tobytes()
+
+
+def build_corpus(n: int, out: Path) -> list[Path]:
+    sources = sorted(p for p in (ROOT / "sample_data" / "activities").glob("*.fit") if p.stem.endswith(SAMPLE_RUNS))
+    fields = _date_time_fields()
+    prepared = []
+    for p in sources:
+        data = p.read_bytes()
+        offsets, big = time_offsets(data, fields)
+        if not big:
+            prepared.append((p, data, offsets))
+    # One season of the sample data spans about 24 weeks: each copy goes 26 weeks further back.
+    paths = []
+    for i in range(n):
+        p, data, offsets = prepared[i % len(prepared)]
+        season = i // len(prepared)
+        body = shifted(data, offsets, -season * 26 * WEEK_S) if season else data
+        path = out / f"s{season:03d}_{p.name}"
+        path.write_bytes(body)
+        paths.append(path)
+    return paths
+
+
+def fitparse_serial(paths: list[Path]) -> tuple[float, int]:
+    """Seconds and records for plain serial fitparse over ``paths``."""
+    import fitparse
+
+    t = time.perf_counter()
+    records = 0
+    for p in paths:
+        for msg in fitparse.FitFile(str(p)).get_messages("record"):
+            msg.get_values()
+            records += 1
+    return time.perf_counter() - t, records
+
+
+def count_records(paths: list[Path]) -> int:
+    return sum(fastfit.decode(p.read_bytes()).n_records for p in paths)
+
+
+def peak_rss_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux: KiB
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=200, help="runs in the corpus (default 200)")
+    ap.add_argument("--baseline", type=int, default=40, help="files timed with serial fitparse (default 40)")
+    ap.add_argument("--workers", type=int, default=None, help="decoding processes (default all cores)")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = ap.parse_args(argv)
+
+    import os
+
+    from analyzer import read_history
+    from analyzer.analysis import analyze
+    from analyzer.features import form_summary
+    from analyzer.features.load import weekly_table
+    from analyzer.report.html import write_report
+
+    tmp = Path(tempfile.mkdtemp(prefix="heavylegs-bench-"))
+    try:
+        corpus = tmp / "corpus"
+        corpus.mkdir()
+        t = time.perf_counter()
+        paths = build_corpus(args.n, corpus)
+        size_mb = sum(p.stat().st_size for p in paths) / 1e6
+        print(f"corpus: {len(paths)} FIT runs, {size_mb:.0f} MB, built in {time.perf_counter() - t:.1f} s ({tmp})")
+        print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, numpy {np.__version__}")
+
+        cache = tmp / "cache"
+        t = time.perf_counter()
+        history = read_history([corpus], cache=cache, workers=args.workers, progress=False)
+        cold = time.perf_counter() - t
+        n_runs = len(history.runs)
+        print(f"cold import (decode, {history.decoded} files): {cold:.2f} s; {n_runs} distinct runs")
+
+        t = time.perf_counter()
+        samples = history.samples
+        load_samples = time.perf_counter() - t
+        t = time.perf_counter()
+        weekly_table(history.activities, samples)
+        form_summary(history.runs, samples)
+        features = time.perf_counter() - t
+        t = time.perf_counter()
+        analysis = analyze(history)
+        detectors = time.perf_counter() - t
+        t = time.perf_counter()
+        write_report(analysis, tmp / "report")
+        report = time.perf_counter() - t
+        print(f"  load samples from cache: {load_samples:.2f} s ({len(samples)} rows)")
+        print(f"  features (weekly_table + form_summary): {features:.2f} s")
+        print(f"  detectors (analyze): {detectors:.2f} s")
+        print(f"  report (write_report): {report:.2f} s")
+
+        t = time.perf_counter()
+        warm_history = read_history([corpus], cache=cache, workers=args.workers, progress=False)
+        warm_import = time.perf_counter() - t
+        t = time.perf_counter()
+        analyze(warm_history)
+        warm_analyze = time.perf_counter() - t
+        print(f"warm re-run: import {warm_import:.2f} s ({warm_history.decoded} decoded), analyze {warm_analyze:.2f} s")
+
+        rss_self, rss_children = peak_rss_mb(resource.RUSAGE_SELF), peak_rss_mb(resource.RUSAGE_CHILDREN)
+        print(f"peak RSS: main process {rss_self:.0f} MB, largest worker {rss_children:.0f} MB")
+
+        k = min(args.baseline, len(paths))
+        step = max(1, len(paths) // k)
+        chosen = paths[::step][:k]
+        serial_s, serial_records = fitparse_serial(chosen)
+        total_records = count_records(paths)
+        estimate = serial_s / serial_records * total_records
+        print(
+            f"serial fitparse: {serial_s:.1f} s for {k} files ({serial_records} records); "
+            f"estimated {estimate:.0f} s for all {total_records} records"
+        )
+        print(f"speed-up of the cold import over serial fitparse: {estimate / cold:.0f}x")
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
