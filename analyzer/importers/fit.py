@@ -44,18 +44,8 @@ from .base import (
 )
 
 #: FIT record field -> our sample column, for fields that need no conversion beyond
-#: fitparse's scale/offset.
-RECORD_MAP = {
-    "distance": C.SAMPLE_DISTANCE_M,
-    "heart_rate": C.HEART_RATE_BPM,
-    "stance_time": C.STANCE_TIME_MS,
-    "vertical_oscillation": C.VERTICAL_OSCILLATION_MM,
-    "vertical_ratio": C.VERTICAL_RATIO_PCT,
-    "step_length": C.STEP_LENGTH_MM,
-    "stance_time_balance": C.STANCE_TIME_BALANCE_PCT,
-    "temperature": C.TEMPERATURE_C,
-    "power": C.POWER_W,
-}
+#: fitparse's scale/offset: one map for both decoders (fastfit defines it).
+RECORD_MAP = fastfit.PLAIN_COLUMNS
 #: Record fields read and combined below (speed, altitude, position, cadence).
 COMBINED_FIELDS = {
     "timestamp",
