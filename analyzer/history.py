@@ -7,14 +7,16 @@ import hashlib
 import os
 import sys
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from . import columns as C
+from .catalog import FEATURES_TABLE, HR_TABLE, Catalog
 from .errors import NotAnActivity, UnreadableExport
+from .features import per_run
 from .importers import decode
 from .importers.base import LOCAL_CLOCK_ONLY, activity_frame, empty_weights
 from .importers.gear import GEAR_COLUMNS
@@ -52,6 +54,9 @@ class History:
     gear : rows of gear exports (Strava activities.csv)
     shoes : the runner's shoe list(s) found among the inputs (shoes.csv)
     decoded : how many files were decoded in this call (the rest came from the cache)
+    store : the cache the history was read from
+    features : per-run features of every run (features.per_run.run_features), cached
+    hr_hist : per-run heart-rate histograms (features.load.hr_histogram), cached
     """
 
     files: list[FileResult]
@@ -61,6 +66,8 @@ class History:
     shoes: pd.DataFrame
     decoded: int
     store: Store
+    features: pd.DataFrame = field(default_factory=pd.DataFrame)
+    hr_hist: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def activities(self) -> pd.DataFrame:
@@ -78,6 +85,18 @@ class History:
         if not hasattr(self, "_samples"):
             self._samples = self.load_samples(self.activities[C.ACTIVITY_ID])
         return self._samples
+
+    def run_features(self, activity_ids: Iterable[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(per-run features, heart-rate histograms) of the given activities' runs,
+        from the cache (features.per_run): what the detectors need from the samples."""
+        ids = set(activity_ids)
+        empty_feats, empty_hist = per_run.empty()
+        feats = self.features if len(self.features) else empty_feats
+        hist = self.hr_hist if len(self.hr_hist) else empty_hist
+        return (
+            feats[feats[C.ACTIVITY_ID].isin(ids)].drop(columns=C.FILE_SHA256, errors="ignore"),
+            hist[hist[C.ACTIVITY_ID].isin(ids)].drop(columns=C.FILE_SHA256, errors="ignore"),
+        )
 
     def load_samples(self, activity_ids: Iterable[str]) -> pd.DataFrame:
         """Samples of the given activities only (one batched parquet read)."""
@@ -142,13 +161,22 @@ def _alarm(_signum, _frame):
     raise _OverBudget
 
 
-def _decode_entry(label: str, data: bytes, sha256: str, cache_root: str) -> dict:
-    """Decode one file and store the result (runs in a worker process), within
-    DECODE_BUDGET_S where a timer signal can be used (the main thread of a process)."""
+#: Files per worker task: a task decodes them one by one, then computes the per-run
+#: features of all of them at once (vectorised over the batch; per-file pandas calls
+#: cost more than the decoding).
+CHUNK_FILES = 8
+#: ...and at most this many bytes of input per task.
+CHUNK_BYTES = 64 * 2**20
+#: Tasks queued or running per worker process: bounds the file bytes held in memory.
+TASKS_PER_WORKER = 2
+
+
+def _decode_one(label: str, data: bytes, sha256: str) -> tuple[dict, object]:
+    """Decode one file within DECODE_BUDGET_S where a timer signal can be used (the
+    main thread of a process). Returns (meta, Decoded or None)."""
     import signal
     import threading
 
-    store = Store(cache_root)
     decoded = None
     timed = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
     previous = signal.signal(signal.SIGALRM, _alarm) if timed else None
@@ -158,11 +186,7 @@ def _decode_entry(label: str, data: bytes, sha256: str, cache_root: str) -> dict
         decoded = decode(data, label, sha256)
         meta = {"kind": decoded.kind, "note": decoded.note, "reason": ""}
     except _OverBudget:
-        return {
-            "kind": "error",
-            "reason": f"decoding took longer than {DECODE_BUDGET_S:g} s: not read",
-            "sha256": sha256,
-        }
+        meta = {"kind": "error", "reason": f"decoding took longer than {DECODE_BUDGET_S:g} s: not read", _NOT_CACHED: 1}
     except NotAnActivity as err:
         meta = {"kind": "not_activity", "reason": err.reason}
     except UnreadableExport as err:
@@ -173,43 +197,142 @@ def _decode_entry(label: str, data: bytes, sha256: str, cache_root: str) -> dict
         if timed:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
-    return store.put(sha256, meta, decoded)
+    return meta, decoded
 
 
-def _progress(total: int, enabled: bool | None):
+#: Key of a meta that is not to be cached (an exceeded time budget).
+_NOT_CACHED = "not_cached"
+
+
+def _features(decoded: list) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """(run features, heart-rate histogram) of each Decoded: computed over all of them
+    at once, else (a failure) file by file; a file whose features cannot be computed
+    gets them with its form_reason saying why."""
+    if not decoded:
+        return []
+    try:
+        acts = pd.concat([d.activities for d in decoded], ignore_index=True)
+        samples = pd.concat([d.samples for d in decoded if len(d.samples)], ignore_index=True)
+        feats = per_run.run_features(acts, samples)
+        hist = per_run.run_hr_histogram(acts, samples)
+    except Exception:  # noqa: BLE001 - find the file that fails, below
+        if len(decoded) > 1:
+            return [pair for d in decoded for pair in _features([d])]
+        d = decoded[0]
+        return [per_run.unavailable(d.activities, d.samples, "features could not be computed from the samples")]
+    out = []
+    for d in decoded:
+        ids = set(d.activities[C.ACTIVITY_ID])
+        out.append(
+            (
+                feats[feats[C.ACTIVITY_ID].isin(ids)].reset_index(drop=True),
+                hist[hist[C.ACTIVITY_ID].isin(ids)].reset_index(drop=True),
+            )
+        )
+    return out
+
+
+def _decode_chunk(items: list[tuple[str, bytes, str]], cache_root: str) -> list[dict]:
+    """Decode files and store each with its runs' features (runs in a worker process).
+
+    Returns one result per file: sha256, meta and, for activity files, the small
+    tables the main process needs (activities, run features, heart-rate histogram)."""
+    store = Store(cache_root)
+    done = [(sha, *_decode_one(label, data, sha)) for label, data, sha in items]
+    activity = [d for _, _, d in done if d is not None and d.kind == "activity"]
+    features = dict(zip((id(d) for d in activity), _features(activity), strict=True))
+    results = []
+    for sha, meta, decoded in done:
+        out = {"sha256": sha}
+        if meta.get(_NOT_CACHED):
+            results.append({**out, "meta": {**meta, "sha256": sha}})
+            continue
+        extra = {}
+        if id(decoded) in features:
+            feats, hist = features[id(decoded)]
+            extra = {FEATURES_TABLE: feats, HR_TABLE: hist}
+            out.update({"activities": decoded.activities, FEATURES_TABLE: feats, HR_TABLE: hist})
+        out["meta"] = store.put(sha, meta, decoded, extra)
+        results.append(out)
+    return results
+
+
+def _progress(enabled: bool | None):
     from tqdm import tqdm
 
     if enabled is None:
         enabled = sys.stderr.isatty()
-    return tqdm(total=total, disable=not enabled, file=sys.stderr, unit="file", desc="decoding", leave=False)
+    return tqdm(disable=not enabled, file=sys.stderr, unit="file", desc="decoding", leave=False)
 
 
-def _decode_pending(pending: dict[str, tuple[str, bytes]], store: Store, workers: int, progress) -> dict[str, dict]:
-    """Decode every pending file into the store; returns each file's metadata (outcomes
-    that are not cached, such as an exceeded time budget, live only here)."""
-    root = str(store.root.parent)
-    failed: list[str] = []
-    metas: dict[str, dict] = {}
-    with _progress(len(pending), progress) as bar:
-        if workers <= 1 or len(pending) <= 1:
-            for sha, (label, data) in pending.items():
-                metas[sha] = _decode_entry(label, data, sha, root)
-                bar.update()
-            return metas
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {
-                pool.submit(_decode_entry, label, data, sha, root): sha for sha, (label, data) in pending.items()
-            }
-            for fut in as_completed(futures):
+class _Decoder:
+    """Decodes files in batches as they are found, in worker processes, with at most
+    TASKS_PER_WORKER batches per worker in flight (so a long history's bytes are never
+    all in memory). A batch whose worker died is decoded again here, file by file."""
+
+    def __init__(self, store: Store, workers: int, progress) -> None:
+        self.root = str(store.root.parent)
+        self.workers = workers
+        self.results: dict[str, dict] = {}
+        self.queued: set[str] = set()
+        self._batch: list[tuple[str, bytes, str]] = []
+        self._bytes = 0
+        self._pool = None
+        self._futures: dict = {}
+        self._bar = progress
+
+    def add(self, label: str, data: bytes, sha256: str) -> None:
+        if sha256 in self.queued:
+            return
+        self.queued.add(sha256)
+        self._batch.append((label, data, sha256))
+        self._bytes += len(data)
+        if len(self._batch) >= CHUNK_FILES or self._bytes >= CHUNK_BYTES:
+            self._submit(self._batch)
+            self._batch, self._bytes = [], 0
+
+    def finish(self) -> dict[str, dict]:
+        """Decode what is left; returns {sha256: result} of every file decoded."""
+        rest, self._batch = self._batch, []
+        # Spread the last files over the workers instead of leaving one a full batch.
+        share = max(1, -(-len(rest) // max(1, self.workers)))
+        for i in range(0, len(rest), share):
+            self._submit(rest[i : i + share])
+        self._wait(0)
+        if self._pool is not None:
+            self._pool.shutdown()
+        return self.results
+
+    def _submit(self, batch: list) -> None:
+        if self.workers <= 1:
+            self._collect(_decode_chunk(batch, self.root))
+            return
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+        self._wait(self.workers * TASKS_PER_WORKER - 1)
+        try:
+            self._futures[self._pool.submit(_decode_chunk, batch, self.root)] = batch
+        except Exception:  # noqa: BLE001 - a broken pool: decode here
+            self._retry(batch)
+
+    def _wait(self, at_most: int) -> None:
+        while len(self._futures) > at_most:
+            done, _ = wait(self._futures, return_when=FIRST_COMPLETED)
+            for fut in done:
+                batch = self._futures.pop(fut)
                 try:
-                    metas[futures[fut]] = fut.result()
-                except Exception:  # noqa: BLE001 - a dead worker: retried below, in this process
-                    failed.append(futures[fut])
-                bar.update()
-    for sha in failed:
-        label, data = pending[sha]
-        metas[sha] = _decode_entry(label, data, sha, root)
-    return metas
+                    self._collect(fut.result())
+                except Exception:  # noqa: BLE001 - a dead worker: retried here
+                    self._retry(batch)
+
+    def _retry(self, batch: list) -> None:
+        for item in batch:
+            self._collect(_decode_chunk([item], self.root))
+
+    def _collect(self, results: list[dict]) -> None:
+        for r in results:
+            self.results[r["sha256"]] = r
+        self._bar.update(len(results))
 
 
 def _close(a: float, b: float) -> bool:
@@ -320,6 +443,95 @@ def _fill_local_time(acts: pd.DataFrame) -> pd.DataFrame:
     return acts
 
 
+#: Cache entries whose samples are read together when features must be computed
+#: again (a newer features version, an entry from an older heavylegs): bounds memory.
+FEATURE_BATCH_FILES = 64
+
+
+def _with_sha(frame: pd.DataFrame, sha: str) -> pd.DataFrame:
+    return frame.assign(**{C.FILE_SHA256: sha})
+
+
+def _entry_tables(
+    store: Store, catalog: Catalog, fresh: dict[str, dict], metas: dict[str, dict], shas: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The activity rows, run features and heart-rate histograms of the cache entries
+    ``shas``: from this import's results, from the catalog, else from the entries (whose
+    features are computed again where missing); the catalog then learns what it lacked."""
+    new_rows = {name: [] for name in ("activities", FEATURES_TABLE, HR_TABLE)}
+    for sha in shas:
+        r = fresh.get(sha)
+        if r is not None and "activities" in r:
+            new_rows["activities"].append(r["activities"])
+            new_rows[FEATURES_TABLE].append(_with_sha(r[FEATURES_TABLE], sha))
+            new_rows[HR_TABLE].append(_with_sha(r[HR_TABLE], sha))
+    from_fresh = {sha for sha in shas if sha in fresh}
+    in_catalog = [sha for sha in shas if sha not in from_fresh and sha in catalog.metas]
+    from_entries = [sha for sha in shas if sha not in from_fresh and sha not in catalog.metas]
+    if from_entries:
+        paths = [store.table_path(sha, "activities") for sha in from_entries]
+        new_rows["activities"].append(_read_parquets([p for p in paths if p is not None]))
+    featured = set(from_fresh)
+    unfeatured = [sha for sha in [*in_catalog, *from_entries] if sha not in catalog.featured]
+    have = [sha for sha in unfeatured if store.table_path(sha, FEATURES_TABLE) is not None]
+    for name in (FEATURES_TABLE, HR_TABLE):
+        parts = [_with_sha(pd.read_parquet(store.table_path(sha, name)), sha) for sha in have]
+        new_rows[name].extend(p for p in parts if len(p))
+    featured.update(have)
+    missing = [sha for sha in unfeatured if sha not in set(have)]
+    acts_new = _concat(new_rows["activities"])
+    if missing:
+        acts_missing = pd.concat(
+            [acts_new[acts_new[C.FILE_SHA256].isin(missing)], catalog.rows("activities", missing)], ignore_index=True
+        )
+        feats, hist = _compute_features(store, acts_missing)
+        new_rows[FEATURES_TABLE].append(feats)
+        new_rows[HR_TABLE].append(hist)
+        featured.update(missing)
+    feats_new, hist_new = _concat(new_rows[FEATURES_TABLE]), _concat(new_rows[HR_TABLE])
+    # The catalog learns the entries it did not cover (not the uncached outcomes).
+    learn = {sha: m for sha, m in metas.items() if sha not in catalog.metas and not m.get(_NOT_CACHED)}
+    catalog.update(learn, {"activities": acts_new, FEATURES_TABLE: feats_new, HR_TABLE: hist_new}, featured)
+    acts = _concat([catalog.rows("activities", in_catalog), acts_new])
+    covered = [sha for sha in in_catalog if sha in catalog.featured and sha not in featured]
+    feats = _concat([catalog.rows(FEATURES_TABLE, covered), feats_new])
+    hist = _concat([catalog.rows(HR_TABLE, covered), hist_new])
+    return acts, feats, hist
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    frames = [f for f in frames if f is not None and len(f)]
+    if not frames:
+        return pd.DataFrame()
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+
+
+def _compute_features(store: Store, acts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run features and heart-rate histograms of cached entries that lack them, from
+    their cached samples (FEATURE_BATCH_FILES entries at a time); each entry keeps
+    its tables for next time."""
+    feats, hists = [], []
+    shas = list(dict.fromkeys(acts[C.FILE_SHA256]))
+    for i in range(0, len(shas), FEATURE_BATCH_FILES):
+        batch = shas[i : i + FEATURE_BATCH_FILES]
+        paths = [store.table_path(sha, "samples") for sha in batch]
+        samples = _read_parquets([p for p in paths if p is not None])
+        part = acts[acts[C.FILE_SHA256].isin(batch)]
+        if samples.empty:
+            samples = pd.DataFrame(columns=[C.ACTIVITY_ID, C.TIMESTAMP, *C.NUMERIC_SAMPLE_COLUMNS])
+        f = per_run.run_features(part, samples)
+        h = per_run.run_hr_histogram(part, samples)
+        owner = dict(zip(part[C.ACTIVITY_ID], part[C.FILE_SHA256], strict=True))
+        f[C.FILE_SHA256] = f[C.ACTIVITY_ID].map(owner)
+        h[C.FILE_SHA256] = h[C.ACTIVITY_ID].map(owner)
+        for sha in batch:
+            store.add_table(sha, FEATURES_TABLE, f[f[C.FILE_SHA256] == sha].drop(columns=C.FILE_SHA256))
+            store.add_table(sha, HR_TABLE, h[h[C.FILE_SHA256] == sha].drop(columns=C.FILE_SHA256))
+        feats.append(f)
+        hists.append(h)
+    return _concat(feats), _concat(hists)
+
+
 def read_history(
     paths: Iterable[str | os.PathLike] | str | os.PathLike,
     cache: str | os.PathLike | None = None,
@@ -341,29 +553,36 @@ def read_history(
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     store = Store(cache)
+    catalog = Catalog(store)
     workers = workers or os.cpu_count() or 1
     files: list[FileResult] = []
-    pending: dict[str, tuple[str, bytes]] = {}
-    for item in iter_inputs(paths):
-        rec = FileResult(path=item.label)
-        if item.error is not None:
-            rec.status, rec.reason = C.SKIPPED, item.error
-        else:
-            rec.sha256 = hashlib.sha256(item.data).hexdigest()
-            if rec.sha256 not in pending and store.meta(rec.sha256) is None:
-                pending[rec.sha256] = (item.label, item.data)
-        files.append(rec)
-    transient = _decode_pending(pending, store, workers, progress)
-    decoded = len(pending)
-    pending.clear()
+    known: dict[str, dict] = {}
+    with _progress(progress) as bar:
+        decoder = _Decoder(store, workers, bar)
+        for item in iter_inputs(paths):
+            rec = FileResult(path=item.label)
+            if item.error is not None:
+                rec.status, rec.reason = C.SKIPPED, item.error
+            else:
+                rec.sha256 = sha = hashlib.sha256(item.data).hexdigest()
+                if sha not in known and sha not in decoder.queued:
+                    meta = catalog.metas.get(sha) or store.meta(sha)
+                    if meta is None:
+                        decoder.add(item.label, item.data, sha)
+                    else:
+                        known[sha] = meta
+            files.append(rec)
+        fresh = decoder.finish()
+    decoded = len(fresh)
+    metas = {**known, **{sha: r["meta"] for sha, r in fresh.items()}}
 
     order = {f.path: i for i, f in enumerate(files)}
-    act_frames, weights, gear, shoes = [], [], [], []
+    act_shas, weights, gear, shoes = [], [], [], []
     first_label: dict[str, str] = {}
     for rec in files:
         if rec.status:
             continue
-        meta = store.meta(rec.sha256) or transient.get(rec.sha256)
+        meta = metas.get(rec.sha256)
         if meta is None:
             rec.status, rec.reason = C.SKIPPED, "the cache entry could not be written or read"
             continue
@@ -387,13 +606,13 @@ def read_history(
             weights.append(w.assign(**{C.SOURCE: rec.path}))
         else:
             rec.reason = meta.get("note", "")
-            act_frames.append(store.table_path(rec.sha256, "activities"))
-            if store.table_path(rec.sha256, "weights") is not None:
+            act_shas.append(rec.sha256)
+            has_weights = "weights" in meta["tables"] if "tables" in meta else store.table_path(rec.sha256, "weights")
+            if has_weights:
                 w = store.table(rec.sha256, "weights")
                 weights.append(w.assign(**{C.SOURCE: rec.path}))
 
-    # All activity tables in one read (one arrow -> pandas conversion, not one per file).
-    all_acts = _read_parquets([p for p in act_frames if p is not None])
+    all_acts, run_feats, hr_hist = _entry_tables(store, catalog, fresh, metas, act_shas)
     if all_acts.empty:
         all_acts = activity_frame([])
     all_acts[C.SOURCE] = all_acts[C.FILE_SHA256].map(first_label).astype(str)
@@ -443,4 +662,6 @@ def read_history(
         shoes=pd.concat(shoes, ignore_index=True).drop_duplicates("name", keep="last") if shoes else pd.DataFrame(),
         decoded=decoded,
         store=store,
+        features=run_feats,
+        hr_hist=hr_hist,
     )

@@ -28,6 +28,15 @@ STALE_TMP_S = 3600
 TABLES = ("activities", "samples", "weights", "gear", "shoes")
 
 
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """A frame as parquet (no index; pyarrow directly: the per-file cost matters when a
+    whole history is imported)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path)
+
+
 def default_cache_dir() -> Path:
     """The per-user cache folder (platformdirs), e.g. ~/.cache/heavylegs on Linux."""
     import platformdirs
@@ -51,7 +60,10 @@ class Store:
         for entry in self.tmp.iterdir():
             try:
                 if now - entry.stat().st_mtime > STALE_TMP_S:
-                    shutil.rmtree(entry, ignore_errors=True)
+                    if entry.is_dir():
+                        shutil.rmtree(entry, ignore_errors=True)
+                    else:
+                        entry.unlink(missing_ok=True)
             except OSError:
                 continue
 
@@ -73,13 +85,29 @@ class Store:
             return pd.DataFrame()
         return pd.read_parquet(path)
 
+    def add_table(self, sha256: str, name: str, frame: pd.DataFrame) -> None:
+        """Add a table to a complete entry (a derived table, such as the per-run
+        features of a newer version): written beside, moved in with one rename."""
+        final = self.path(sha256)
+        if self.meta(sha256) is None:
+            return
+        tmp = self.tmp / f"{sha256[:16]}-{uuid.uuid4().hex}.parquet"
+        try:
+            write_parquet(frame, tmp)
+            os.replace(tmp, final / f"{name}.parquet")
+        except OSError:
+            pass  # derived data: computed again next time
+        finally:
+            tmp.unlink(missing_ok=True)
+
     def table_path(self, sha256: str, name: str) -> Path | None:
         path = self.path(sha256) / f"{name}.parquet"
         return path if path.exists() else None
 
-    def put(self, sha256: str, meta: dict, decoded: Decoded | None) -> dict:
-        """Write an entry atomically; returns the metadata stored. If another process
-        wrote the same entry first, theirs is kept (same content, same result)."""
+    def put(self, sha256: str, meta: dict, decoded: Decoded | None, extra: dict | None = None) -> dict:
+        """Write an entry atomically; returns the metadata stored. ``extra``: more
+        tables by name (the per-run features). If another process wrote the same entry
+        first, theirs is kept (same content, same result)."""
         meta = {**meta, "sha256": sha256, "importer_version": IMPORTER_VERSION}
         final = self.path(sha256)
         if final.exists() and self.meta(sha256) is not None:
@@ -87,11 +115,13 @@ class Store:
         work = self.tmp / f"{sha256[:16]}-{uuid.uuid4().hex}"
         work.mkdir(parents=True)
         try:
-            if decoded is not None:
-                for name in TABLES:
-                    frame = getattr(decoded, name)
-                    if frame is not None and len(frame):
-                        frame.to_parquet(work / f"{name}.parquet", index=False)
+            tables = {name: getattr(decoded, name) for name in TABLES} if decoded is not None else {}
+            tables = {name: frame for name, frame in tables.items() if frame is not None and len(frame)}
+            # Derived tables are written even when empty: "computed, nothing found".
+            tables.update({name: frame for name, frame in (extra or {}).items() if frame is not None})
+            for name, frame in tables.items():
+                write_parquet(frame, work / f"{name}.parquet")
+            meta["tables"] = sorted(tables)
             with open(work / "meta.json", "w", encoding="utf-8") as fh:
                 json.dump(meta, fh)
             final.parent.mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,7 @@ from analyzer.detectors.context import Context
 from analyzer.detectors.form import Cadence, GroundContact, VerticalOscillation, WornShoes
 from analyzer.detectors.others import DecliningPerformance
 from analyzer.detectors.overtraining import AcuteLoad, Monotony
+from analyzer.features import per_run
 
 DAY0 = pd.Timestamp("2024-01-01 07:00")  # a Monday
 MILE_M = 1609.344
@@ -39,6 +40,11 @@ class FakeHistory:
 
     def load_samples(self, ids):
         return self._samples[self._samples[C.ACTIVITY_ID].isin(set(ids))]
+
+    def run_features(self, ids):
+        """What read_history caches per run, computed here from the samples."""
+        runs = self.activities[self.activities[C.ACTIVITY_ID].isin(set(ids))]
+        return per_run.features_from_samples(runs, self.load_samples(ids))
 
 
 def acts(runs, hours=1.0, has_dynamics=False):

@@ -13,6 +13,7 @@ from analyzer.detectors import Skipped
 from analyzer.detectors.context import Context
 from analyzer.detectors.others import DecliningPerformance, HeatDehydration, StrengthLoad, WeightGain
 from analyzer.detectors.overtraining import AcuteLoad, Comeback, LongRunSpike, MileageJump
+from analyzer.features import per_run
 
 DAY0 = pd.Timestamp("2024-01-01 07:00")  # a Monday
 
@@ -34,6 +35,11 @@ class FakeHistory:
 
     def load_samples(self, ids):
         return self._samples[self._samples[C.ACTIVITY_ID].isin(set(ids))]
+
+    def run_features(self, ids):
+        """What read_history caches per run, computed here from the samples."""
+        runs = self.activities[self.activities[C.ACTIVITY_ID].isin(set(ids))]
+        return per_run.features_from_samples(runs, self.load_samples(ids))
 
 
 def acts(runs, sport="running", sub_sport="", prefix="r", hours=1.0):

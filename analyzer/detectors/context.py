@@ -9,7 +9,7 @@ from functools import cached_property
 import pandas as pd
 
 from .. import columns as C
-from ..features import dynamics, load, shoes
+from ..features import dynamics, load, per_run, shoes
 
 UNIT_M = {"km": 1000.0, "mi": 1609.344}
 
@@ -50,13 +50,14 @@ class Context:
         return load.runs_only(self.activities)
 
     @cached_property
-    def samples(self) -> pd.DataFrame:
-        """Samples of the runs up to as_of."""
-        return self.history.load_samples(self.runs[C.ACTIVITY_ID])
+    def run_features(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(per-run features, heart-rate histograms) of the runs up to as_of: what the
+        detectors need from the samples, computed at import and cached."""
+        return self.history.run_features(self.runs[C.ACTIVITY_ID])
 
     @cached_property
     def weekly(self) -> pd.DataFrame:
-        return load.weekly_table(self.activities, self.samples, self.as_of_ts)
+        return load.weekly_table(self.activities, as_of=self.as_of_ts, hr_hist=self.run_features[1])
 
     @cached_property
     def daily(self) -> pd.DataFrame:
@@ -73,7 +74,7 @@ class Context:
     @cached_property
     def efficiency(self) -> pd.DataFrame:
         """load.efficiency per run, joined with the run's date, distance and duration."""
-        eff = load.efficiency(self.samples, self.activities)
+        eff = per_run.efficiency_of(self.run_features[0])
         cols = [C.ACTIVITY_ID, C.START_LOCAL, "date", C.DISTANCE_M, C.DURATION_S]
         return self.runs[cols].merge(eff, left_on=C.ACTIVITY_ID, right_index=True, how="inner")
 
@@ -94,7 +95,7 @@ class Context:
     @cached_property
     def form(self) -> pd.DataFrame:
         """Per-run form summary joined with its pace-adjusted deviations (one row per run)."""
-        summary = dynamics.form_summary(self.runs, self.samples)
+        summary = per_run.form_summary_of(self.run_features[0], self.runs)
         if summary.empty:
             return summary
         adjusted = dynamics.pace_adjusted_form(summary).drop(columns=[C.START_UTC])

@@ -302,34 +302,29 @@ def pace_adjusted_form(
     speed = s["median_speed_m_s"].to_numpy(dtype="float64")
     window_s = window_days * 86400.0
     out = pd.DataFrame({C.ACTIVITY_ID: s[C.ACTIVITY_ID].to_numpy(), C.START_UTC: s[C.START_UTC].to_numpy()})
-    # The window's bounds for every run at once (runs sorted by start).
-    lo = np.searchsorted(t, t - window_s, side="left")
-    hi = np.searchsorted(t, t, side="left")
     for m in BASELINE_METRICS:
         y = s[f"median_{m}"].to_numpy(dtype="float64")
         usable = np.isfinite(y) & np.isfinite(speed)
         expected = np.full(len(s), np.nan)
         z = np.full(len(s), np.nan)
         n = np.zeros(len(s), dtype="int64")
-        reason = np.full(len(s), "", dtype=object)
-        for k in range(len(s)):  # one fit per run (runs, not samples)
-            if not usable[k]:
-                reason[k] = "the run has no value for this metric"
-                continue
-            idx = np.arange(lo[k], hi[k])
-            idx = idx[usable[idx]]
-            n[k] = len(idx)
-            if len(idx) < min_runs:
-                reason[k] = f"{len(idx)} runs with this metric in the previous {window_days:g} days (need {min_runs})"
-                continue
-            a, b = theil_sen(speed[idx], y[idx])
-            expected[k] = a + b * speed[k]
-            resid = y[idx] - (a + b * speed[idx])
-            mad = float(np.median(np.abs(resid - np.median(resid))))
-            if mad > 0:
-                z[k] = (y[k] - expected[k]) / (MAD_TO_SD * mad)
-            else:
-                reason[k] = "baseline residuals have no spread (z-score undefined)"
+        reason = np.full(len(s), "the run has no value for this metric", dtype=object)
+        # Each usable run's window among the usable runs (sorted by start): [lo, hi).
+        u = np.flatnonzero(usable)
+        tu, xu, yu = t[u], speed[u], y[u]
+        lo = np.searchsorted(tu, tu - window_s, side="left")
+        hi = np.searchsorted(tu, tu, side="left")
+        n[u] = hi - lo
+        reason[u] = [
+            f"{k} runs with this metric in the previous {window_days:g} days (need {min_runs})" for k in hi - lo
+        ]
+        fit = np.flatnonzero(hi - lo >= min_runs)
+        a, b, mad = theil_sen_windows(xu, yu, lo[fit], hi[fit])
+        rows = u[fit]
+        expected[rows] = a + b * speed[rows]
+        spread = mad > 0
+        z[rows[spread]] = (y[rows[spread]] - expected[rows[spread]]) / (MAD_TO_SD * mad[spread])
+        reason[rows] = np.where(spread, "", "baseline residuals have no spread (z-score undefined)")
         out[f"expected_{m}"] = expected
         out[f"deviation_{m}"] = y - expected
         out[f"z_{m}"] = z
@@ -337,6 +332,69 @@ def pace_adjusted_form(
         out[f"baseline_reason_{m}"] = reason
     # Back to the caller's row order.
     return out.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
+
+
+#: Most elements in one block of theil_sen_windows' work arrays (bounds its memory at
+#: about 8 bytes x this, whatever the history's size).
+WINDOW_BLOCK_ELEMENTS = 4_000_000
+
+
+def _masked_median(values: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Median of each row over its valid entries (numpy.median's value), and how many
+    there are; NaN where a row has none."""
+    count = valid.sum(axis=1)
+    filled = np.where(valid, values, np.inf)  # invalid entries sort last
+    median = np.full(len(values), np.nan)
+    # Rows with the same count share their middle positions: one partition per count.
+    for c in np.unique(count[count > 0]):
+        rows = np.flatnonzero(count == c)
+        mid = sorted({(c - 1) // 2, c // 2})
+        part = np.partition(filled[rows], mid, axis=1)
+        # numpy.median: the mean of the two middle values (the middle one, odd counts).
+        median[rows] = (part[:, (c - 1) // 2] + part[:, c // 2]) / 2.0
+    return median, count
+
+
+def theil_sen_windows(
+    x: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """theil_sen over many windows of the same points at once, and the median absolute
+    deviation of each window's residuals.
+
+    Window k holds the points lo[k] <= i < hi[k]. Returns (intercept, slope, mad),
+    each one value per window; equal to calling theil_sen on each window (vectorised:
+    the pairs of every window in a block are laid out in one array).
+    """
+    k = len(lo)
+    intercept, slope, mad = np.full(k, np.nan), np.full(k, np.nan), np.full(k, np.nan)
+    if k == 0:
+        return intercept, slope, mad
+    width = int((hi - lo).max())
+    pi, pj = np.triu_indices(width, k=1)
+    block = max(1, WINDOW_BLOCK_ELEMENTS // max(len(pi), width, 1))
+    for start in range(0, k, block):
+        sl = slice(start, start + block)
+        b_lo, size = lo[sl, None], (hi - lo)[sl, None]
+        # Pairs (i < j) inside each window, as positions in x and y.
+        pair_ok = pj[None, :] < size
+        i_abs = np.minimum(b_lo + pi[None, :], len(x) - 1)
+        j_abs = np.minimum(b_lo + pj[None, :], len(x) - 1)
+        dx = x[j_abs] - x[i_abs]
+        pair_ok &= dx != 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pair_slope = (y[j_abs] - y[i_abs]) / dx
+        b, count = _masked_median(pair_slope, pair_ok)
+        b = np.where(count > 0, b, 0.0)  # all x equal: slope 0
+        # The window's points, for the intercept and the residuals.
+        pos = np.arange(width)[None, :]
+        in_window = pos < size
+        idx = np.minimum(b_lo + pos, len(x) - 1)
+        a, _ = _masked_median(y[idx] - b[:, None] * x[idx], in_window)
+        resid = y[idx] - (a[:, None] + b[:, None] * x[idx])
+        centre, _ = _masked_median(resid, in_window)
+        spread, _ = _masked_median(np.abs(resid - centre[:, None]), in_window)
+        intercept[sl], slope[sl], mad[sl] = a, b, spread
+    return intercept, slope, mad
 
 
 def form_drift(runs: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:

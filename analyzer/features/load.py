@@ -375,15 +375,54 @@ def _moving_dt(samples: pd.DataFrame) -> pd.Series:
     return dt.where(dt <= PAUSE_S, 0.0).fillna(0.0)
 
 
+def hr_histogram(samples: pd.DataFrame) -> pd.DataFrame:
+    """Heart rate per activity as a histogram: what TRIMP and the maximal heart rate
+    need, small enough to cache per run (a run has ~100 distinct integer bpm values).
+
+    Returns one row per (activity_id, heart_rate_bpm) with a recorded heart rate:
+    ``samples`` [-] at that heart rate and ``moving_min`` [min] (the time those
+    samples stand for, pauses excluded: see _moving_dt). Exact, whatever the values.
+    """
+    hr = samples[C.HEART_RATE_BPM]
+    has = hr.notna().to_numpy()
+    frame = pd.DataFrame(
+        {
+            C.ACTIVITY_ID: samples[C.ACTIVITY_ID].to_numpy()[has],
+            C.HEART_RATE_BPM: hr.to_numpy(dtype="float64")[has],
+            "samples": np.ones(int(has.sum()), dtype="int64"),
+            "moving_min": (_moving_dt(samples) / 60.0).to_numpy()[has],
+        }
+    )
+    out = frame.groupby([C.ACTIVITY_ID, C.HEART_RATE_BPM], sort=True, as_index=False)[["samples", "moving_min"]].sum()
+    return out.astype({"samples": "int64", "moving_min": "float64"})
+
+
+def _percentile_of_counts(values: np.ndarray, counts: np.ndarray, q: float) -> float:
+    """numpy.percentile(q, linear interpolation) of the multiset where each value
+    occurs count times, without expanding it."""
+    order = np.argsort(values, kind="stable")
+    v, c = values[order], counts[order]
+    ends = np.cumsum(c)  # the sorted sample of rank r (0-based) is v[searchsorted(ends, r, 'right')]
+    pos = (ends[-1] - 1) * q / 100.0
+    lo, hi = int(np.floor(pos)), int(np.ceil(pos))
+    below, above = v[np.searchsorted(ends, lo, side="right")], v[np.searchsorted(ends, hi, side="right")]
+    return float(below + (above - below) * (pos - lo))
+
+
 def trimp(
-    samples: pd.DataFrame, hr_max: float | None = None, hr_rest: float = DEFAULT_HR_REST, sex: str = "male"
+    samples: pd.DataFrame | None = None,
+    hr_max: float | None = None,
+    hr_rest: float = DEFAULT_HR_REST,
+    sex: str = "male",
+    histogram: pd.DataFrame | None = None,
 ) -> pd.Series:
     """Banister TRIMP per activity: sum over samples of minutes x HRr x a e^(b HRr),
     HRr = (HR - HRrest) / (HRmax - HRrest), clipped to [0, 1].
 
     Parameters
     ----------
-    samples : the sample table (heart_rate_bpm [bpm], timestamp).
+    samples : the sample table (heart_rate_bpm [bpm], timestamp); or instead
+    histogram : its hr_histogram (the cached per-run form; gives the same result).
     hr_max : maximal heart rate [bpm]; default the highest 99.9th percentile of the
         samples given (a runner's recorded maximum, robust to spikes).
     hr_rest : resting heart rate [bpm]; default DEFAULT_HR_REST.
@@ -393,17 +432,15 @@ def trimp(
     heart rate are absent.
     """
     a, b = TRIMP_COEFFICIENTS[sex]
-    hr = samples[C.HEART_RATE_BPM]
-    if hr.notna().sum() == 0:
-        return pd.Series(dtype="float64", name="trimp")
+    hist = histogram if histogram is not None else hr_histogram(samples)
+    if hist.empty:
+        return pd.Series(dtype="float64", name="trimp", index=pd.Index([], name=C.ACTIVITY_ID))
+    hr = hist[C.HEART_RATE_BPM].to_numpy(dtype="float64")
     if hr_max is None:
-        hr_max = float(np.nanpercentile(hr, 99.9))
-    hrr = ((hr - hr_rest) / (hr_max - hr_rest)).clip(0.0, 1.0)
-    minutes = _moving_dt(samples) / 60.0
-    weight = minutes * hrr * a * np.exp(b * hrr)
-    has_hr = hr.notna().groupby(samples[C.ACTIVITY_ID]).any()
-    out = weight.groupby(samples[C.ACTIVITY_ID]).sum(min_count=1)
-    return out[has_hr.reindex(out.index).fillna(False)].rename("trimp")
+        hr_max = _percentile_of_counts(hr, hist["samples"].to_numpy(), 99.9)
+    hrr = np.clip((hr - hr_rest) / (hr_max - hr_rest), 0.0, 1.0)
+    weight = hist["moving_min"].to_numpy() * hrr * a * np.exp(b * hrr)
+    return pd.Series(weight).groupby(hist[C.ACTIVITY_ID].to_numpy()).sum().rename_axis(C.ACTIVITY_ID).rename("trimp")
 
 
 # --- 6. efficiency and decoupling -------------------------------------------------------------
@@ -497,15 +534,20 @@ def strength_sessions(activities: pd.DataFrame, as_of=None) -> pd.DataFrame:
 # --- the weekly table ------------------------------------------------------------------------
 
 
-def weekly_table(activities: pd.DataFrame, samples: pd.DataFrame | None = None, as_of=None) -> pd.DataFrame:
+def weekly_table(
+    activities: pd.DataFrame,
+    samples: pd.DataFrame | None = None,
+    as_of=None,
+    hr_hist: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Everything per local week in one frame (the report's weekly.csv).
 
     Columns: distance_m, duration_s, runs, longest_run_m, long_run_share_pct,
     change_pct (weekly_volume); max_progression_pct (run_progression, Nielsen);
     acwr, acwr_ewma, acwr_uncoupled, acwr_reason, window_note (acwr on the week's last
     day, or as_of); monotony, strain (Foster, on distance); trimp, trimp_monotony,
-    trimp_strain (when samples with heart rate are given); strength_sessions,
-    strength_s.
+    trimp_strain (when samples with heart rate, or their hr_histogram ``hr_hist``,
+    are given); strength_sessions, strength_s.
     """
     weekly = weekly_volume(activities, as_of)
     if weekly.empty:
@@ -523,9 +565,11 @@ def weekly_table(activities: pd.DataFrame, samples: pd.DataFrame | None = None, 
     mono = weekly_monotony(ratios["load"])
     weekly["monotony"] = mono["monotony"].reindex(weekly.index)
     weekly["strain"] = mono["strain"].reindex(weekly.index)
-    if samples is not None and len(samples):
+    if hr_hist is None and samples is not None and len(samples):
+        hr_hist = hr_histogram(samples)
+    if hr_hist is not None and len(hr_hist):
         runs = runs_only(_before(activities, as_of))
-        per_run = trimp(samples[samples[C.ACTIVITY_ID].isin(runs[C.ACTIVITY_ID])])
+        per_run = trimp(histogram=hr_hist[hr_hist[C.ACTIVITY_ID].isin(runs[C.ACTIVITY_ID])])
         if len(per_run):
             by_day = runs.set_index(C.ACTIVITY_ID)["date"].reindex(per_run.index)
             daily = per_run.groupby(by_day.to_numpy()).sum().reindex(ratios.index, fill_value=0.0)

@@ -164,15 +164,18 @@ def _read_path(path: str) -> Iterator[Input]:
             yield Input(path, error="not a regular file (a pipe, socket or device): not read")
             return
         size = info.st_size
-        if zipfile.is_zipfile(path):
-            with open(path, "rb") as fh:
-                yield from _zip_members(path, fh, 1, _Budget())
-            return
-        if size > MAX_FILE_BYTES:
-            yield Input(path, error=f"larger than {MAX_FILE_BYTES // 2**20} MiB (size limit)")
-            return
         with open(path, "rb") as fh:
-            data = fh.read()
+            head = fh.read(len(_ZIP_MAGIC))
+            # A zip is known by its first bytes; one larger than a single file may be
+            # (a whole export) is also looked for by its end record (self-extracting).
+            if head.startswith((_ZIP_MAGIC, _EMPTY_ZIP)) or (size > MAX_FILE_BYTES and zipfile.is_zipfile(fh)):
+                fh.seek(0)
+                yield from _zip_members(path, fh, 1, _Budget())
+                return
+            if size > MAX_FILE_BYTES:
+                yield Input(path, error=f"larger than {MAX_FILE_BYTES // 2**20} MiB (size limit)")
+                return
+            data = head + fh.read()
     except OSError as err:
         yield Input(path, error=f"cannot read file ({err.strerror or err})")
         return

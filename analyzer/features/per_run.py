@@ -1,0 +1,85 @@
+"""Per-run features: everything the detectors need from a run's samples, computed once
+per run and cached beside its imported samples, so an analysis never reloads them.
+
+A run's features depend on its own samples only (the cross-run work, such as the
+pace-adjusted baseline and the maximal heart rate for TRIMP, is done later on these
+small tables), so they are computed where the samples already are: in the import
+workers, a batch of files at a time (vectorised over the batch).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import columns as C
+from . import dynamics, load
+
+#: Bump when the content of run_features or load.hr_histogram changes: cached feature
+#: tables of another version are recomputed from the cached samples.
+RUN_FEATURES_VERSION = "1"
+
+#: Columns of the efficiency part (load.efficiency).
+EFFICIENCY_COLUMNS = ("ef_m_per_beat", "decoupling_pct", "moving_s", "mean_temperature_c")
+
+
+def run_features(activities: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
+    """One row per run of ``activities``: the columns of dynamics.form_summary (without
+    start_utc and start_local, which the activity table holds) and of load.efficiency
+    (NaN for a run without moving heart-rate samples).
+
+    Parameters
+    ----------
+    activities : activity rows (runs are picked by ``is_run``).
+    samples : the samples of those activities (others are ignored).
+    """
+    runs = dynamics._only_runs(activities)
+    summary = dynamics.form_summary(runs, samples).drop(columns=[C.START_UTC, C.START_LOCAL])
+    eff = load.efficiency(samples[samples[C.ACTIVITY_ID].isin(runs[C.ACTIVITY_ID])])
+    eff = eff.reindex(columns=list(EFFICIENCY_COLUMNS)).astype("float64")
+    return summary.merge(eff, left_on=C.ACTIVITY_ID, right_index=True, how="left")
+
+
+def run_hr_histogram(activities: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
+    """load.hr_histogram of the runs of ``activities`` (what TRIMP needs)."""
+    runs = dynamics._only_runs(activities)
+    return load.hr_histogram(samples[samples[C.ACTIVITY_ID].isin(runs[C.ACTIVITY_ID])])
+
+
+def features_from_samples(activities: pd.DataFrame, samples: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(run_features, run_hr_histogram) of the runs of ``activities``; sample columns
+    the frame lacks count as not recorded."""
+    full = [C.ACTIVITY_ID, C.TIMESTAMP, *C.NUMERIC_SAMPLE_COLUMNS]
+    samples = samples.reindex(columns=[*full, *[c for c in samples.columns if c not in full]])
+    samples[C.TIMESTAMP] = pd.to_datetime(samples[C.TIMESTAMP], utc=True)
+    return run_features(activities, samples), run_hr_histogram(activities, samples)
+
+
+def empty() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(run features, heart-rate histogram) with their columns and no rows."""
+    from ..importers.base import activity_frame
+
+    return features_from_samples(activity_frame([]), pd.DataFrame())
+
+
+def unavailable(activities: pd.DataFrame, samples: pd.DataFrame, reason: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(run features, heart-rate histogram) for runs whose samples could not be used:
+    one row per run, every figure NaN, ``form_reason`` = ``reason``."""
+    feats = run_features(activities, samples.iloc[:0])
+    feats["form_reason"] = reason
+    return feats, run_hr_histogram(activities, samples.iloc[:0])
+
+
+def efficiency_of(features: pd.DataFrame) -> pd.DataFrame:
+    """load.efficiency's frame (indexed by activity_id, runs with heart rate only)
+    from a run_features table."""
+    rows = features[features["moving_s"].notna()]
+    return rows.set_index(C.ACTIVITY_ID)[list(EFFICIENCY_COLUMNS)]
+
+
+def form_summary_of(features: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
+    """dynamics.form_summary's frame for ``runs`` (in their order) from a run_features
+    table."""
+    cols = [c for c in features.columns if c not in EFFICIENCY_COLUMNS]
+    runs = dynamics._only_runs(runs)
+    out = runs[[C.ACTIVITY_ID, C.START_UTC, C.START_LOCAL]].merge(features[cols], on=C.ACTIVITY_ID, how="left")
+    return out[[C.ACTIVITY_ID, C.START_UTC, C.START_LOCAL, *[c for c in cols if c != C.ACTIVITY_ID]]]

@@ -1,0 +1,130 @@
+"""Per-run features cached at import, the cache's catalog, and the vectorised
+pace-adjusted baseline (issue 8): each gives what the direct computation gives."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analyzer import columns as C
+from analyzer import read_history
+from analyzer.catalog import FEATURES_TABLE, HR_TABLE
+from analyzer.features import dynamics, per_run
+from analyzer.features import load as L
+
+from .conftest import SAMPLE
+
+
+def _by_id(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.drop(columns=[C.FILE_SHA256], errors="ignore")
+    return frame.sort_values(C.ACTIVITY_ID).reset_index(drop=True)
+
+
+def test_cached_features_equal_the_features_of_the_samples(sample_history):
+    """What the import workers computed per batch of files equals form_summary and
+    efficiency computed over the whole history's samples at once."""
+    runs = sample_history.runs
+    samples = sample_history.load_samples(runs[C.ACTIVITY_ID])
+    cached, hist = sample_history.run_features(runs[C.ACTIVITY_ID])
+    assert len(cached) == len(runs)
+    direct = dynamics.form_summary(runs, samples).drop(columns=[C.START_UTC, C.START_LOCAL])
+    got = _by_id(cached)[list(direct.columns)]
+    pd.testing.assert_frame_equal(got, _by_id(direct), check_exact=False, rtol=1e-12)
+    eff = L.efficiency(samples, runs)
+    pd.testing.assert_frame_equal(per_run.efficiency_of(cached).sort_index(), eff.sort_index(), rtol=1e-12)
+    # The histogram holds every heart-rate sample of the runs.
+    assert hist["samples"].sum() == samples[C.HEART_RATE_BPM].notna().sum()
+
+
+def test_trimp_from_the_histogram_equals_the_sum_over_samples(sample_history):
+    """Banister TRIMP summed sample by sample here (HRmax the 99.9th percentile of the
+    samples, numpy) against trimp() from the cached heart-rate histograms."""
+    runs = sample_history.runs.iloc[:12]
+    samples = sample_history.load_samples(runs[C.ACTIVITY_ID])
+    _, hist = sample_history.run_features(runs[C.ACTIVITY_ID])
+    hr_max = float(np.nanpercentile(samples[C.HEART_RATE_BPM], 99.9))
+    got = L.trimp(histogram=hist)
+    for aid, s in samples.groupby(C.ACTIVITY_ID):
+        s = s.sort_values(C.TIMESTAMP)
+        gap = s[C.TIMESTAMP].diff().dt.total_seconds()
+        minutes = gap.where(gap <= L.PAUSE_S, 0.0).fillna(0.0) / 60.0
+        hrr = ((s[C.HEART_RATE_BPM] - L.DEFAULT_HR_REST) / (hr_max - L.DEFAULT_HR_REST)).clip(0, 1)
+        want = float(np.nansum(minutes * hrr * 0.64 * np.exp(1.92 * hrr)))
+        assert got[aid] == pytest.approx(want, rel=1e-9)
+
+
+def test_warm_read_uses_the_catalog_and_equals_the_cold_read(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for p in sorted((SAMPLE / "activities").glob("*.fit"))[:24]:
+        shutil.copy(p, folder / p.name)
+    cache = tmp_path / "cache"
+    cold = read_history([folder], cache=cache, workers=2, progress=False)
+    assert cold.decoded == 24
+    catalog = cache / "catalog"
+    assert any(catalog.rglob("activities.parquet"))
+    warm = read_history([folder], cache=cache, workers=2, progress=False)
+    assert warm.decoded == 0
+    pd.testing.assert_frame_equal(warm.all_activities, cold.all_activities)
+    pd.testing.assert_frame_equal(_by_id(warm.features), _by_id(cold.features))
+    # Without the catalog, the entries give the same tables (and the catalog comes back).
+    shutil.rmtree(catalog)
+    again = read_history([folder], cache=cache, workers=1, progress=False)
+    pd.testing.assert_frame_equal(again.all_activities, cold.all_activities)
+    pd.testing.assert_frame_equal(_by_id(again.features), _by_id(cold.features))
+    assert any(catalog.rglob("activities.parquet"))
+
+
+def test_features_missing_from_the_cache_are_computed_again(tmp_path):
+    """An entry without feature tables (a newer features version, an older cache) gets
+    them from its cached samples: the same values, and they are stored."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for p in sorted((SAMPLE / "activities").glob("*.fit"))[:6]:
+        shutil.copy(p, folder / p.name)
+    cache = tmp_path / "cache"
+    cold = read_history([folder], cache=cache, workers=1, progress=False)
+    shutil.rmtree(cache / "catalog")
+    removed = 0
+    for name in (FEATURES_TABLE, HR_TABLE):
+        for table in cache.glob(f"v*/*/*/{name}.parquet"):
+            table.unlink()
+            removed += 1
+    assert removed == 12
+    again = read_history([folder], cache=cache, workers=1, progress=False)
+    assert again.decoded == 0
+    pd.testing.assert_frame_equal(_by_id(again.features), _by_id(cold.features), rtol=1e-12)
+    pd.testing.assert_frame_equal(_by_id(again.hr_hist), _by_id(cold.hr_hist), rtol=1e-12)
+    assert len(list(cache.glob(f"v*/*/*/{FEATURES_TABLE}.parquet"))) == 6
+
+
+def _theil_sen_loop(x, y, lo, hi):
+    out = []
+    for a, b in zip(lo, hi, strict=True):
+        icpt, slope = dynamics.theil_sen(x[a:b], y[a:b])
+        resid = y[a:b] - (icpt + slope * x[a:b])
+        out.append((icpt, slope, float(np.median(np.abs(resid - np.median(resid))))))
+    return np.array(out)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_windowed_theil_sen_equals_one_fit_per_window(seed, monkeypatch):
+    """Many windows at once (in small blocks, to use the blocking) against theil_sen
+    window by window; ties in x (equal paces) and even and odd window sizes included."""
+    rng = np.random.default_rng(seed)
+    n = 300
+    x = np.round(rng.uniform(2.5, 4.5, n), 1)  # paces repeat: pairs with dx = 0
+    y = 300 - 20 * x + rng.normal(0, 5, n)
+    lo = rng.integers(0, n - 20, 80)
+    hi = lo + rng.integers(1, 20, 80)
+    monkeypatch.setattr(dynamics, "WINDOW_BLOCK_ELEMENTS", 500)
+    got = np.column_stack(dynamics.theil_sen_windows(x, y, lo, hi))
+    np.testing.assert_array_equal(got, _theil_sen_loop(x, y, lo, hi))
+    # All paces equal: slope 0, intercept the median.
+    same = np.full(9, 3.0)
+    a, b, _ = dynamics.theil_sen_windows(same, y[:9], np.array([0]), np.array([9]))
+    assert (b[0], a[0]) == (0.0, float(np.median(y[:9])))
+    assert [len(r) for r in dynamics.theil_sen_windows(x, y, np.array([], int), np.array([], int))] == [0, 0, 0]
