@@ -132,6 +132,29 @@ def peak_rss_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # Linux: KiB
 
 
+CLI_SCRIPT = """
+import resource, runpy, sys
+sys.argv = ["heavylegs", *sys.argv[1:]]
+try:
+    runpy.run_module("analyzer", run_name="__main__")
+finally:
+    sys.stderr.write(f"\\nPEAK_RSS_KB {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n")
+"""
+
+
+def run_cli(args: list[str]) -> tuple[float, float]:
+    """Wall time [s] and peak RSS [MB] of one `heavylegs` command in a fresh process."""
+    import subprocess
+
+    t = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", CLI_SCRIPT, *args], capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - t
+    if done.returncode != 0:
+        raise SystemExit(f"heavylegs {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    rss = [line for line in done.stderr.splitlines() if line.startswith("PEAK_RSS_KB")]
+    return wall, int(rss[-1].split()[1]) / 1024
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=200, help="runs in the corpus (default 200)")
@@ -143,9 +166,8 @@ def main(argv: list[str] | None = None) -> None:
     import os
 
     from analyzer import read_history
-    from analyzer.analysis import analyze
-    from analyzer.features import form_summary
-    from analyzer.features.load import weekly_table
+    from analyzer.analysis import analyze, write_outputs
+    from analyzer.detectors.context import Context
     from analyzer.report.html import write_report
 
     tmp = Path(tempfile.mkdtemp(prefix="heavylegs-bench-"))
@@ -163,25 +185,27 @@ def main(argv: list[str] | None = None) -> None:
         history = read_history([corpus], cache=cache, workers=args.workers, progress=False)
         cold = time.perf_counter() - t
         n_runs = len(history.runs)
-        print(f"cold import (decode, {history.decoded} files): {cold:.2f} s; {n_runs} distinct runs")
+        print(
+            f"cold import (decode + per-run features in the workers, {history.decoded} files): {cold:.2f} s; "
+            f"{n_runs} distinct runs"
+        )
+        rss_import = peak_rss_mb(resource.RUSAGE_SELF)
 
         t = time.perf_counter()
-        samples = history.samples
-        load_samples = time.perf_counter() - t
-        t = time.perf_counter()
-        weekly_table(history.activities, samples)
-        form_summary(history.runs, samples)
+        ctx = Context(history)
+        for table in ("weekly", "daily", "spikes", "comebacks", "efficiency", "form", "shoes"):
+            getattr(ctx, table)
         features = time.perf_counter() - t
         t = time.perf_counter()
         analysis = analyze(history)
         detectors = time.perf_counter() - t
         t = time.perf_counter()
+        write_outputs(analysis, tmp / "report")
         write_report(analysis, tmp / "report")
         report = time.perf_counter() - t
-        print(f"  load samples from cache: {load_samples:.2f} s ({len(samples)} rows)")
-        print(f"  features (weekly_table + form_summary): {features:.2f} s")
-        print(f"  detectors (analyze): {detectors:.2f} s")
-        print(f"  report (write_report): {report:.2f} s")
+        print(f"  history features (weekly table, ACWR, spikes, form baseline, ...): {features:.2f} s")
+        print(f"  detectors (analyze, features included): {detectors:.2f} s")
+        print(f"  outputs and report (write_outputs + write_report): {report:.2f} s")
 
         t = time.perf_counter()
         warm_history = read_history([corpus], cache=cache, workers=args.workers, progress=False)
@@ -189,10 +213,21 @@ def main(argv: list[str] | None = None) -> None:
         t = time.perf_counter()
         analyze(warm_history)
         warm_analyze = time.perf_counter() - t
-        print(f"warm re-run: import {warm_import:.2f} s ({warm_history.decoded} decoded), analyze {warm_analyze:.2f} s")
+        print(
+            f"warm re-run in this process: import {warm_import:.2f} s ({warm_history.decoded} decoded), "
+            f"analyze {warm_analyze:.2f} s"
+        )
+        rss_children = peak_rss_mb(resource.RUSAGE_CHILDREN)  # the decoding workers (before the CLI runs)
+        cli = ["analyze", str(corpus), "--out", str(tmp / "cli"), "--cache", str(cache)]
+        if args.workers:
+            cli += ["--workers", str(args.workers)]
+        cli_wall, cli_rss = run_cli(cli)
+        print(f"warm `heavylegs analyze` (fresh process, report included): {cli_wall:.2f} s, peak RSS {cli_rss:.0f} MB")
 
-        rss_self, rss_children = peak_rss_mb(resource.RUSAGE_SELF), peak_rss_mb(resource.RUSAGE_CHILDREN)
-        print(f"peak RSS: main process {rss_self:.0f} MB, largest worker {rss_children:.0f} MB")
+        print(
+            f"peak RSS: main process {rss_import:.0f} MB during the cold import, "
+            f"{peak_rss_mb(resource.RUSAGE_SELF):.0f} MB in all; largest worker {rss_children:.0f} MB"
+        )
 
         k = min(args.baseline, len(paths))
         step = max(1, len(paths) // k)

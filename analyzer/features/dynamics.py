@@ -302,49 +302,62 @@ def pace_adjusted_form(
     speed = s["median_speed_m_s"].to_numpy(dtype="float64")
     window_s = window_days * 86400.0
     out = pd.DataFrame({C.ACTIVITY_ID: s[C.ACTIVITY_ID].to_numpy(), C.START_UTC: s[C.START_UTC].to_numpy()})
-    for m in BASELINE_METRICS:
-        y = s[f"median_{m}"].to_numpy(dtype="float64")
-        usable = np.isfinite(y) & np.isfinite(speed)
-        expected = np.full(len(s), np.nan)
-        z = np.full(len(s), np.nan)
-        n = np.zeros(len(s), dtype="int64")
-        reason = np.full(len(s), "the run has no value for this metric", dtype=object)
+    ys = {m: s[f"median_{m}"].to_numpy(dtype="float64") for m in BASELINE_METRICS}
+    # Metrics recorded on the same runs share their windows: fitted together.
+    groups: dict[bytes, list[str]] = {}
+    for m, y in ys.items():
+        groups.setdefault((np.isfinite(y) & np.isfinite(speed)).tobytes(), []).append(m)
+    for metrics in groups.values():
+        usable = np.isfinite(ys[metrics[0]]) & np.isfinite(speed)
         # Each usable run's window among the usable runs (sorted by start): [lo, hi).
         u = np.flatnonzero(usable)
-        tu, xu, yu = t[u], speed[u], y[u]
-        lo = np.searchsorted(tu, tu - window_s, side="left")
-        hi = np.searchsorted(tu, tu, side="left")
-        n[u] = hi - lo
-        reason[u] = [
-            f"{k} runs with this metric in the previous {window_days:g} days (need {min_runs})" for k in hi - lo
-        ]
+        lo = np.searchsorted(t[u], t[u] - window_s, side="left")
+        hi = np.searchsorted(t[u], t[u], side="left")
         fit = np.flatnonzero(hi - lo >= min_runs)
-        a, b, mad = theil_sen_windows(xu, yu, lo[fit], hi[fit])
         rows = u[fit]
-        expected[rows] = a + b * speed[rows]
-        spread = mad > 0
-        z[rows[spread]] = (y[rows[spread]] - expected[rows[spread]]) / (MAD_TO_SD * mad[spread])
-        reason[rows] = np.where(spread, "", "baseline residuals have no spread (z-score undefined)")
-        out[f"expected_{m}"] = expected
-        out[f"deviation_{m}"] = y - expected
-        out[f"z_{m}"] = z
-        out[f"baseline_n_{m}"] = n
-        out[f"baseline_reason_{m}"] = reason
+        y_all = np.column_stack([ys[m] for m in metrics])
+        a, b, mad = theil_sen_windows(speed[u], y_all[u], lo[fit], hi[fit])
+        for col, m in enumerate(metrics):
+            y = ys[m]
+            expected = np.full(len(s), np.nan)
+            z = np.full(len(s), np.nan)
+            n = np.zeros(len(s), dtype="int64")
+            reason = np.full(len(s), "the run has no value for this metric", dtype=object)
+            n[u] = hi - lo
+            reason[u] = [
+                f"{k} runs with this metric in the previous {window_days:g} days (need {min_runs})" for k in hi - lo
+            ]
+            expected[rows] = a[:, col] + b[:, col] * speed[rows]
+            spread = mad[:, col] > 0
+            z[rows[spread]] = (y[rows[spread]] - expected[rows[spread]]) / (MAD_TO_SD * mad[spread, col])
+            reason[rows] = np.where(spread, "", "baseline residuals have no spread (z-score undefined)")
+            out[f"expected_{m}"] = expected
+            out[f"deviation_{m}"] = y - expected
+            out[f"z_{m}"] = z
+            out[f"baseline_n_{m}"] = n
+            out[f"baseline_reason_{m}"] = reason
+    # Columns in the documented order, whatever the grouping.
+    cols = [
+        f"{p}_{m}" for m in BASELINE_METRICS for p in ("expected", "deviation", "z", "baseline_n", "baseline_reason")
+    ]
+    out = out[[C.ACTIVITY_ID, C.START_UTC, *cols]]
     # Back to the caller's row order.
     return out.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
 
 
 #: Most elements in one block of theil_sen_windows' work arrays (bounds its memory at
-#: about 8 bytes x this, whatever the history's size).
-WINDOW_BLOCK_ELEMENTS = 4_000_000
+#: about 8 bytes x this x the number of metrics, whatever the history's size).
+WINDOW_BLOCK_ELEMENTS = 1_000_000
 
 
-def _masked_median(values: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Median of each row over its valid entries (numpy.median's value), and how many
-    there are; NaN where a row has none."""
+def _masked_median(values: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Median along axis 1 over the valid entries (numpy.median's value); NaN where a
+    row has none. ``values``: (rows, n) or (rows, n, metrics); ``valid``: (rows, n),
+    the same for every metric."""
     count = valid.sum(axis=1)
-    filled = np.where(valid, values, np.inf)  # invalid entries sort last
-    median = np.full(len(values), np.nan)
+    mask = valid if values.ndim == 2 else valid[:, :, None]
+    filled = np.where(mask, values, np.inf)  # invalid entries sort last
+    median = np.full((len(values), *values.shape[2:]), np.nan)
     # Rows with the same count share their middle positions: one partition per count.
     for c in np.unique(count[count > 0]):
         rows = np.flatnonzero(count == c)
@@ -352,7 +365,7 @@ def _masked_median(values: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, n
         part = np.partition(filled[rows], mid, axis=1)
         # numpy.median: the mean of the two middle values (the middle one, odd counts).
         median[rows] = (part[:, (c - 1) // 2] + part[:, c // 2]) / 2.0
-    return median, count
+    return median
 
 
 def theil_sen_windows(
@@ -361,39 +374,50 @@ def theil_sen_windows(
     """theil_sen over many windows of the same points at once, and the median absolute
     deviation of each window's residuals.
 
-    Window k holds the points lo[k] <= i < hi[k]. Returns (intercept, slope, mad),
-    each one value per window; equal to calling theil_sen on each window (vectorised:
-    the pairs of every window in a block are laid out in one array).
+    Window k holds the points lo[k] <= i < hi[k]. ``y`` is one metric (n,) or several
+    sharing x and the windows (n, metrics). Returns (intercept, slope, mad), one value
+    per window (and metric); equal to calling theil_sen on each window. Vectorised:
+    the slope of every pair of points less than a window apart is computed once, and
+    each block of windows gathers its pairs from them.
     """
-    k = len(lo)
-    intercept, slope, mad = np.full(k, np.nan), np.full(k, np.nan), np.full(k, np.nan)
-    if k == 0:
-        return intercept, slope, mad
-    width = int((hi - lo).max())
-    pi, pj = np.triu_indices(width, k=1)
-    block = max(1, WINDOW_BLOCK_ELEMENTS // max(len(pi), width, 1))
-    for start in range(0, k, block):
-        sl = slice(start, start + block)
-        b_lo, size = lo[sl, None], (hi - lo)[sl, None]
-        # Pairs (i < j) inside each window, as positions in x and y.
-        pair_ok = pj[None, :] < size
-        i_abs = np.minimum(b_lo + pi[None, :], len(x) - 1)
-        j_abs = np.minimum(b_lo + pj[None, :], len(x) - 1)
-        dx = x[j_abs] - x[i_abs]
-        pair_ok &= dx != 0
+    y2 = y.reshape(len(y), -1).astype("float64")
+    k, n = len(lo), len(x)
+    shape = (k, y2.shape[1])
+    intercept, slope, mad = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan)
+    if k and n:
+        width = int((hi - lo).max())
+        # Pair (i, i + d) for d = 1 .. width - 1: its slope, and whether it has one.
+        d = np.arange(1, max(width, 2))
+        j = np.arange(n)[:, None] + d[None, :]
+        inside = j < n
+        j = np.minimum(j, n - 1)
+        dx = x[j] - x[:, None]
+        has_slope = inside & (dx != 0)
         with np.errstate(divide="ignore", invalid="ignore"):
-            pair_slope = (y[j_abs] - y[i_abs]) / dx
-        b, count = _masked_median(pair_slope, pair_ok)
-        b = np.where(count > 0, b, 0.0)  # all x equal: slope 0
-        # The window's points, for the intercept and the residuals.
-        pos = np.arange(width)[None, :]
-        in_window = pos < size
-        idx = np.minimum(b_lo + pos, len(x) - 1)
-        a, _ = _masked_median(y[idx] - b[:, None] * x[idx], in_window)
-        resid = y[idx] - (a[:, None] + b[:, None] * x[idx])
-        centre, _ = _masked_median(resid, in_window)
-        spread, _ = _masked_median(np.abs(resid - centre[:, None]), in_window)
-        intercept[sl], slope[sl], mad[sl] = a, b, spread
+            band = (y2[j] - y2[:, None, :]) / dx[:, :, None]
+        band_flat = band.reshape(-1, y2.shape[1])
+        pi, pj = np.triu_indices(width, k=1)
+        block = max(1, WINDOW_BLOCK_ELEMENTS // max(len(pi), width, 1))
+        for start in range(0, k, block):
+            sl = slice(start, start + block)
+            b_lo, size = lo[sl, None], (hi - lo)[sl, None]
+            # The pairs (i < j) inside each window, as rows of the band.
+            row = np.minimum(b_lo + pi[None, :], n - 1)
+            flat = row * len(d) + (pj - pi - 1)[None, :]
+            ok = (pj[None, :] < size) & has_slope.reshape(-1)[flat]
+            b = _masked_median(band_flat[flat], ok)
+            b = np.where(ok.any(axis=1)[:, None], b, 0.0)  # all x equal: slope 0
+            # The window's points, for the intercept and the residuals.
+            pos = np.arange(width)[None, :]
+            in_window = pos < size
+            idx = np.minimum(b_lo + pos, n - 1)
+            xs, ys = x[idx][:, :, None], y2[idx]
+            a = _masked_median(ys - b[:, None, :] * xs, in_window)
+            resid = ys - (a[:, None, :] + b[:, None, :] * xs)
+            centre = _masked_median(resid, in_window)
+            intercept[sl], slope[sl], mad[sl] = a, b, _masked_median(np.abs(resid - centre[:, None, :]), in_window)
+    if y.ndim == 1:
+        return intercept[:, 0], slope[:, 0], mad[:, 0]
     return intercept, slope, mad
 
 

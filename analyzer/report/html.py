@@ -38,7 +38,6 @@ def figures(analysis) -> list[tuple[str, str, plt.Figure]]:
     fig, axes = plt.subplots(2, 2, figsize=(12, 7.5))
     for ax, metric in zip(axes.flat, plots.DYNAMICS_LABELS, strict=True):
         plots.dynamics_over_time(ax, ctx.form, metric)
-    fig.tight_layout()
     out.append(
         (
             "dynamics",

@@ -34,6 +34,20 @@ def _dates(ax) -> None:
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
+def _bars(ax, week_starts: pd.DatetimeIndex, heights: np.ndarray, colours: list[str], label: str) -> None:
+    """Weekly bars (6 days wide, from each week's start + 0.5 day) as one PolyCollection."""
+    from matplotlib.collections import PolyCollection
+
+    left = mdates.date2num(week_starts) + 0.5
+    right = left + 6.0
+    h = np.nan_to_num(heights)
+    verts = np.stack([np.column_stack(c) for c in ((left, 0 * h), (left, h), (right, h), (right, 0 * h))], axis=1)
+    ax.add_collection(PolyCollection(verts, facecolors=colours, edgecolors="none", label=label))
+    ax.xaxis_date()
+    ax.set_xlim(left.min() - 3.5, right.max() + 3.5)
+    ax.set_ylim(0, max(float(h.max()), 1e-9) * 1.05)
+
+
 def weekly_distance(ax, weekly: pd.DataFrame, findings, units: str = "km") -> None:
     """Weekly distance bars (flagged jump weeks highlighted) and the rolling ACWR on a
     second axis with Gabbett's 0.8-1.3 band and 1.5 line."""
@@ -44,9 +58,8 @@ def weekly_distance(ax, weekly: pd.DataFrame, findings, units: str = "km") -> No
     per = UNIT_M[units]
     flagged = {pd.Timestamp(f.window["start"]) for f in findings if f.cause == "mileage_jump"}
     colours = ["#c0392b" if w in flagged else "#5b8db8" for w in weekly.index]
-    ax.bar(
-        weekly.index + pd.Timedelta(days=3), weekly["distance_m"] / per, width=6, color=colours, label="weekly distance"
-    )
+    # One collection of bars, not one patch per week: a decade is 500+ weeks.
+    _bars(ax, weekly.index, weekly["distance_m"].to_numpy() / per, colours, label="weekly distance")
     ax.set_ylabel(f"distance per week [{units}]")
     ax.set_title(title)
     _dates(ax)
@@ -117,18 +130,16 @@ def cause_timeline(ax, timeline, as_of) -> None:
         return
     causes = sorted({f.cause for f in timeline})
     lane = {c: i for i, c in enumerate(causes)}
+    spans: dict[str, list] = {c: [] for c in causes}
     for f in timeline:
-        start = pd.Timestamp(f.window["start"])
-        end = pd.Timestamp(f.window["end"]) + pd.Timedelta(days=1)
-        ax.barh(
-            lane[f.cause],
-            (end - start).days,
-            left=start,
-            height=0.6,
-            color=SEVERITY_COLOURS[f.severity],
-            edgecolor="k",
-            lw=0.3,
+        start = mdates.date2num(pd.Timestamp(f.window["start"]))
+        end = mdates.date2num(pd.Timestamp(f.window["end"]) + pd.Timedelta(days=1))
+        spans[f.cause].append(((start, end - start), SEVERITY_COLOURS[f.severity]))
+    for cause, bars in spans.items():  # one collection per lane
+        ax.broken_barh(
+            [x for x, _ in bars], (lane[cause] - 0.3, 0.6), facecolors=[c for _, c in bars], edgecolor="k", lw=0.3
         )
+    ax.xaxis_date()
     ax.axvline(pd.Timestamp(as_of), color="k", ls="--", lw=1)
     ax.text(pd.Timestamp(as_of), len(causes) - 0.4, " as of", va="bottom", fontsize=8)
     ax.set_yticks(range(len(causes)), [c.replace("_", " ") for c in causes])
