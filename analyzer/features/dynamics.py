@@ -380,7 +380,8 @@ def theil_sen_windows(
     the slope of every pair of points less than a window apart is computed once, and
     each block of windows gathers its pairs from them.
     """
-    y2 = y.reshape(len(y), -1).astype("float64")
+    y2 = np.asarray(y, dtype="float64")
+    y2 = y2[:, None] if y2.ndim == 1 else y2
     k, n = len(lo), len(x)
     shape = (k, y2.shape[1])
     intercept, slope, mad = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan)

@@ -14,7 +14,6 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 
 from . import plots  # noqa: E402
 
@@ -171,6 +170,8 @@ def write_report(analysis, out_dir: str | os.PathLike, formats: tuple[str, ...] 
         os.replace(tmp, path)
         written["report"] = path
     if "pdf" in formats:
+        from matplotlib.backends.backend_pdf import PdfPages  # only for pdf (it loads fontTools)
+
         path = out / "report.pdf"
         tmp = path.with_name(".report.pdf.tmp")
         with PdfPages(tmp) as pdf:
