@@ -128,3 +128,32 @@ def test_windowed_theil_sen_equals_one_fit_per_window(seed, monkeypatch):
     a, b, _ = dynamics.theil_sen_windows(same, y[:9], np.array([0]), np.array([9]))
     assert (b[0], a[0]) == (0.0, float(np.median(y[:9])))
     assert [len(r) for r in dynamics.theil_sen_windows(x, y, np.array([], int), np.array([], int))] == [0, 0, 0]
+
+
+def test_kept_baseline_results_equal_a_fresh_computation(sample_history, tmp_path, monkeypatch):
+    """analyzer.derived keeps each run's pace-adjusted result under a key naming its
+    window: a later history that adds runs reuses the untouched runs' results and
+    recomputes the rest, and every row equals a computation from scratch."""
+    from analyzer import derived
+
+    runs = sample_history.runs
+    feats, _ = sample_history.run_features(runs[C.ACTIVITY_ID])
+    summary = per_run.form_summary_of(feats, runs)
+    part = summary.drop(index=range(40, 60)).reset_index(drop=True)
+    pd.testing.assert_frame_equal(derived.pace_adjusted_form(part, tmp_path), dynamics.pace_adjusted_form(part))
+
+    fitted = []
+    real = dynamics.pace_adjusted_form
+
+    def counting(*args, only=None, **kwargs):
+        fitted.append(int(np.sum(only)) if only is not None else len(args[0]))
+        return real(*args, only=only, **kwargs)
+
+    monkeypatch.setattr(dynamics, "pace_adjusted_form", counting)
+    got = derived.pace_adjusted_form(summary, tmp_path)
+    # The 40 runs before the gap kept their windows; the 20 added runs are new.
+    assert 20 <= fitted[-1] <= len(summary) - 40
+    pd.testing.assert_frame_equal(got, real(summary))
+    again = derived.pace_adjusted_form(summary, tmp_path)
+    assert fitted[-1] == 0
+    pd.testing.assert_frame_equal(again, real(summary))

@@ -9,6 +9,7 @@ from functools import cached_property
 import pandas as pd
 
 from .. import columns as C
+from .. import derived
 from ..features import dynamics, load, per_run, shoes
 
 UNIT_M = {"km": 1000.0, "mi": 1609.344}
@@ -98,7 +99,12 @@ class Context:
         summary = per_run.form_summary_of(self.run_features[0], self.runs)
         if summary.empty:
             return summary
-        adjusted = dynamics.pace_adjusted_form(summary).drop(columns=[C.START_UTC])
+        store = getattr(self.history, "store", None)
+        if store is not None:  # results kept in the cache between analyses
+            adjusted = derived.pace_adjusted_form(summary, store.root.parent)
+        else:
+            adjusted = dynamics.pace_adjusted_form(summary)
+        adjusted = adjusted.drop(columns=[C.START_UTC])
         out = summary.merge(adjusted, on=C.ACTIVITY_ID, how="left")
         return out.merge(dynamics.form_bands(summary), on=C.ACTIVITY_ID, how="left")
 

@@ -269,6 +269,7 @@ def pace_adjusted_form(
     summary: pd.DataFrame,
     window_days: float = BASELINE_WINDOW_DAYS,
     min_runs: int = MIN_BASELINE_RUNS,
+    only: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Each run against the runner's own metric-speed relation before it.
 
@@ -287,6 +288,10 @@ def pace_adjusted_form(
         Baseline window [days].
     min_runs : int
         Fewest baseline runs for a fit.
+    only : boolean array, optional
+        Fit only these runs (in ``summary``'s row order; their windows still draw on
+        every run); the others get NaN expected, deviation and z. For a caller that
+        holds the others' results from before (analyzer.derived).
 
     Returns
     -------
@@ -298,6 +303,7 @@ def pace_adjusted_form(
     """
     order = np.argsort(summary[C.START_UTC].to_numpy(), kind="stable")
     s = summary.iloc[order].reset_index(drop=True)
+    wanted = np.ones(len(s), dtype=bool) if only is None else np.asarray(only, dtype=bool)[order]
     t = pd.to_datetime(s[C.START_UTC], utc=True).dt.as_unit("ns").astype("int64").to_numpy() / 1e9
     speed = s["median_speed_m_s"].to_numpy(dtype="float64")
     window_s = window_days * 86400.0
@@ -313,7 +319,7 @@ def pace_adjusted_form(
         u = np.flatnonzero(usable)
         lo = np.searchsorted(t[u], t[u] - window_s, side="left")
         hi = np.searchsorted(t[u], t[u], side="left")
-        fit = np.flatnonzero(hi - lo >= min_runs)
+        fit = np.flatnonzero((hi - lo >= min_runs) & wanted[u])
         rows = u[fit]
         y_all = np.column_stack([ys[m] for m in metrics])
         a, b, mad = theil_sen_windows(speed[u], y_all[u], lo[fit], hi[fit])
