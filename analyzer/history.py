@@ -164,7 +164,7 @@ def _alarm(_signum, _frame):
 #: Files per worker task: a task decodes them one by one, then computes the per-run
 #: features of all of them at once (vectorised over the batch; per-file pandas calls
 #: cost more than the decoding).
-CHUNK_FILES = 8
+CHUNK_FILES = 16
 #: ...and at most this many bytes of input per task.
 CHUNK_BYTES = 64 * 2**20
 #: Tasks queued or running per worker process: bounds the file bytes held in memory.
@@ -213,8 +213,7 @@ def _features(decoded: list) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
     try:
         acts = pd.concat([d.activities for d in decoded], ignore_index=True)
         samples = pd.concat([d.samples for d in decoded if len(d.samples)], ignore_index=True)
-        feats = per_run.run_features(acts, samples)
-        hist = per_run.run_hr_histogram(acts, samples)
+        feats, hist = per_run.compute(acts, samples)
     except Exception:  # noqa: BLE001 - find the file that fails, below
         if len(decoded) > 1:
             return [pair for d in decoded for pair in _features([d])]
@@ -519,8 +518,7 @@ def _compute_features(store: Store, acts: pd.DataFrame) -> tuple[pd.DataFrame, p
         part = acts[acts[C.FILE_SHA256].isin(batch)]
         if samples.empty:
             samples = pd.DataFrame(columns=[C.ACTIVITY_ID, C.TIMESTAMP, *C.NUMERIC_SAMPLE_COLUMNS])
-        f = per_run.run_features(part, samples)
-        h = per_run.run_hr_histogram(part, samples)
+        f, h = per_run.compute(part, samples)
         owner = dict(zip(part[C.ACTIVITY_ID], part[C.FILE_SHA256], strict=True))
         f[C.FILE_SHA256] = f[C.ACTIVITY_ID].map(owner)
         h[C.FILE_SHA256] = h[C.ACTIVITY_ID].map(owner)

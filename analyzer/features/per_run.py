@@ -9,6 +9,7 @@ workers, a batch of files at a time (vectorised over the batch).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .. import columns as C
@@ -22,27 +23,46 @@ RUN_FEATURES_VERSION = "1"
 EFFICIENCY_COLUMNS = ("ef_m_per_beat", "decoupling_pct", "moving_s", "mean_temperature_c")
 
 
-def run_features(activities: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
-    """One row per run of ``activities``: the columns of dynamics.form_summary (without
+def compute(activities: pd.DataFrame, samples: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(run features, heart-rate histogram) of the runs of ``activities``.
+
+    Run features: one row per run, the columns of dynamics.form_summary (without
     start_utc and start_local, which the activity table holds) and of load.efficiency
-    (NaN for a run without moving heart-rate samples).
+    (NaN for a run without moving heart-rate samples). Heart-rate histogram:
+    load.hr_histogram of the runs (what TRIMP needs).
 
     Parameters
     ----------
     activities : activity rows (runs are picked by ``is_run``).
     samples : the samples of those activities (others are ignored).
+
+    The runs are grouped by integer codes while the work is done: on a batch of a few
+    files, grouping by the activity_id strings costs more than the arithmetic.
     """
     runs = dynamics._only_runs(activities)
-    summary = dynamics.form_summary(runs, samples).drop(columns=[C.START_UTC, C.START_LOCAL])
-    eff = load.efficiency(samples[samples[C.ACTIVITY_ID].isin(runs[C.ACTIVITY_ID])])
-    eff = eff.reindex(columns=list(EFFICIENCY_COLUMNS)).astype("float64")
-    return summary.merge(eff, left_on=C.ACTIVITY_ID, right_index=True, how="left")
+    run_codes, ids = pd.factorize(runs[C.ACTIVITY_ID].to_numpy(dtype=object))
+    ids = np.asarray(ids, dtype=object)
+    code = pd.Index(ids).get_indexer(samples[C.ACTIVITY_ID].to_numpy(dtype=object))
+    mine = code >= 0
+    coded = samples[mine].assign(**{C.ACTIVITY_ID: code[mine]})
+    coded_runs = runs.assign(**{C.ACTIVITY_ID: run_codes})
+    summary = dynamics.form_summary(coded_runs, coded).drop(columns=[C.START_UTC, C.START_LOCAL])
+    eff = load.efficiency(coded).reindex(columns=list(EFFICIENCY_COLUMNS)).astype("float64")
+    features = summary.merge(eff, left_on=C.ACTIVITY_ID, right_index=True, how="left")
+    hist = load.hr_histogram(coded)
+    features[C.ACTIVITY_ID] = ids[features[C.ACTIVITY_ID].to_numpy(dtype="int64")]
+    hist[C.ACTIVITY_ID] = ids[hist[C.ACTIVITY_ID].to_numpy(dtype="int64")]
+    return features, hist
+
+
+def run_features(activities: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
+    """The run features of :func:`compute`."""
+    return compute(activities, samples)[0]
 
 
 def run_hr_histogram(activities: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
-    """load.hr_histogram of the runs of ``activities`` (what TRIMP needs)."""
-    runs = dynamics._only_runs(activities)
-    return load.hr_histogram(samples[samples[C.ACTIVITY_ID].isin(runs[C.ACTIVITY_ID])])
+    """The heart-rate histogram of :func:`compute`."""
+    return compute(activities, samples)[1]
 
 
 def features_from_samples(activities: pd.DataFrame, samples: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -51,7 +71,7 @@ def features_from_samples(activities: pd.DataFrame, samples: pd.DataFrame) -> tu
     full = [C.ACTIVITY_ID, C.TIMESTAMP, *C.NUMERIC_SAMPLE_COLUMNS]
     samples = samples.reindex(columns=[*full, *[c for c in samples.columns if c not in full]])
     samples[C.TIMESTAMP] = pd.to_datetime(samples[C.TIMESTAMP], utc=True)
-    return run_features(activities, samples), run_hr_histogram(activities, samples)
+    return compute(activities, samples)
 
 
 def empty() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -64,9 +84,9 @@ def empty() -> tuple[pd.DataFrame, pd.DataFrame]:
 def unavailable(activities: pd.DataFrame, samples: pd.DataFrame, reason: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(run features, heart-rate histogram) for runs whose samples could not be used:
     one row per run, every figure NaN, ``form_reason`` = ``reason``."""
-    feats = run_features(activities, samples.iloc[:0])
+    feats, hist = compute(activities, samples.iloc[:0])
     feats["form_reason"] = reason
-    return feats, run_hr_histogram(activities, samples.iloc[:0])
+    return feats, hist
 
 
 def efficiency_of(features: pd.DataFrame) -> pd.DataFrame:
