@@ -62,9 +62,9 @@ class Decoded:
 def empty_weights() -> pd.DataFrame:
     return pd.DataFrame(
         {
-            C.TIMESTAMP: pd.Series([], dtype="datetime64[ns, UTC]"),
-            C.WEIGHT_KG: pd.Series([], dtype="float64"),
-            C.SOURCE: pd.Series([], dtype="object"),
+            C.TIMESTAMP: pd.array([], dtype="datetime64[ns, UTC]"),
+            C.WEIGHT_KG: np.array([], dtype=np.float64),
+            C.SOURCE: np.array([], dtype=object),
         }
     )
 
@@ -156,36 +156,44 @@ def choose_offset(
 
 def finish_samples(frame: pd.DataFrame, sport: str | None) -> pd.DataFrame:
     """Order, type and complete a sample frame: one row per timestamp, every native
-    column present (NaN where the file has nothing), cadence in the sport's unit."""
-    frame = frame.assign(**{C.TIMESTAMP: frame[C.TIMESTAMP].dt.as_unit("ns")})
-    frame = frame.sort_values(C.TIMESTAMP, kind="stable")
-    if frame[C.TIMESTAMP].duplicated().any():
-        # Some devices (Suunto Ambit) write GPS and sensor data in separate records
-        # that share a timestamp: merge them, first non-missing value per column.
-        frame = frame.groupby(C.TIMESTAMP, sort=False, as_index=False).first()
+    column present (NaN where the file has nothing), cadence in the sport's unit.
+
+    ``frame`` holds ACTIVITY_ID, TIMESTAMP (UTC), any of the native numeric columns and
+    any developer columns; the result has a fresh index, ACTIVITY_ID, TIMESTAMP [ns],
+    NUMERIC_SAMPLE_COLUMNS as float64, then the developer columns by name."""
+    stamps = frame[C.TIMESTAMP].dt.as_unit("ns")
+    ns = stamps.to_numpy(dtype="datetime64[ns]")
+    strictly_increasing = not np.isnat(ns).any() and bool((np.diff(ns) > np.timedelta64(0, "ns")).all())
+    if not strictly_increasing:  # else already in order, one row per timestamp
+        frame = frame.assign(**{C.TIMESTAMP: stamps}).sort_values(C.TIMESTAMP, kind="stable")
+        if frame[C.TIMESTAMP].duplicated().any():
+            # Some devices (Suunto Ambit) write GPS and sensor data in separate records
+            # that share a timestamp: merge them, first non-missing value per column.
+            frame = frame.groupby(C.TIMESTAMP, sort=False, as_index=False).first()
+        stamps = frame[C.TIMESTAMP]
+    n = len(frame)
+    columns = {C.ACTIVITY_ID: frame[C.ACTIVITY_ID].array, C.TIMESTAMP: stamps.array}
     for col in C.NUMERIC_SAMPLE_COLUMNS:
-        if col not in frame:
-            frame[col] = np.nan
-    ordered = [C.ACTIVITY_ID, C.TIMESTAMP, *C.NUMERIC_SAMPLE_COLUMNS]
-    dev = sorted(c for c in frame.columns if c.startswith(C.DEV_PREFIX))
-    frame = frame[ordered + dev].reset_index(drop=True)
-    frame[list(C.NUMERIC_SAMPLE_COLUMNS)] = frame[list(C.NUMERIC_SAMPLE_COLUMNS)].astype("float64")
+        columns[col] = frame[col].to_numpy(dtype=np.float64) if col in frame else np.full(n, np.nan)
     if sport not in FOOT_SPORTS:
         # Cycling rpm, swim strokes: not steps.
-        frame[C.CADENCE_RPM] = frame[C.CADENCE_SPM]
-        frame[C.CADENCE_SPM] = np.nan
-    return frame
+        columns[C.CADENCE_RPM] = columns[C.CADENCE_SPM]
+        columns[C.CADENCE_SPM] = np.full(n, np.nan)
+    for col in sorted(c for c in frame.columns if c.startswith(C.DEV_PREFIX)):
+        columns[col] = frame[col].array
+    return pd.DataFrame(columns)
 
 
 def summarise(samples: pd.DataFrame) -> dict:
     """Per-activity figures derived from its samples."""
     hr = samples[C.HEART_RATE_BPM]
-    has_dyn = bool(samples[[C.STANCE_TIME_MS, C.VERTICAL_OSCILLATION_MM]].notna().any().any())
+    has_hr = bool(hr.notna().any())
+    has_dyn = bool(samples[C.STANCE_TIME_MS].notna().any() or samples[C.VERTICAL_OSCILLATION_MM].notna().any())
     return {
         C.N_SAMPLES: len(samples),
-        C.HAS_HR: bool(hr.notna().any()),
+        C.HAS_HR: has_hr,
         C.HAS_DYNAMICS: has_dyn,
-        C.AVG_HR: float(hr.mean()) if hr.notna().any() else float("nan"),
+        C.AVG_HR: float(hr.mean()) if has_hr else float("nan"),
     }
 
 
@@ -194,31 +202,33 @@ def to_utc(value: dt.datetime) -> pd.Timestamp:
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 
+#: The activity columns an importer writes (START_LOCAL is added by the history), by type.
+ACTIVITY_TIME_COLUMNS = (C.START_UTC, C.END_UTC)
+ACTIVITY_FLOAT_COLUMNS = (C.UTC_OFFSET_S, C.ELAPSED_S, C.TIMER_S, C.DURATION_S, C.DISTANCE_M, C.AVG_HR)
+ACTIVITY_BOOL_COLUMNS = (C.IS_RUN, C.HAS_HR, C.HAS_DYNAMICS)
+ACTIVITY_INT_COLUMNS = (C.SESSION_INDEX, C.N_SAMPLES)
+# Every other activity column is text.
+
+
+def _activity_column(name: str, values: list):
+    """One activity column, typed: UTC datetimes, float64, bool, int64, or text (str
+    dtype, "" where the value is missing: None, NaN)."""
+    if name in ACTIVITY_TIME_COLUMNS:
+        return pd.to_datetime(values, utc=True).array
+    if name in ACTIVITY_FLOAT_COLUMNS:
+        return np.array(values, dtype=np.float64)
+    if name in ACTIVITY_BOOL_COLUMNS:
+        return np.array(values, dtype=bool)
+    if name in ACTIVITY_INT_COLUMNS:
+        return np.array(values, dtype=np.int64)
+    text = np.array(values, dtype=object)
+    text[pd.isna(text)] = ""
+    return pd.array(text, dtype=str)
+
+
 def activity_frame(rows: list[dict]) -> pd.DataFrame:
-    """The activity rows of one file as a typed frame with every column."""
+    """The activity rows of one file as a typed frame with every column (all of
+    ACTIVITY_COLUMNS but START_LOCAL). A column a row lacks reads as NaN, as in a
+    frame built from the rows: NaN for numbers, "" for text."""
     cols = [c for c in C.ACTIVITY_COLUMNS if c != C.START_LOCAL]
-    frame = pd.DataFrame(rows, columns=cols)
-    for c in (C.START_UTC, C.END_UTC):
-        frame[c] = pd.to_datetime(frame[c], utc=True)
-    for c in (C.UTC_OFFSET_S, C.ELAPSED_S, C.TIMER_S, C.DURATION_S, C.DISTANCE_M, C.AVG_HR):
-        frame[c] = frame[c].astype("float64")
-    for c in (C.IS_RUN, C.HAS_HR, C.HAS_DYNAMICS):
-        frame[c] = frame[c].astype(bool)
-    frame[C.SESSION_INDEX] = frame[C.SESSION_INDEX].astype("int64")
-    frame[C.N_SAMPLES] = frame[C.N_SAMPLES].astype("int64")
-    for c in (
-        C.SOURCE,
-        C.FILE_SHA256,
-        C.FORMAT,
-        C.MANUFACTURER,
-        C.PRODUCT,
-        C.SPORT,
-        C.SUB_SPORT,
-        C.SPORT_SOURCE,
-        C.UTC_OFFSET_SOURCE,
-        C.DUPLICATE_OF,
-        C.NOTE,
-        C.ACTIVITY_ID,
-    ):
-        frame[c] = frame[c].astype(object).fillna("").astype(str)
-    return frame
+    return pd.DataFrame({c: _activity_column(c, [row.get(c, np.nan) for row in rows]) for c in cols})

@@ -1,7 +1,8 @@
 """A vectorised FIT decoder for the common case: record messages decoded with numpy.
 
 The message headers are walked in Python (normal and compressed-timestamp headers,
-definition messages with their developer-field definitions); the record data
+definition messages with their developer-field definitions; a run of record
+messages of one definition is taken at once); the record data
 messages of each definition are then gathered and decoded at once as a numpy
 structured array in the definition's byte order. Invalid values (the base type's
 invalid value: all ones, 0x7F.. for signed types, 0 for the ``z`` types, NaN for
@@ -45,6 +46,8 @@ TIMESTAMP_FIELD = 253
 #: field_description 206 and developer_data_id 207 that fitparse needs to name fields.
 OTHER_MESGS = frozenset({0, 2, 3, 12, 18, 19, 30, 34, 162, 206, 207})
 DEV_DESCRIPTION_MESGS = frozenset({206, 207})
+#: Message headers read at once when taking a run of record messages of one definition.
+RUN_WINDOW = 64
 
 #: FIT base types: number -> (numpy type, size [bytes], invalid value; None for NaN).
 #: FIT SDK fit.h / fitparse.records.BASE_TYPES.
@@ -306,7 +309,16 @@ def _walk(data: bytes) -> _Layout:
             if d is None:
                 raise Fallback("data message with an undefined local message type (damaged file)")
             mesg = d.mesg
+            step = 1 + d.size
             if mesg == RECORD_MESG:
+                if pos + step < end and data[pos + step] == h:
+                    # A run of records of one definition (the same header byte, so the
+                    # same local message type), as many devices write them: take the
+                    # whole run at once.
+                    count = _run_length(data, pos, end, step)
+                    d.positions.extend(range(pos + 1, pos + 1 + count * step, step))
+                    pos += count * step
+                    continue
                 d.positions.append(pos + 1)
             elif mesg in OTHER_MESGS:
                 if h & 0x80:
@@ -314,7 +326,7 @@ def _walk(data: bytes) -> _Layout:
                 if mesg in DEV_DESCRIPTION_MESGS:
                     dev.described(data, pos + 1, d)
                 kept.append((pos, pos + 1 + d.size))
-            pos += 1 + d.size
+            pos += step
     except IndexError:
         raise Fallback("message runs past the end of the data (damaged file)") from None
     if pos != end:
@@ -330,6 +342,22 @@ def _walk(data: bytes) -> _Layout:
     others += crc16(others).to_bytes(2, "little")
     times = _compressed_times(data, header_size, end) if compressed else {}
     return _Layout(header_size, end, [d for d in record_defs.values() if d.positions], others, times)
+
+
+def _run_length(data: bytes, pos: int, end: int, step: int) -> int:
+    """How many messages from ``pos`` on, each ``step`` bytes long, start with the
+    same header byte as the one at ``pos``: data messages of the same local message
+    type, so of the same definition (only a definition message, whose header differs,
+    can change it). Reads RUN_WINDOW headers at a time, so short runs cost little."""
+    header = data[pos : pos + 1]
+    count = 0
+    while True:
+        start = pos + count * step
+        window = data[start : min(end, start + step * RUN_WINDOW) : step]
+        same = len(window) - len(window.lstrip(header))
+        count += same
+        if same < RUN_WINDOW:
+            return count
 
 
 def _accumulate(offset: int, last: int) -> int:

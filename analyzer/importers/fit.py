@@ -306,9 +306,7 @@ def decode_fit(data: bytes, label: str, sha256: str) -> Decoded:
         aid = activity_id(sha256, i)
         limit = span["end"] + pd.Timedelta(seconds=SESSION_TAIL_S)
         mask = (owner == i) & (sample_ns <= limit.value)
-        part = samples[mask].copy()
-        part[C.ACTIVITY_ID] = aid
-        part = finish_samples(part, span["sport"])
+        part = finish_samples(samples[mask].assign(**{C.ACTIVITY_ID: aid}), span["sport"])
         frames.append(part)
         row_notes = list(notes)
         distance = span["distance"]
