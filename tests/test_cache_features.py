@@ -157,3 +157,17 @@ def test_kept_baseline_results_equal_a_fresh_computation(sample_history, tmp_pat
     again = derived.pace_adjusted_form(summary, tmp_path)
     assert fitted[-1] == 0
     pd.testing.assert_frame_equal(again, real(summary))
+
+
+def test_cache_tables_read_back_as_written(tmp_path):
+    """store.write_parquet (arrow columns, no pandas metadata) then pandas.read_parquet
+    gives back the decoder's frames exactly: values, dtypes, column order."""
+    from analyzer.importers import decode
+    from analyzer.store import write_parquet
+
+    for path in sorted((SAMPLE / "activities").iterdir())[:3] + sorted((SAMPLE / "activities").glob("*.gpx"))[:1]:
+        decoded = decode(path.read_bytes(), path.name, "f" * 64)
+        feats, hist = per_run.compute(decoded.activities, decoded.samples)
+        for name, frame in (("s", decoded.samples), ("a", decoded.activities), ("f", feats), ("h", hist)):
+            write_parquet(frame, tmp_path / f"{name}.parquet")
+            pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / f"{name}.parquet"), frame, check_exact=True)
