@@ -56,12 +56,17 @@ def test_trimp_from_the_histogram_equals_the_sum_over_samples(sample_history):
         assert got[aid] == pytest.approx(want, rel=1e-9)
 
 
-def test_warm_read_uses_the_catalog_and_equals_the_cold_read(tmp_path):
+def _sample_folder(tmp_path, n: int):
+    """A folder with the first ``n`` FIT files of the sample season, and a cache path."""
     folder = tmp_path / "in"
     folder.mkdir()
-    for p in sorted((SAMPLE / "activities").glob("*.fit"))[:24]:
+    for p in sorted((SAMPLE / "activities").glob("*.fit"))[:n]:
         shutil.copy(p, folder / p.name)
-    cache = tmp_path / "cache"
+    return folder, tmp_path / "cache"
+
+
+def test_warm_read_uses_the_catalog_and_equals_the_cold_read(tmp_path):
+    folder, cache = _sample_folder(tmp_path, 24)
     cold = read_history([folder], cache=cache, workers=2, progress=False)
     assert cold.decoded == 24
     catalog = cache / "catalog"
@@ -81,11 +86,7 @@ def test_warm_read_uses_the_catalog_and_equals_the_cold_read(tmp_path):
 def test_features_missing_from_the_cache_are_computed_again(tmp_path):
     """An entry without feature tables (a newer features version, an older cache) gets
     them from its cached samples: the same values, and they are stored."""
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for p in sorted((SAMPLE / "activities").glob("*.fit"))[:6]:
-        shutil.copy(p, folder / p.name)
-    cache = tmp_path / "cache"
+    folder, cache = _sample_folder(tmp_path, 6)
     cold = read_history([folder], cache=cache, workers=1, progress=False)
     shutil.rmtree(cache / "catalog")
     removed = 0
