@@ -21,7 +21,7 @@ from .importers import decode
 from .importers.base import LOCAL_CLOCK_ONLY, activity_frame, empty_weights
 from .importers.gear import GEAR_COLUMNS
 from .importers.sources import iter_inputs
-from .store import Store
+from .store import Store, to_arrow
 
 #: Two recordings are the same run when they start within this many seconds...
 DUPLICATE_START_S = 120.0
@@ -248,9 +248,11 @@ def _decode_chunk(items: list[tuple[str, bytes, str]], cache_root: str) -> list[
             continue
         extra = {}
         if id(decoded) in features:
-            feats, hist = features[id(decoded)]
+            # Arrow tables, each row naming its entry: what the main process gathers
+            # for the catalog (concatenated at once, not frame by frame).
+            feats, hist = (_arrow_with_sha(f, sha) for f in features[id(decoded)])
             extra = {FEATURES_TABLE: feats, HR_TABLE: hist}
-            out.update({"activities": decoded.activities, FEATURES_TABLE: feats, HR_TABLE: hist})
+            out.update({"activities": to_arrow(decoded.activities), FEATURES_TABLE: feats, HR_TABLE: hist})
         out["meta"] = store.put(sha, meta, decoded, extra)
         results.append(out)
     return results
@@ -414,8 +416,9 @@ def find_duplicates(acts: pd.DataFrame, order: dict[str, int]) -> dict[str, tupl
 def _fill_local_time(acts: pd.DataFrame) -> pd.DataFrame:
     """Add START_LOCAL: start + offset; where the offset is unknown, the offset of the
     nearest activity in time with a known one (a runner mostly stays in one zone),
-    else UTC, and the activity's note says which."""
-    acts = acts.sort_values(C.START_UTC, kind="stable").reset_index(drop=True)
+    else UTC, and the activity's note says which. Rows come out in start order (ties by
+    activity_id, so the order never depends on where the rows were read from)."""
+    acts = acts.sort_values([C.START_UTC, C.ACTIVITY_ID], kind="stable").reset_index(drop=True)
     offset = acts[C.UTC_OFFSET_S].astype("float64")
     # Device-relative FIT times placed by the watch's local clock are local already.
     offset = offset.mask(acts[C.UTC_OFFSET_SOURCE] == LOCAL_CLOCK_ONLY, 0.0)
@@ -447,6 +450,14 @@ def _fill_local_time(acts: pd.DataFrame) -> pd.DataFrame:
 FEATURE_BATCH_FILES = 64
 
 
+def _arrow_with_sha(frame: pd.DataFrame, sha: str):
+    """to_arrow(frame) with a file_sha256 column naming its cache entry."""
+    import pyarrow as pa
+
+    table = to_arrow(frame.drop(columns=C.FILE_SHA256, errors="ignore"))
+    return table.append_column(C.FILE_SHA256, pa.array([sha] * len(frame), pa.string()))
+
+
 def _with_sha(frame: pd.DataFrame, sha: str) -> pd.DataFrame:
     return frame.assign(**{C.FILE_SHA256: sha})
 
@@ -461,9 +472,8 @@ def _entry_tables(
     for sha in shas:
         r = fresh.get(sha)
         if r is not None and "activities" in r:
-            new_rows["activities"].append(r["activities"])
-            new_rows[FEATURES_TABLE].append(_with_sha(r[FEATURES_TABLE], sha))
-            new_rows[HR_TABLE].append(_with_sha(r[HR_TABLE], sha))
+            for name in new_rows:
+                new_rows[name].append(r[name])
     from_fresh = {sha for sha in shas if sha in fresh}
     in_catalog = [sha for sha in shas if sha not in from_fresh and sha in catalog.metas]
     from_entries = [sha for sha in shas if sha not in from_fresh and sha not in catalog.metas]
@@ -498,8 +508,16 @@ def _entry_tables(
     return acts, feats, hist
 
 
-def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+def _concat(frames: list) -> pd.DataFrame:
+    """Frames and arrow tables as one frame (arrow tables joined first, converted once);
+    empty ones are left out."""
+    import pyarrow as pa
+
     frames = [f for f in frames if f is not None and len(f)]
+    tables = [f for f in frames if isinstance(f, pa.Table)]
+    frames = [f for f in frames if not isinstance(f, pa.Table)]
+    if tables:
+        frames.append(pa.concat_tables(tables, promote_options="permissive").to_pandas())
     if not frames:
         return pd.DataFrame()
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)

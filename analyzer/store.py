@@ -17,6 +17,7 @@ import time
 import uuid
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .importers import IMPORTER_VERSION
@@ -28,17 +29,26 @@ STALE_TMP_S = 3600
 TABLES = ("activities", "samples", "weights", "gear", "shoes")
 
 
-def write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    """A frame as parquet (no index; pyarrow directly: the per-file cost matters when a
-    whole history is imported)."""
+def to_arrow(frame: pd.DataFrame):
+    """A frame as an arrow table, column by column: Table.from_pandas spends more on its
+    pandas metadata than on the data for the small tables of one file, and the tables
+    read back as the same frames without it (tests/test_cache_features.py)."""
     import pyarrow as pa
+
+    def column(values: pd.Series):
+        if isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiub":
+            return pa.array(values.to_numpy(), from_pandas=True)  # numpy numbers: no inference
+        return pa.array(values, from_pandas=True)
+
+    return pa.table({str(c): column(v) for c, v in frame.items()})
+
+
+def write_parquet(frame, path: Path) -> None:
+    """A frame (or an arrow table) as parquet, without index and without column
+    statistics (every read takes whole tables; filters apply after the read)."""
     import pyarrow.parquet as pq
 
-    # Columns converted one by one: Table.from_pandas spends more on its pandas metadata
-    # than on the data for the small tables of one file, and reads give the same frames
-    # without it (tests/test_cache_features.py). No column statistics: every read takes
-    # whole tables (filters apply after the read).
-    table = pa.table({str(c): pa.array(frame[c], from_pandas=True) for c in frame.columns})
+    table = frame if not isinstance(frame, pd.DataFrame) else to_arrow(frame)
     pq.write_table(table, path, write_statistics=False)
 
 
