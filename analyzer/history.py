@@ -55,7 +55,7 @@ class History:
     shoes : the runner's shoe list(s) found among the inputs (shoes.csv)
     decoded : how many files were decoded in this call (the rest came from the cache)
     store : the cache the history was read from
-    features : per-run features of every run (features.per_run.run_features), cached
+    features : per-run features of every run (features.per_run.compute), cached
     hr_hist : per-run heart-rate histograms (features.load.hr_histogram), cached
     """
 
@@ -90,9 +90,11 @@ class History:
         """(per-run features, heart-rate histograms) of the given activities' runs,
         from the cache (features.per_run): what the detectors need from the samples."""
         ids = set(activity_ids)
-        empty_feats, empty_hist = per_run.empty()
-        feats = self.features if len(self.features) else empty_feats
-        hist = self.hr_hist if len(self.hr_hist) else empty_hist
+        feats, hist = self.features, self.hr_hist
+        if not len(feats) or not len(hist):
+            empty_feats, empty_hist = per_run.empty()
+            feats = feats if len(feats) else empty_feats
+            hist = hist if len(hist) else empty_hist
         return (
             feats[feats[C.ACTIVITY_ID].isin(ids)].drop(columns=C.FILE_SHA256, errors="ignore"),
             hist[hist[C.ACTIVITY_ID].isin(ids)].drop(columns=C.FILE_SHA256, errors="ignore"),
@@ -458,10 +460,6 @@ def _arrow_with_sha(frame: pd.DataFrame, sha: str):
     return table.append_column(C.FILE_SHA256, pa.array([sha] * len(frame), pa.string()))
 
 
-def _with_sha(frame: pd.DataFrame, sha: str) -> pd.DataFrame:
-    return frame.assign(**{C.FILE_SHA256: sha})
-
-
 def _entry_tables(
     store: Store, catalog: Catalog, fresh: dict[str, dict], metas: dict[str, dict], shas: list[str]
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -483,11 +481,11 @@ def _entry_tables(
     featured = set(from_fresh)
     unfeatured = [sha for sha in [*in_catalog, *from_entries] if sha not in catalog.featured]
     have = [sha for sha in unfeatured if store.table_path(sha, FEATURES_TABLE) is not None]
-    for name in (FEATURES_TABLE, HR_TABLE):
-        parts = [_with_sha(pd.read_parquet(store.table_path(sha, name)), sha) for sha in have]
+    for name in (FEATURES_TABLE, HR_TABLE):  # entry feature tables carry file_sha256
+        parts = [pd.read_parquet(store.table_path(sha, name)) for sha in have]
         new_rows[name].extend(p for p in parts if len(p))
     featured.update(have)
-    missing = [sha for sha in unfeatured if sha not in set(have)]
+    missing = [sha for sha in unfeatured if sha not in featured]
     acts_new = _concat(new_rows["activities"])
     if missing:
         acts_missing = pd.concat(
@@ -534,15 +532,13 @@ def _compute_features(store: Store, acts: pd.DataFrame) -> tuple[pd.DataFrame, p
         paths = [store.table_path(sha, "samples") for sha in batch]
         samples = _read_parquets([p for p in paths if p is not None])
         part = acts[acts[C.FILE_SHA256].isin(batch)]
-        if samples.empty:
-            samples = pd.DataFrame(columns=[C.ACTIVITY_ID, C.TIMESTAMP, *C.NUMERIC_SAMPLE_COLUMNS])
-        f, h = per_run.compute(part, samples)
+        f, h = per_run.features_from_samples(part, samples)
         owner = dict(zip(part[C.ACTIVITY_ID], part[C.FILE_SHA256], strict=True))
         f[C.FILE_SHA256] = f[C.ACTIVITY_ID].map(owner)
         h[C.FILE_SHA256] = h[C.ACTIVITY_ID].map(owner)
         for sha in batch:
-            store.add_table(sha, FEATURES_TABLE, f[f[C.FILE_SHA256] == sha].drop(columns=C.FILE_SHA256))
-            store.add_table(sha, HR_TABLE, h[h[C.FILE_SHA256] == sha].drop(columns=C.FILE_SHA256))
+            store.add_table(sha, FEATURES_TABLE, f[f[C.FILE_SHA256] == sha])
+            store.add_table(sha, HR_TABLE, h[h[C.FILE_SHA256] == sha])
         feats.append(f)
         hists.append(h)
     return _concat(feats), _concat(hists)

@@ -13,33 +13,10 @@ from analyzer.detectors import Skipped
 from analyzer.detectors.context import Context
 from analyzer.detectors.others import DecliningPerformance, HeatDehydration, StrengthLoad, WeightGain
 from analyzer.detectors.overtraining import AcuteLoad, Comeback, LongRunSpike, MileageJump
-from analyzer.features import per_run
+
+from .fakes import FakeHistory
 
 DAY0 = pd.Timestamp("2024-01-01 07:00")  # a Monday
-
-
-class FakeHistory:
-    """What Context reads from a History, built by hand."""
-
-    def __init__(
-        self, activities: pd.DataFrame, samples: pd.DataFrame | None = None, weights: pd.DataFrame | None = None
-    ) -> None:
-        self.activities = activities
-        self._samples = (
-            samples
-            if samples is not None
-            else pd.DataFrame(columns=[C.ACTIVITY_ID, C.TIMESTAMP, C.SPEED_M_S, C.HEART_RATE_BPM, C.TEMPERATURE_C])
-        )
-        self.weights = weights if weights is not None else pd.DataFrame(columns=[C.TIMESTAMP, C.WEIGHT_KG, C.SOURCE])
-        self.files = []
-
-    def load_samples(self, ids):
-        return self._samples[self._samples[C.ACTIVITY_ID].isin(set(ids))]
-
-    def run_features(self, ids):
-        """What read_history caches per run, computed here from the samples."""
-        runs = self.activities[self.activities[C.ACTIVITY_ID].isin(set(ids))]
-        return per_run.features_from_samples(runs, self.load_samples(ids))
 
 
 def acts(runs, sport="running", sub_sport="", prefix="r", hours=1.0):

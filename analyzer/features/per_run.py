@@ -15,7 +15,7 @@ import pandas as pd
 from .. import columns as C
 from . import dynamics, load
 
-#: Bump when the content of run_features or load.hr_histogram changes: cached feature
+#: Bump when what compute or load.hr_histogram returns changes: cached feature
 #: tables of another version are recomputed from the cached samples.
 RUN_FEATURES_VERSION = "1"
 
@@ -55,18 +55,8 @@ def compute(activities: pd.DataFrame, samples: pd.DataFrame) -> tuple[pd.DataFra
     return features, hist
 
 
-def run_features(activities: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
-    """The run features of :func:`compute`."""
-    return compute(activities, samples)[0]
-
-
-def run_hr_histogram(activities: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
-    """The heart-rate histogram of :func:`compute`."""
-    return compute(activities, samples)[1]
-
-
 def features_from_samples(activities: pd.DataFrame, samples: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(run_features, run_hr_histogram) of the runs of ``activities``; sample columns
+    """compute(activities, samples), where sample columns
     the frame lacks count as not recorded."""
     full = [C.ACTIVITY_ID, C.TIMESTAMP, *C.NUMERIC_SAMPLE_COLUMNS]
     samples = samples.reindex(columns=[*full, *[c for c in samples.columns if c not in full]])
@@ -91,13 +81,13 @@ def unavailable(activities: pd.DataFrame, samples: pd.DataFrame, reason: str) ->
 
 def efficiency_of(features: pd.DataFrame) -> pd.DataFrame:
     """load.efficiency's frame (indexed by activity_id, runs with heart rate only)
-    from a run_features table."""
+    from a run-features table (compute)."""
     rows = features[features["moving_s"].notna()]
     return rows.set_index(C.ACTIVITY_ID)[list(EFFICIENCY_COLUMNS)]
 
 
 def form_summary_of(features: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
-    """dynamics.form_summary's frame for ``runs`` (in their order) from a run_features
+    """dynamics.form_summary's frame for ``runs`` (in their order) from a run-features
     table."""
     cols = [c for c in features.columns if c not in EFFICIENCY_COLUMNS]
     runs = dynamics._only_runs(runs)
