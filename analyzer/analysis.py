@@ -40,7 +40,11 @@ class Analysis:
 
 def analyze(history: History, as_of=None, shoes=None, units: str = "km") -> Analysis:
     """Run every detector on ``history`` up to ``as_of`` (default: the last activity)."""
-    ctx = Context(history, as_of=as_of, shoes=shoes, units=units)
+    return run_detectors(Context(history, as_of=as_of, shoes=shoes, units=units))
+
+
+def run_detectors(ctx: Context) -> Analysis:
+    """`analyze` on a context made beforehand (whose features may already be computed)."""
     found: list[Finding] = []
     skipped: list[Skipped] = []
     for cls in DETECTORS:
@@ -54,7 +58,7 @@ def analyze(history: History, as_of=None, shoes=None, units: str = "km") -> Anal
     ranked = sorted(found, key=lambda f: (-f.score, f.cause, f.window["end"]))
     active = [f for f in ranked if dt.date.fromisoformat(f.window["end"]) >= horizon]
     return Analysis(
-        as_of=ctx.as_of, units=units, context=ctx, findings=active, timeline=ranked, skipped_detectors=skipped
+        as_of=ctx.as_of, units=ctx.units, context=ctx, findings=active, timeline=ranked, skipped_detectors=skipped
     )
 
 

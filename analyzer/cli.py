@@ -5,18 +5,25 @@ from __future__ import annotations
 import json
 import math
 import shutil
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
 from . import columns as C
-from .history import History, read_history
+
+if TYPE_CHECKING:
+    from .history import History
+
+# pandas and the importer are imported inside the commands: `heavylegs analyze` starts
+# its figure helper first, so that both processes import in parallel.
 
 #: Metres per unit shown at the edge.
 UNIT_M = {"km": 1000.0, "mi": 1609.344}
 
 
 def _jsonable(value):
+    import pandas as pd
+
     if value is None or value is pd.NaT:
         return None
     if isinstance(value, float) and not math.isfinite(value):
@@ -96,6 +103,8 @@ def main() -> None:
 def import_cmd(paths: tuple[str, ...], cache: str | None, as_json: bool, workers: int | None, units: str) -> None:
     """Import FIT/GPX files, folders, .gz and .zip exports (Garmin, Strava) and list
     every file's status: imported, duplicate, not_run or skipped (with the reason)."""
+    from .history import read_history
+
     history = read_history(list(paths), cache=cache, workers=workers)
     if as_json:
         click.echo(json.dumps(history_json(history), indent=1))
@@ -164,20 +173,30 @@ def analysis_lines(analysis, paths: dict | None = None, width: int = 100) -> lis
 def analyze_cmd(paths, out_dir, shoes, as_of, units, cache, workers, formats) -> None:
     """Import, compute features, rank the likely causes of heavy legs for a date, and
     write findings.json, weekly.csv, activities.csv and the plotted report into --out."""
-    from .analysis import analyze, write_outputs
-    from .report.html import write_report
+    from .report.render import Renderer
 
     wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     unknown = set(wanted) - {"html", "pdf"}
     if unknown or not wanted:
         raise click.BadParameter(f"unknown format(s): {', '.join(sorted(unknown)) or formats!r}", param_hint="--format")
 
-    history = read_history(list(paths), cache=cache, workers=workers)
-    if not history.read_any():
-        raise click.ClickException(f"none of the {len(history.files)} input files could be read")
-    result = analyze(history, as_of=as_of.date() if as_of else None, shoes=shoes, units=units)
-    written = write_outputs(result, out_dir)
-    written.update(write_report(result, out_dir, wanted))
+    # The figure helper imports matplotlib on the second core while the history is read.
+    with Renderer() as renderer:
+        from .analysis import run_detectors, write_outputs
+        from .detectors import Context
+        from .history import read_history
+        from .report.html import write_report
+        from .report.render import ChartCache, context_plot_data
+
+        history = read_history(list(paths), cache=cache, workers=workers)
+        if not history.read_any():
+            raise click.ClickException(f"none of the {len(history.files)} input files could be read")
+        ctx = Context(history, as_of=as_of.date() if as_of else None, shoes=shoes, units=units)
+        # The charts that show no finding are drawn while the detectors run.
+        renderer.begin(context_plot_data(ctx), pdf="pdf" in wanted, cache=ChartCache(history.store.root.parent))
+        result = run_detectors(ctx)
+        written = write_outputs(result, out_dir)
+        written.update(write_report(result, out_dir, wanted, renderer=renderer))
     for line in analysis_lines(result, written):
         colour = next((c for sev, c in SEVERITY_COLOUR.items() if f"[{sev.upper()}]" in line), None)
         click.echo(click.style(line, fg=colour, bold=bool(colour)) if colour else line)

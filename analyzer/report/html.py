@@ -5,64 +5,10 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import os
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-
-from . import plots  # noqa: E402
-
-FIGURE_DPI = 110
-
-
-def figures(analysis) -> list[tuple[str, str, plt.Figure]]:
-    """(file stem, caption, figure) for every chart of the report, in order."""
-    ctx = analysis.context
-    units = analysis.units
-    out = []
-
-    fig, ax = plt.subplots(figsize=(11, 4.2))
-    plots.weekly_distance(ax, ctx.weekly, analysis.timeline, units)
-    out.append(("weekly", "Weekly distance, flagged jumps, and the acute:chronic workload ratio.", fig))
-
-    fig, ax = plt.subplots(figsize=(11, 4.2))
-    plots.long_runs(ax, ctx.spikes, units)
-    out.append(("long_runs", "Every run against the longest run of its previous 30 days (Frandsen 2025 bands).", fig))
-
-    fig, axes = plt.subplots(2, 2, figsize=(12, 7.5))
-    for ax, metric in zip(axes.flat, plots.DYNAMICS_LABELS, strict=True):
-        plots.dynamics_over_time(ax, ctx.form, metric)
-    out.append(
-        (
-            "dynamics",
-            "Running dynamics per run over the population colour bands, with the pace-adjusted personal baseline.",
-            fig,
-        )
-    )
-
-    fig, ax = plt.subplots(figsize=(11, 4.2))
-    plots.shoe_mileage(ax, ctx.shoes, units)
-    out.append(("shoes", "Distance on each pair of shoes against the 300- and 500-mile guidance.", fig))
-
-    fig, ax = plt.subplots(figsize=(11, 0.6 * max(3, len({f.cause for f in analysis.timeline})) + 1.4))
-    plots.cause_timeline(ax, analysis.timeline, analysis.as_of)
-    out.append(
-        ("timeline", "When each cause was active, coloured by severity; the dashed line is the analysis date.", fig)
-    )
-    for _, _, f in out:
-        f.tight_layout()
-    return out
-
-
-def _png(fig) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=FIGURE_DPI)
-    return buf.getvalue()
+from .render import Renderer, plot_data, render
 
 
 def _e(value) -> str:
@@ -150,55 +96,33 @@ def render_html(analysis, images: list[tuple[str, str, bytes]]) -> str:
     return "\n".join(parts)
 
 
-def write_report(analysis, out_dir: str | os.PathLike, formats: tuple[str, ...] = ("html",)) -> dict[str, Path]:
-    """Write report.html (and the PNGs beside it) and, with 'pdf' in formats, report.pdf."""
+def write_report(
+    analysis,
+    out_dir: str | os.PathLike,
+    formats: tuple[str, ...] = ("html",),
+    renderer: Renderer | None = None,
+) -> dict[str, Path]:
+    """Write report.html (and the PNGs beside it) and, with 'pdf' in formats, report.pdf.
+
+    The figures are drawn by ``renderer`` (a `render.Renderer` helper process started
+    earlier) when given, else in this process; the files are the same either way."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    figs = figures(analysis)
-    images, written = [], {}
-    for stem, caption, fig in figs:
-        png = _png(fig)
-        path = out / f"{stem}.png"
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(png)
-        os.replace(tmp, path)
-        images.append((stem, caption, png))
+    data = plot_data(analysis)
+    pdf = "pdf" in formats
+    rendered = renderer.render(data, pdf) if renderer is not None else render(data, pdf)
+    written = {}
+    for stem, _, png in rendered.images:
+        _write_atomic(out / f"{stem}.png", png)
     if "html" in formats:
-        path = out / "report.html"
-        tmp = path.with_name(".report.html.tmp")
-        tmp.write_text(render_html(analysis, images), encoding="utf-8")
-        os.replace(tmp, path)
-        written["report"] = path
-    if "pdf" in formats:
-        from matplotlib.backends.backend_pdf import PdfPages  # only for pdf (it loads fontTools)
-
-        path = out / "report.pdf"
-        tmp = path.with_name(".report.pdf.tmp")
-        with PdfPages(tmp) as pdf:
-            pdf.savefig(_text_page(analysis))
-            for _, _, fig in figs:
-                pdf.savefig(fig)
-        os.replace(tmp, path)
-        written["pdf"] = path
-    for _, _, fig in figs:
-        plt.close(fig)
+        written["report"] = _write_atomic(out / "report.html", render_html(analysis, rendered.images).encode("utf-8"))
+    if pdf:
+        written["pdf"] = _write_atomic(out / "report.pdf", rendered.pdf)
     return written
 
 
-def _text_page(analysis):
-    """A first PDF page with the ranked causes in words."""
-    import textwrap
-
-    fig = plt.figure(figsize=(8.27, 11.69))
-    lines = [f"Why do my legs feel heavy? As of {analysis.as_of:%d %B %Y}", ""]
-    for i, f in enumerate(analysis.findings, 1):
-        lines.append(
-            f"{i}. [{f.severity.upper()}] {f.cause.replace('_', ' ')} ({f.window['start']} to {f.window['end']})"
-        )
-        lines += textwrap.wrap(f.message, 95) + textwrap.wrap("Advice: " + f.advice, 95) + [""]
-    lines.append(
-        "Not visible in watch data: " + ", ".join(i["cause"].replace("_", " ") for i in analysis.not_detectable)
-    )
-    fig.text(0.06, 0.96, "\n".join(lines[:70]), va="top", family="monospace", fontsize=7.5)
-    plt.close(fig)
-    return fig
+def _write_atomic(path: Path, data: bytes) -> Path:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return path

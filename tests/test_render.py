@@ -1,0 +1,168 @@
+"""The report's figures drawn three ways give the same bytes: in this process, by the
+helper process (with its forked copies), and taken from the chart cache. A helper that
+fails, a copy that fails, or a changed input never changes what the report shows."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+
+from analyzer.analysis import analyze, run_detectors
+from analyzer.detectors import Context
+from analyzer.report import render as R
+from tests.conftest import SAMPLE
+
+STEMS = [stem for stem, _ in R.FIGURES]
+
+
+@pytest.fixture(scope="module")
+def analysis(sample_history):
+    return analyze(sample_history, shoes=SAMPLE / "shoes.csv")
+
+
+@pytest.fixture(scope="module")
+def data(analysis):
+    return R.plot_data(analysis)
+
+
+@pytest.fixture(scope="module")
+def reference(data):
+    """Every chart drawn in this process, one after another."""
+    return R.render(data).pngs()
+
+
+def test_in_process_render_draws_every_chart_as_png(reference):
+    assert list(reference) == STEMS
+    assert all(image.startswith(R.PNG_SIGNATURE) for image in reference.values())
+
+
+def test_helper_draws_the_same_bytes(sample_history, data, reference):
+    ctx = Context(sample_history, shoes=SAMPLE / "shoes.csv")
+    with R.Renderer() as renderer:
+        renderer.begin(R.context_plot_data(ctx))  # the charts without findings start early
+        analysis = run_detectors(ctx)
+        got = renderer.render(R.plot_data(analysis))
+    assert renderer.fallback is None
+    assert got.pngs() == reference
+
+
+def test_helper_without_begin_draws_the_same_bytes(data, reference):
+    with R.Renderer() as renderer:
+        got = renderer.render(data)
+    assert renderer.fallback is None
+    assert got.pngs() == reference
+
+
+@pytest.mark.skipif(not R.can_fork(), reason="needs fork() and two cores")
+def test_forked_copies_draw_the_same_bytes(data, reference):
+    assert R.render_forked(data, set(STEMS)).pngs() == reference
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
+def test_a_failed_copy_is_drawn_here(data, reference):
+    pid = os.fork()
+    if pid == 0:
+        os._exit(3)  # a copy that dies before drawing anything
+    read_end, write_end = os.pipe()
+    os.close(write_end)
+    got = R.collect_charts((pid, read_end), data, ("dynamics",))
+    assert got == {"dynamics": reference["dynamics"]}
+
+
+def test_a_failed_helper_falls_back_to_drawing_here(data, reference):
+    with R.Renderer(command=[sys.executable, "-c", "import sys; sys.exit(3)"]) as renderer:
+        got = renderer.render(data)
+    assert renderer.fallback == "helper exited with status 3"
+    assert got.pngs() == reference
+
+
+def test_a_helper_that_cannot_start_falls_back(data, reference, tmp_path):
+    with R.Renderer(command=[str(tmp_path / "no-such-program")]) as renderer:
+        got = renderer.render(data)
+    assert renderer.fallback.startswith("helper not started")
+    assert got.pngs() == reference
+
+
+def test_the_pdf_through_the_helper(data):
+    with R.Renderer() as renderer:
+        got = renderer.render(data, pdf=True)
+    assert renderer.fallback is None
+    assert got.pdf.startswith(b"%PDF") and len(got.images) == len(STEMS)
+
+
+def test_kept_charts_are_reused_and_identical(data, reference, tmp_path):
+    cache = R.ChartCache(tmp_path)
+    with R.Renderer() as first:
+        first.begin(replace(data, spans=[], text_lines=[]), cache=cache)
+        drawn = first.render(data)
+    assert first.reused == [] and drawn.pngs() == reference
+    assert sorted(p.name.split("-")[0] for p in cache.dir.glob("*.png")) == sorted(STEMS)
+
+    with R.Renderer() as second:
+        second.begin(replace(data, spans=[], text_lines=[]), cache=cache)
+        kept = second.render(data)
+    assert sorted(second.reused) == sorted(STEMS)  # nothing drawn: the helper was stopped
+    assert second.fallback is None
+    assert kept.pngs() == reference
+
+
+def test_a_changed_input_draws_its_charts_again(data, tmp_path):
+    cache = R.ChartCache(tmp_path)
+    with R.Renderer() as first:
+        first.begin(replace(data, spans=[], text_lines=[]), cache=cache)
+        first.render(data)
+    in_miles = replace(data, units="mi")
+    with R.Renderer() as second:
+        second.begin(replace(in_miles, spans=[], text_lines=[]), cache=cache)
+        got = second.render(in_miles)
+    # The distance charts change with the units; dynamics and the timeline do not.
+    assert sorted(second.reused) == ["dynamics", "timeline"]
+    assert got.pngs() == R.render(in_miles).pngs()
+    # One PNG per chart is kept: the kilometre versions were replaced.
+    assert len(list(cache.dir.glob("*.png"))) == len(STEMS)
+
+
+def test_chart_keys_follow_every_input(data):
+    cache = R.ChartCache.__new__(R.ChartCache)
+    cache._code = "code"
+    keys = {stem: cache.key(data, stem) for stem in STEMS}
+    one_less = replace(data, form=data.form.iloc[:-1], spikes=data.spikes.iloc[:-1])
+    assert cache.key(one_less, "dynamics") != keys["dynamics"]
+    assert cache.key(one_less, "long_runs") != keys["long_runs"]
+    assert cache.key(one_less, "weekly") == keys["weekly"]
+    later = replace(data, as_of=data.as_of + pd.Timedelta(days=1))
+    assert cache.key(later, "timeline") != keys["timeline"]
+    fewer = replace(data, spans=data.spans[1:])
+    assert cache.key(fewer, "weekly") != keys["weekly"] and cache.key(fewer, "timeline") != keys["timeline"]
+    cache._code = "other code"
+    assert all(cache.key(data, stem) != keys[stem] for stem in STEMS)
+
+
+def test_a_damaged_kept_chart_is_drawn_again(data, reference, tmp_path):
+    cache = R.ChartCache(tmp_path)
+    with R.Renderer() as first:
+        first.begin(replace(data, spans=[], text_lines=[]), cache=cache)
+        first.render(data)
+    (kept,) = cache.dir.glob("dynamics-*.png")
+    kept.write_bytes(b"not a png")
+    with R.Renderer() as second:
+        second.begin(replace(data, spans=[], text_lines=[]), cache=cache)
+        got = second.render(data)
+    assert "dynamics" not in second.reused
+    assert got.pngs() == reference
+
+
+def test_kept_charts_are_used_without_a_helper(data, reference, tmp_path):
+    cache = R.ChartCache(tmp_path)
+    with R.Renderer() as first:
+        first.begin(replace(data, spans=[], text_lines=[]), cache=cache)
+        first.render(data)
+    with R.Renderer(command=[str(tmp_path / "no-such-program")]) as second:
+        second.begin(replace(data, spans=[], text_lines=[]), cache=cache)
+        got = second.render(data)
+    assert sorted(second.reused) == sorted(STEMS)
+    assert got.pngs() == reference
