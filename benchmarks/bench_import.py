@@ -11,8 +11,9 @@ a long history. Written to a temporary folder.
 
 Prints: cold import (read_history into a fresh cache), warm re-run (all cached),
 per-stage times (decode; features: weekly_table + form_summary; detectors: analyze;
-report: write_report), peak RSS of this process and of its worker processes, and
-the ratio against serial fitparse (FitFile(path).get_messages('record') with
+report: write_report), the whole `heavylegs analyze` command in a fresh process (warm:
+with every chart drawn, with the charts kept, and after one new run), peak RSS of this
+process and of its worker processes, and the ratio against serial fitparse (FitFile(path).get_messages('record') with
 get_values()), timed on --baseline files and extrapolated by record count.
 """
 
@@ -138,12 +139,14 @@ sys.argv = ["heavylegs", *sys.argv[1:]]
 try:
     runpy.run_module("analyzer", run_name="__main__")
 finally:
-    sys.stderr.write(f"\\nPEAK_RSS_KB {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n")
+    own, helper = (resource.getrusage(w).ru_maxrss for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    sys.stderr.write(f"\\nPEAK_RSS_KB {own} {helper}\\n")
 """
 
 
-def run_cli(args: list[str]) -> tuple[float, float]:
-    """Wall time [s] and peak RSS [MB] of one `heavylegs` command in a fresh process."""
+def run_cli(args: list[str]) -> tuple[float, float, float]:
+    """Wall time [s], and peak RSS [MB] of the process and of its largest child (the
+    figure helper), of one `heavylegs` command in a fresh process."""
     import subprocess
 
     t = time.perf_counter()
@@ -152,7 +155,26 @@ def run_cli(args: list[str]) -> tuple[float, float]:
     if done.returncode != 0:
         raise SystemExit(f"heavylegs {' '.join(args)} failed:\n{done.stderr[-2000:]}")
     rss = [line for line in done.stderr.splitlines() if line.startswith("PEAK_RSS_KB")]
-    return wall, int(rss[-1].split()[1]) / 1024
+    own, helper = rss[-1].split()[1:]
+    return wall, int(own) / 1024, int(helper) / 1024
+
+
+CLI_REPEATS = 3
+
+
+def time_cli(label: str, args: list[str], before=None) -> None:
+    """Run the command CLI_REPEATS times (``before(i)`` first each time) and print the
+    median wall time, the range, and the peak RSS."""
+    runs = []
+    for i in range(CLI_REPEATS):
+        if before is not None:
+            before(i)
+        runs.append(run_cli(args))
+    walls = sorted(r[0] for r in runs)
+    print(
+        f"{label}: {walls[len(walls) // 2]:.2f} s (median of {len(walls)}; {walls[0]:.2f}-{walls[-1]:.2f} s), "
+        f"peak RSS {max(r[1] for r in runs):.0f} MB, figure helper {max(r[2] for r in runs):.0f} MB"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -221,8 +243,22 @@ def main(argv: list[str] | None = None) -> None:
         cli = ["analyze", str(corpus), "--out", str(tmp / "cli"), "--cache", str(cache)]
         if args.workers:
             cli += ["--workers", str(args.workers)]
-        cli_wall, cli_rss = run_cli(cli)
-        print(f"warm `heavylegs analyze` (fresh process, report included): {cli_wall:.2f} s, peak RSS {cli_rss:.0f} MB")
+        charts = cache / "derived" / "charts"
+        time_cli(
+            "warm `heavylegs analyze`, every chart drawn (fresh process, report included)",
+            cli,
+            before=lambda i: shutil.rmtree(charts, ignore_errors=True),
+        )
+        time_cli("warm `heavylegs analyze`, charts unchanged and kept", cli)
+        latest = max((p for p in paths if p.name.startswith("s000_")), key=lambda p: p.name)
+        fields = _date_time_fields()
+
+        def add_run(i: int) -> None:
+            data = latest.read_bytes()
+            new = shifted(data, time_offsets(data, fields)[0], (i + 1) * 86400)
+            (corpus / f"new{i}_{latest.name}").write_bytes(new)
+
+        time_cli("`heavylegs analyze` after one new run (decoded, every chart drawn again)", cli, before=add_run)
 
         print(
             f"peak RSS: main process {rss_import:.0f} MB during the cold import, "

@@ -19,6 +19,11 @@ from tests.conftest import SAMPLE
 STEMS = [stem for stem, _ in R.FIGURES]
 
 
+def _early(data: R.PlotData) -> R.PlotData:
+    """What `Renderer.begin` gets: the inputs of the charts that show no finding."""
+    return replace(data, weekly=None, spans=[], text_lines=[])
+
+
 @pytest.fixture(scope="module")
 def analysis(sample_history):
     return analyze(sample_history, shoes=SAMPLE / "shoes.csv")
@@ -97,13 +102,13 @@ def test_the_pdf_through_the_helper(data):
 def test_kept_charts_are_reused_and_identical(data, reference, tmp_path):
     cache = R.ChartCache(tmp_path)
     with R.Renderer() as first:
-        first.begin(replace(data, spans=[], text_lines=[]), cache=cache)
+        first.begin(_early(data), cache=cache)
         drawn = first.render(data)
     assert first.reused == [] and drawn.pngs() == reference
     assert sorted(p.name.split("-")[0] for p in cache.dir.glob("*.png")) == sorted(STEMS)
 
     with R.Renderer() as second:
-        second.begin(replace(data, spans=[], text_lines=[]), cache=cache)
+        second.begin(_early(data), cache=cache)
         kept = second.render(data)
     assert sorted(second.reused) == sorted(STEMS)  # nothing drawn: the helper was stopped
     assert second.fallback is None
@@ -113,11 +118,11 @@ def test_kept_charts_are_reused_and_identical(data, reference, tmp_path):
 def test_a_changed_input_draws_its_charts_again(data, tmp_path):
     cache = R.ChartCache(tmp_path)
     with R.Renderer() as first:
-        first.begin(replace(data, spans=[], text_lines=[]), cache=cache)
+        first.begin(_early(data), cache=cache)
         first.render(data)
     in_miles = replace(data, units="mi")
     with R.Renderer() as second:
-        second.begin(replace(in_miles, spans=[], text_lines=[]), cache=cache)
+        second.begin(_early(in_miles), cache=cache)
         got = second.render(in_miles)
     # The distance charts change with the units; dynamics and the timeline do not.
     assert sorted(second.reused) == ["dynamics", "timeline"]
@@ -145,12 +150,12 @@ def test_chart_keys_follow_every_input(data):
 def test_a_damaged_kept_chart_is_drawn_again(data, reference, tmp_path):
     cache = R.ChartCache(tmp_path)
     with R.Renderer() as first:
-        first.begin(replace(data, spans=[], text_lines=[]), cache=cache)
+        first.begin(_early(data), cache=cache)
         first.render(data)
     (kept,) = cache.dir.glob("dynamics-*.png")
     kept.write_bytes(b"not a png")
     with R.Renderer() as second:
-        second.begin(replace(data, spans=[], text_lines=[]), cache=cache)
+        second.begin(_early(data), cache=cache)
         got = second.render(data)
     assert "dynamics" not in second.reused
     assert got.pngs() == reference
@@ -159,10 +164,10 @@ def test_a_damaged_kept_chart_is_drawn_again(data, reference, tmp_path):
 def test_kept_charts_are_used_without_a_helper(data, reference, tmp_path):
     cache = R.ChartCache(tmp_path)
     with R.Renderer() as first:
-        first.begin(replace(data, spans=[], text_lines=[]), cache=cache)
+        first.begin(_early(data), cache=cache)
         first.render(data)
     with R.Renderer(command=[str(tmp_path / "no-such-program")]) as second:
-        second.begin(replace(data, spans=[], text_lines=[]), cache=cache)
+        second.begin(_early(data), cache=cache)
         got = second.render(data)
     assert sorted(second.reused) == sorted(STEMS)
     assert got.pngs() == reference

@@ -21,7 +21,8 @@ the code that drew it, so an analysis whose charts have not changed draws none.
 
 Run as ``python -m analyzer.report.render``, this module is that helper: it reads two
 pickled messages from stdin, ``(PlotData without findings, pdf, charts to draw)`` and
-``(spans, text_lines, charts to draw)``, and writes one pickled `Rendered` to stdout.
+``(weekly, spans, text_lines, charts to draw)``, and writes one pickled `Rendered` to
+stdout.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import io
 import os
 import pickle
 import queue
+import select
 import subprocess
 import sys
 import threading
@@ -81,7 +83,8 @@ class PlotData:
     """Everything the charts and the PDF's text page show, and nothing else, so that it
     pickles small and unpickles without the importer or the detectors.
 
-    weekly : weekly table (week start index; distance_m [m], acwr [-])
+    weekly : weekly table (week start index; distance_m [m], acwr [-]); None until the
+        detectors have run (it is drawn with their findings)
     spikes : one row per run: start_local, distance_m [m], prev_longest_m [m], band
     form : one row per run: start_local, median_<metric> and expected_<metric>
     shoes : features.shoes.ShoeMileage, or None without shoe data
@@ -89,12 +92,12 @@ class PlotData:
     text_lines : the PDF's first page, line by line
     """
 
-    weekly: pd.DataFrame
     spikes: pd.DataFrame
     form: pd.DataFrame
     shoes: object
     as_of: object
     units: str = "km"
+    weekly: pd.DataFrame | None = None
     spans: list[Span] = field(default_factory=list)
     text_lines: list[str] = field(default_factory=list)
 
@@ -124,11 +127,9 @@ def _columns(frame: pd.DataFrame | None, wanted: tuple[str, ...]) -> pd.DataFram
 
 
 def context_plot_data(ctx) -> PlotData:
-    """The charts' inputs that need no finding, from a `detectors.Context` (computing
-    the features the detectors will use anyway)."""
-    weekly = ctx.weekly
+    """The inputs of the charts that show no finding, from a `detectors.Context`
+    (computing features the detectors use anyway)."""
     return PlotData(
-        weekly=weekly[[c for c in ("distance_m", "acwr") if c in weekly.columns]],
         spikes=_columns(ctx.spikes, ("start_local", "distance_m", "prev_longest_m", "band")),
         form=_columns(ctx.form, ("start_local",)),
         shoes=ctx.shoes,
@@ -159,7 +160,13 @@ def text_lines(analysis) -> list[str]:
 
 def plot_data(analysis) -> PlotData:
     """Every chart's inputs, from an `analysis.Analysis`."""
-    return replace(context_plot_data(analysis.context), spans=spans_of(analysis), text_lines=text_lines(analysis))
+    weekly = analysis.context.weekly
+    return replace(
+        context_plot_data(analysis.context),
+        weekly=weekly[[c for c in ("distance_m", "acwr") if c in weekly.columns]],
+        spans=spans_of(analysis),
+        text_lines=text_lines(analysis),
+    )
 
 
 def draw(data: PlotData, stem: str):
@@ -317,16 +324,16 @@ def _serve(stdin, stdout) -> None:
 
     matplotlib.use("Agg")
     forking = can_fork()
-    if forking:
-        _warm_up()
+    if forking and not select.select([stdin], [], [], 0)[0]:
+        _warm_up()  # only while nothing is waiting to be drawn
     data, pdf, early = pickle.load(stdin)
     started: list[Job] = []
     if early and forking and not pdf:
         # While the detectors run on one core, one copy draws the charts that need no
         # finding, the costliest first; the others are forked once the findings arrive.
         started = [(fork_charts(data, tuple(early)), tuple(early))]
-    spans, lines, late = pickle.load(stdin)
-    data = replace(data, spans=spans, text_lines=lines)
+    weekly, spans, lines, late = pickle.load(stdin)
+    data = replace(data, weekly=weekly, spans=spans, text_lines=lines)
     stems = {*early, *late}
     result = render_forked(data, stems, started) if forking and not pdf else render(data, pdf, stems)
     stdout.write(pickle.dumps(result))
@@ -507,8 +514,8 @@ class Renderer:
             drawn = Rendered([])
         elif proc is not None:
             if self._begun is None:
-                self._outbox.put(pickle.dumps((replace(data, spans=[], text_lines=[]), pdf, early)))
-            self._outbox.put(pickle.dumps((data.spans, data.text_lines, late)))
+                self._outbox.put(pickle.dumps((replace(data, weekly=None, spans=[], text_lines=[]), pdf, early)))
+            self._outbox.put(pickle.dumps((data.weekly, data.spans, data.text_lines, late)))
             self._outbox.put(None)
             drawn = self._receive(proc)
         elif self.fallback is None:
