@@ -20,7 +20,7 @@ from .features import per_run
 from .importers import decode
 from .importers.base import LOCAL_CLOCK_ONLY, activity_frame, empty_weights
 from .importers.gear import GEAR_COLUMNS
-from .importers.sources import iter_inputs
+from .importers.sources import InputMemo, iter_inputs, read_again
 from .store import Store, to_arrow
 
 #: Two recordings are the same run when they start within this many seconds...
@@ -450,6 +450,8 @@ def _fill_local_time(acts: pd.DataFrame) -> pd.DataFrame:
 #: Cache entries whose samples are read together when features must be computed
 #: again (a newer features version, an entry from an older heavylegs): bounds memory.
 FEATURE_BATCH_FILES = 64
+#: The input memo's file in the catalog folder (importers.sources.InputMemo).
+INPUT_MEMO = "inputs.json"
 
 
 def _arrow_with_sha(frame: pd.DataFrame, sha: str):
@@ -569,22 +571,36 @@ def read_history(
     workers = workers or os.cpu_count() or 1
     files: list[FileResult] = []
     known: dict[str, dict] = {}
+    # Files unchanged since an earlier import are not read again (their content hash
+    # is remembered under their identity), when their cache entries exist.
+    memo = InputMemo(catalog.dir / INPUT_MEMO, known=lambda sha: sha in catalog.metas or store.has(sha))
     with _progress(progress) as bar:
         decoder = _Decoder(store, workers, bar)
-        for item in iter_inputs(paths):
+        for item in iter_inputs(paths, memo):
             rec = FileResult(path=item.label)
+            sha = item.sha256
+            if item.error is None and sha is not None and sha not in known and sha not in decoder.queued:
+                meta = catalog.metas.get(sha) or store.meta(sha)
+                if meta is None:  # the entry went since the memo was checked: read the file
+                    item, sha = read_again(item), None
+                else:
+                    known[sha] = meta
             if item.error is not None:
                 rec.status, rec.reason = C.SKIPPED, item.error
             else:
-                rec.sha256 = sha = hashlib.sha256(item.data).hexdigest()
+                if sha is None:
+                    sha = hashlib.sha256(item.data).hexdigest()
+                rec.sha256 = sha
                 if sha not in known and sha not in decoder.queued:
                     meta = catalog.metas.get(sha) or store.meta(sha)
                     if meta is None:
                         decoder.add(item.label, item.data, sha)
                     else:
                         known[sha] = meta
+            memo.note(item, rec.sha256 or None)
             files.append(rec)
         fresh = decoder.finish()
+    memo.save()
     decoded = len(fresh)
     metas = {**known, **{sha: r["meta"] for sha, r in fresh.items()}}
 

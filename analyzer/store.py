@@ -65,6 +65,7 @@ class Store:
     def __init__(self, root: str | os.PathLike | None = None) -> None:
         base = Path(root) if root is not None else default_cache_dir()
         self.root = base / f"v{IMPORTER_VERSION}"
+        self._root_str = str(self.root)
         self.tmp = base / "tmp"
         self.root.mkdir(parents=True, exist_ok=True)
         self.tmp.mkdir(parents=True, exist_ok=True)
@@ -84,6 +85,10 @@ class Store:
 
     def path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
+
+    def has(self, sha256: str) -> bool:
+        """Whether a complete entry exists (entries are moved into place whole)."""
+        return os.path.isfile(os.path.join(self._root_str, sha256[:2], sha256, "meta.json"))
 
     def meta(self, sha256: str) -> dict | None:
         """The entry's metadata, or None when there is no complete entry."""

@@ -41,11 +41,121 @@ _EMPTY_ZIP = b"PK\x05\x06"
 @dataclass
 class Input:
     """One candidate file: its label (path, or 'archive!member'), and its bytes or the
-    reason it could not be read."""
+    reason it could not be read.
+
+    sha256 : set instead of data when an `InputMemo` knew the file (not read again)
+    source : the file it came from (the archive, for a member)
+    identity : that file's `file_identity` when it was looked at
+    """
 
     label: str
     data: bytes | None = None
     error: str | None = None
+    sha256: str | None = None
+    source: str | None = None
+    identity: tuple[int, ...] | None = None
+
+
+def file_identity(info: os.stat_result) -> tuple[int, ...]:
+    """(device, inode, size, modification time, change time) [ns]: writing to a file, or
+    replacing it, changes at least one of them."""
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+class InputMemo:
+    """What each file held when it was last read (the label and SHA-256 of each input in
+    it), under the file's `file_identity`, kept in one JSON file.
+
+    A file whose identity has not changed is not read or hashed again: a warm import of
+    2,000 files takes about 15 ms of ``stat`` calls instead of 0.4 s of reading and
+    hashing. Only files read without any error are kept (an error is reported afresh
+    every time), only when every input's cache entry exists (``known``), and only once
+    both of the file's times are SETTLE_S old, so a write within the file system's time
+    resolution cannot go unseen (git's "racy" entries). Best effort: a memo that cannot be
+    read or written only costs the reading.
+    """
+
+    #: How old a file's times must be before it is remembered [s]: coarse file systems
+    #: (FAT, some network shares) keep times to 2 s.
+    SETTLE_S = 2.0
+    VERSION = 1
+
+    def __init__(self, path: str | os.PathLike | None, known=None) -> None:
+        import json
+        import time
+
+        self.path = path
+        self.known = known or (lambda sha: False)
+        self._settled_before = time.time_ns() - int(self.SETTLE_S * 1e9)
+        self._files: dict[str, list] = {}
+        self._seen: dict[str, list] = {}
+        self._rejected: set[str] = set()
+        self._last: str | None = None
+        if path is not None:
+            try:
+                with open(path, encoding="utf-8") as fh:
+                    stored = json.load(fh)
+                if stored.get("version") == self.VERSION:
+                    self._files = stored["files"]
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                self._files = {}
+
+    def inputs(self, source: str, identity: tuple[int, ...]) -> list[Input] | None:
+        """The inputs of ``source`` as last read, when its identity is unchanged and
+        every one of them is in the cache; else None (read it)."""
+        entry = self._files.get(os.path.abspath(source))
+        try:
+            if entry is None or tuple(entry[0]) != identity:
+                return None
+            items = [(str(label), str(sha)) for label, sha in entry[1]]
+        except (TypeError, ValueError):
+            return None
+        if not items or not all(self.known(sha) for _, sha in items):
+            return None
+        return [Input(label, sha256=sha, source=source, identity=identity) for label, sha in items]
+
+    def note(self, item: Input, sha256: str | None) -> None:
+        """Remember what ``item`` held (``sha256``), or that its file had an error."""
+        if item.source is None or item.identity is None:
+            return
+        source = os.path.abspath(item.source)
+        repeat = source in self._seen and source != self._last
+        self._last = source
+        if repeat:
+            return  # the same file named twice (a folder and a file in it): noted once
+        if item.error is not None or sha256 is None:
+            self._rejected.add(source)
+            return
+        entry = self._seen.setdefault(source, [list(item.identity), []])
+        if entry[1] and tuple(entry[0]) != item.identity:
+            self._rejected.add(source)
+        entry[1].append([item.label, sha256])
+
+    def save(self) -> None:
+        """Write the memo when this import learnt something (atomically)."""
+        import json
+
+        changed = False
+        for source, (identity, items) in self._seen.items():
+            settled = max(identity[3], identity[4]) < self._settled_before
+            if source in self._rejected or not settled:
+                changed |= self._files.pop(source, None) is not None
+            elif self._files.get(source) != [identity, items]:
+                self._files[source] = [identity, items]
+                changed = True
+        if not changed or self.path is None:
+            return
+        tmp = f"{os.fspath(self.path)}.{os.getpid()}.tmp"
+        try:
+            os.makedirs(os.path.dirname(os.fspath(self.path)) or ".", exist_ok=True)
+            with open(tmp, "w", encoding="utf-8") as fh:
+                json.dump({"version": self.VERSION, "files": self._files}, fh, separators=(",", ":"))
+            os.replace(tmp, self.path)
+        except OSError:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 class _Budget:
@@ -156,9 +266,25 @@ def _zip_members(label: str, fileobj, depth: int, budget: _Budget) -> Iterator[I
         yield Input(label, error="archive holds no files")
 
 
-def _read_path(path: str) -> Iterator[Input]:
+def _read_path(path: str, memo: InputMemo | None = None) -> Iterator[Input]:
+    """The inputs of the file ``path``, each tagged with the file and its identity."""
     try:
         info = os.stat(path)
+    except OSError as err:
+        yield Input(path, error=f"cannot read file ({err.strerror or err})", source=path)
+        return
+    identity = file_identity(info)
+    kept = memo.inputs(path, identity) if memo is not None else None
+    if kept is not None:
+        yield from kept
+        return
+    for item in _read_file(path, info):
+        item.source, item.identity = path, identity
+        yield item
+
+
+def _read_file(path: str, info: os.stat_result) -> Iterator[Input]:
+    try:
         if not stat.S_ISREG(info.st_mode):
             # A FIFO or device would block a read forever.
             yield Input(path, error="not a regular file (a pipe, socket or device): not read")
@@ -182,9 +308,19 @@ def _read_path(path: str) -> Iterator[Input]:
     yield from _expand(path, data, 0, _Budget())
 
 
-def iter_inputs(paths: Iterable[str | os.PathLike]) -> Iterator[Input]:
+def read_again(item: Input) -> Input:
+    """``item`` with its bytes, read from its file (for an input the memo knew)."""
+    for fresh in _read_path(item.source or item.label):
+        if fresh.label == item.label:
+            return fresh
+    return Input(item.label, error="changed while it was being read: run the import again", source=item.source)
+
+
+def iter_inputs(paths: Iterable[str | os.PathLike], memo: InputMemo | None = None) -> Iterator[Input]:
     """Every candidate file under ``paths``, in a stable order (folders recursively,
-    sorted; symbolic links to folders are not followed, so loops cannot trap us)."""
+    sorted; symbolic links to folders are not followed, so loops cannot trap us). With
+    a ``memo``, a file it knows unchanged is not read (its inputs carry sha256, not
+    data)."""
     for raw in paths:
         path = os.fspath(raw)
         if os.path.isdir(path):
@@ -192,7 +328,7 @@ def iter_inputs(paths: Iterable[str | os.PathLike]) -> Iterator[Input]:
             for root, dirs, files in os.walk(path, onerror=errors.append, followlinks=False):
                 dirs.sort()
                 for name in sorted(files):
-                    yield from _read_path(os.path.join(root, name))
+                    yield from _read_path(os.path.join(root, name), memo)
                 while errors:
                     err = errors.pop(0)
                     yield Input(err.filename or path, error=f"cannot read folder ({err.strerror or err})")
@@ -200,6 +336,6 @@ def iter_inputs(paths: Iterable[str | os.PathLike]) -> Iterator[Input]:
                 err = errors.pop(0)
                 yield Input(err.filename or path, error=f"cannot read folder ({err.strerror or err})")
         elif os.path.lexists(path):
-            yield from _read_path(path)
+            yield from _read_path(path, memo)
         else:
             yield Input(path, error="no such file or directory")
