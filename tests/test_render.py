@@ -131,12 +131,20 @@ def test_a_changed_input_draws_its_charts_again(data, tmp_path):
     assert len(list(cache.dir.glob("*.png"))) == len(STEMS)
 
 
+def _head(table: R.Table, stop: int) -> R.Table:
+    return R.Table({name: col[:stop] for name, col in table.columns.items()})
+
+
 def test_chart_keys_follow_every_input(data):
     cache = R.ChartCache.__new__(R.ChartCache)
     cache._code = "code"
     keys = {stem: cache.key(data, stem) for stem in STEMS}
-    one_less = replace(data, form=data.form.iloc[:-1], spikes=data.spikes.iloc[:-1])
+    one_less = replace(data, form=_head(data.form, -1), spikes=_head(data.spikes, -1))
     assert cache.key(one_less, "dynamics") != keys["dynamics"]
+    nudged = R.Table(dict(data.form.columns))
+    nudged.columns["median_gct_ms"] = data.form["median_gct_ms"].copy()
+    nudged.columns["median_gct_ms"][-1] += 1.0  # one run's ground contact time, 1 ms more
+    assert cache.key(replace(data, form=nudged), "dynamics") != keys["dynamics"]
     assert cache.key(one_less, "long_runs") != keys["long_runs"]
     assert cache.key(one_less, "weekly") == keys["weekly"]
     later = replace(data, as_of=data.as_of + pd.Timedelta(days=1))
@@ -171,3 +179,42 @@ def test_kept_charts_are_used_without_a_helper(data, reference, tmp_path):
         got = second.render(data)
     assert sorted(second.reused) == sorted(STEMS)
     assert got.pngs() == reference
+
+
+HELPER_WITHOUT_PANDAS = """
+import pickle, sys
+from analyzer.report import render as R
+data = pickle.load(sys.stdin.buffer)
+R._warm_up()
+images = R.render(data).pngs()
+sys.stdout.write(f"{sorted(images)} {'pandas' in sys.modules}")
+"""
+
+
+def test_the_helper_draws_without_pandas(data):
+    """The helper's CPU goes to drawing: the chart data and plots.py need no pandas."""
+    import pickle
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-c", HELPER_WITHOUT_PANDAS], input=pickle.dumps(data), capture_output=True, check=True
+    )
+    assert done.stdout.decode() == f"{sorted(STEMS)} False"
+
+
+def test_tables_hold_plain_numpy_values():
+    frame = pd.DataFrame(
+        {
+            "start_local": pd.to_datetime(["2026-01-05 07:00", "2026-01-06 18:30"]),
+            "runs": pd.array([3, None], dtype="Int64"),
+            "band": pd.array(["> 30 %", None], dtype="string"),
+        },
+        index=pd.to_datetime(["2026-01-05", "2026-01-12"]),
+    )
+    table = R.Table.of(frame, ["start_local", "runs", "band", "missing"], index=True)
+    assert list(table.columns) == ["start_local", "runs", "band"] and len(table) == 2
+    assert table["start_local"].dtype == "datetime64[ns]"
+    assert table["start_local"][1] == pd.Timestamp("2026-01-06 18:30").to_datetime64()
+    assert table["runs"][0] == 3.0 and pd.isna(table["runs"][1]) and table["runs"].dtype == float
+    assert table["band"].tolist() == ["> 30 %", None]
+    assert (table.index == frame.index.to_numpy()).all()

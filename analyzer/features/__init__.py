@@ -4,19 +4,38 @@ load.py      weekly volume, acute:chronic load, long-run spikes, comebacks, mono
              efficiency and decoupling, strength sessions (issue 4)
 dynamics.py  per-run form summaries, population bands, pace-adjusted baseline, drift (issue 5)
 shoes.py     mileage per pair of shoes (issue 5)
+bands.py     the published bands and limits the report's charts draw (no pandas)
 """
 
-from .dynamics import form_bands, form_drift, form_summary, pace_adjusted_form
-from .shoes import (
-    ShoeFileError,
-    ShoeMileage,
-    assign_shoes,
-    form_vs_shoe_mileage,
-    gear_mileage,
-    read_shoe_overrides,
-    read_shoes_csv,
-    shoe_mileage,
-)
+from __future__ import annotations
+
+import importlib
+
+# Loaded on first use (PEP 562): bands.py must be importable without pandas.
+_PUBLIC = {
+    "form_bands": ".dynamics",
+    "form_drift": ".dynamics",
+    "form_summary": ".dynamics",
+    "pace_adjusted_form": ".dynamics",
+    "ShoeFileError": ".shoes",
+    "ShoeMileage": ".shoes",
+    "assign_shoes": ".shoes",
+    "form_vs_shoe_mileage": ".shoes",
+    "gear_mileage": ".shoes",
+    "read_shoe_overrides": ".shoes",
+    "read_shoes_csv": ".shoes",
+    "shoe_mileage": ".shoes",
+}
+
+
+def __getattr__(name: str):
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ShoeFileError",

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import columns as C
+from .bands import BAND_NAMES, CADENCE_BAND_EDGES_SPM, GCT_BAND_EDGES_MS, VO_BAND_EDGES_MM, VR_BAND_EDGES_PCT
 
 # --- what counts as steady running ------------------------------------------------
 #: Samples at or below this speed are walking or standing, not running [m/s].
@@ -55,19 +56,9 @@ NO_STEADY = (
 )
 
 # --- population bands ---------------------------------------------------------------
-#: Garmin's running-dynamics colour zones are population percentiles: purple > 95th,
-#: blue 70-95th, green 30-69th, orange 5-29th, red < 5th (best to worst). Edges between
-#: them as coded in Runalyze's open-source plots (see shared DOMAIN.md). Population
-#: bands confound pace with form: see pace_adjusted_form for the personal view.
-BAND_NAMES = ("purple", "blue", "green", "orange", "red")
-#: Ground contact time edges, best to worst [ms] (shorter is "better").
-GCT_BAND_EDGES_MS = (208.0, 240.0, 272.0, 305.0)
-#: Vertical oscillation edges, best to worst [mm] (smaller is "better").
-VO_BAND_EDGES_MM = (67.0, 83.0, 100.0, 118.0)
-#: Vertical ratio edges, best to worst [%] (smaller is "better").
-VR_BAND_EDGES_PCT = (6.1, 7.4, 8.6, 10.1)
-#: Cadence edges, best to worst [steps/min] (higher is "better").
-CADENCE_BAND_EDGES_SPM = (185.0, 173.0, 162.0, 151.0)
+# BAND_NAMES and the GCT / VO / VR / cadence band edges (Garmin's percentile colour zones
+# with Runalyze's edges) are defined, with their sources, in bands.py (imported above),
+# which the report's charts import without pandas.
 #: Ground contact time balance [% left]: green inside this range (Garmin/Runalyze)...
 GCT_BALANCE_GREEN_PCT = (49.2, 50.7)
 #: ...orange between green and these outer edges, red beyond them.

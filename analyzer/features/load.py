@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import columns as C
+from .bands import ACWR_DANGER, ACWR_SWEET_SPOT  # noqa: F401  (re-exported: the detectors use load.ACWR_*)
 
 # --- thresholds and constants, each with its source ------------------------------
 
@@ -22,11 +23,8 @@ from .. import columns as C
 #: J Orthop Sports Phys Ther 2014;44:739-747 (874 novice runners). Weak evidence.
 PROGRESSION_LIMIT_PCT = 30.0
 
-#: ACWR "sweet spot" and danger zone: Gabbett TJ. Br J Sports Med 2016;50:273-280.
-#: Widely quoted and contested (Impellizzeri FM et al. Sports Med 2020; Lolli L et al.
-#: BJSM 2019;53:921): shown with the critique.
-ACWR_SWEET_SPOT = (0.8, 1.3)
-ACWR_DANGER = 1.5
+# ACWR_SWEET_SPOT (0.8-1.3) and ACWR_DANGER (1.5), Gabbett 2016: defined with the
+# critique in bands.py (imported above), which the report's charts import without pandas.
 #: Acute and chronic windows [days] (Gabbett 2016).
 ACUTE_DAYS = 7
 CHRONIC_DAYS = 28

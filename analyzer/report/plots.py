@@ -2,6 +2,9 @@
 
 Distances arrive in metres and are shown in the report's units. A chart without data
 says why on its axes instead of drawing them empty.
+
+Tables may be pandas DataFrames or `render.Table` (numpy columns): this module uses
+numpy and matplotlib only, so that the figure helper (render.py) draws without pandas.
 """
 
 from __future__ import annotations
@@ -12,9 +15,28 @@ matplotlib.use("Agg")
 
 import matplotlib.dates as mdates  # noqa: E402
 import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
 
-from ..features import load  # noqa: E402
+from ..features import bands  # noqa: E402
+
+
+def _rows(table) -> int:
+    return 0 if table is None else len(table)
+
+
+def _num(table, name: str) -> np.ndarray:
+    """Column ``name`` as floats (NaN where missing)."""
+    return np.asarray(table[name], dtype=float)
+
+
+def _times(values) -> np.ndarray:
+    """Datetimes as numpy datetime64 (from a Series, an index, an array or strings)."""
+    return np.asarray(values, dtype="datetime64[ns]")
+
+
+def _day(value) -> np.datetime64:
+    """One date or ISO date string as datetime64 (midnight)."""
+    return np.datetime64(str(value)[:10], "D")
+
 
 UNIT_M = {"km": 1000.0, "mi": 1609.344}
 SEVERITY_COLOURS = {"high": "#c0392b", "medium": "#e67e22", "low": "#f1c40f"}
@@ -34,7 +56,7 @@ def _dates(ax) -> None:
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
-def _bars(ax, week_starts: pd.DatetimeIndex, heights: np.ndarray, colours: list[str], label: str) -> None:
+def _bars(ax, week_starts: np.ndarray, heights: np.ndarray, colours: list[str], label: str) -> None:
     """Weekly bars (6 days wide, from each week's start + 0.5 day) as one PolyCollection."""
     from matplotlib.collections import PolyCollection
 
@@ -48,29 +70,31 @@ def _bars(ax, week_starts: pd.DatetimeIndex, heights: np.ndarray, colours: list[
     ax.set_ylim(0, max(float(h.max()), 1e-9) * 1.05)
 
 
-def weekly_distance(ax, weekly: pd.DataFrame, findings, units: str = "km") -> None:
+def weekly_distance(ax, weekly, findings, units: str = "km") -> None:
     """Weekly distance bars (flagged jump weeks highlighted) and the rolling ACWR on a
-    second axis with Gabbett's 0.8-1.3 band and 1.5 line."""
+    second axis with Gabbett's 0.8-1.3 band and 1.5 line. ``weekly`` is indexed by week
+    start, with distance_m and acwr."""
     title = "Weekly distance and acute:chronic load"
-    if weekly is None or weekly.empty or weekly["distance_m"].sum() == 0:
+    if _rows(weekly) == 0 or "distance_m" not in weekly or np.nansum(_num(weekly, "distance_m")) == 0:
         no_data(ax, title, "No runs in the analysed period.")
         return
     per = UNIT_M[units]
-    flagged = {pd.Timestamp(f.window["start"]) for f in findings if f.cause == "mileage_jump"}
-    colours = ["#c0392b" if w in flagged else "#5b8db8" for w in weekly.index]
+    starts = _times(weekly.index)
+    flagged = np.array([_day(f.window["start"]) for f in findings if f.cause == "mileage_jump"], dtype="datetime64[ns]")
+    colours = ["#c0392b" if hit else "#5b8db8" for hit in np.isin(starts, flagged)]
     # One collection of bars, not one patch per week: a decade is 500+ weeks.
-    _bars(ax, weekly.index, weekly["distance_m"].to_numpy() / per, colours, label="weekly distance")
+    _bars(ax, starts, _num(weekly, "distance_m") / per, colours, label="weekly distance")
     ax.set_ylabel(f"distance per week [{units}]")
     ax.set_title(title)
     _dates(ax)
-    ratio = weekly.get("acwr")
-    if ratio is not None and ratio.notna().any():
+    ratio = _num(weekly, "acwr") if "acwr" in weekly else None
+    if ratio is not None and np.isfinite(ratio).any():
         ax2 = ax.twinx()
-        lo, hi = load.ACWR_SWEET_SPOT
+        lo, hi = bands.ACWR_SWEET_SPOT
         ax2.axhspan(lo, hi, color="#2ecc71", alpha=0.12, label=f"{lo}-{hi} sweet spot (Gabbett 2016)")
-        ax2.axhline(load.ACWR_DANGER, color="#c0392b", lw=1, ls="--", label=f"{load.ACWR_DANGER} danger")
+        ax2.axhline(bands.ACWR_DANGER, color="#c0392b", lw=1, ls="--", label=f"{bands.ACWR_DANGER} danger")
         ax2.plot(
-            weekly.index + pd.Timedelta(days=6),
+            starts + np.timedelta64(6, "D"),
             ratio,
             color="#333",
             marker="o",
@@ -81,35 +105,37 @@ def weekly_distance(ax, weekly: pd.DataFrame, findings, units: str = "km") -> No
         ax2.set_ylabel("acute:chronic ratio [-]")
         ax2.set_ylim(0, max(2.0, float(np.nanmax(ratio)) * 1.1))
         ax2.legend(loc="upper left", fontsize=8)
-    if flagged:
+    if len(flagged):
         ax.plot([], [], color="#c0392b", lw=6, label="> 30 % jump (Nielsen 2014)")
     ax.legend(loc="upper right", fontsize=8)
 
 
-def long_runs(ax, spikes: pd.DataFrame, units: str = "km") -> None:
+def long_runs(ax, spikes, units: str = "km") -> None:
     """Every run's distance against the longest run of its previous 30 days, spikes
     marked by Frandsen 2025 band."""
     title = "Each run against the longest of the previous 30 days"
-    if spikes is None or spikes.empty:
+    if _rows(spikes) == 0:
         no_data(ax, title, "No runs in the analysed period.")
         return
     per = UNIT_M[units]
-    t = pd.to_datetime(spikes["start_local"])
+    t = _times(spikes["start_local"])
+    distance = _num(spikes, "distance_m") / per
     ax.plot(
         t,
-        spikes["prev_longest_m"] / per,
+        _num(spikes, "prev_longest_m") / per,
         color="#888",
         lw=1.2,
         drawstyle="steps-post",
         label="longest run, previous 30 days",
     )
-    ax.scatter(t, spikes["distance_m"] / per, s=12, color="#5b8db8", label="run", zorder=3)
+    ax.scatter(t, distance, s=12, color="#5b8db8", label="run", zorder=3)
+    band_of = np.asarray(spikes["band"], dtype=object)
     for band, colour in BAND_COLOURS.items():
-        sel = spikes["band"] == band
+        sel = band_of == band
         if sel.any():
             ax.scatter(
                 t[sel],
-                spikes.loc[sel, "distance_m"] / per,
+                distance[sel],
                 s=60,
                 color=colour,
                 edgecolor="k",
@@ -132,16 +158,17 @@ def cause_timeline(ax, timeline, as_of) -> None:
     lane = {c: i for i, c in enumerate(causes)}
     spans: dict[str, list] = {c: [] for c in causes}
     for f in timeline:
-        start = mdates.date2num(pd.Timestamp(f.window["start"]))
-        end = mdates.date2num(pd.Timestamp(f.window["end"]) + pd.Timedelta(days=1))
+        start = mdates.date2num(_day(f.window["start"]))
+        end = mdates.date2num(_day(f.window["end"]) + np.timedelta64(1, "D"))
         spans[f.cause].append(((start, end - start), SEVERITY_COLOURS[f.severity]))
     for cause, bars in spans.items():  # one collection per lane
         ax.broken_barh(
             [x for x, _ in bars], (lane[cause] - 0.3, 0.6), facecolors=[c for _, c in bars], edgecolor="k", lw=0.3
         )
     ax.xaxis_date()
-    ax.axvline(pd.Timestamp(as_of), color="k", ls="--", lw=1)
-    ax.text(pd.Timestamp(as_of), len(causes) - 0.4, " as of", va="bottom", fontsize=8)
+    as_of_day = _day(as_of)
+    ax.axvline(as_of_day, color="k", ls="--", lw=1)
+    ax.text(as_of_day, len(causes) - 0.4, " as of", va="bottom", fontsize=8)
     ax.set_yticks(range(len(causes)), [c.replace("_", " ") for c in causes])
     ax.set_ylim(-0.6, len(causes))
     ax.set_title(title)
@@ -152,18 +179,13 @@ def cause_timeline(ax, timeline, as_of) -> None:
     _dates(ax)
 
 
-#: Population band edges per metric (best to worst), from features.dynamics.
-def _band_edges(metric: str):
-    from ..features import dynamics
-
-    return {
-        "gct_ms": dynamics.GCT_BAND_EDGES_MS,
-        "vo_mm": dynamics.VO_BAND_EDGES_MM,
-        "vr_pct": dynamics.VR_BAND_EDGES_PCT,
-        "cadence_spm": dynamics.CADENCE_BAND_EDGES_SPM,
-    }[metric]
-
-
+#: Population band edges per metric (best to worst), from features.bands.
+BAND_EDGES = {
+    "gct_ms": bands.GCT_BAND_EDGES_MS,
+    "vo_mm": bands.VO_BAND_EDGES_MM,
+    "vr_pct": bands.VR_BAND_EDGES_PCT,
+    "cadence_spm": bands.CADENCE_BAND_EDGES_SPM,
+}
 BAND_FILL = ("#8e44ad", "#3498db", "#2ecc71", "#e67e22", "#e74c3c")  # purple, blue, green, orange, red
 DYNAMICS_LABELS = {
     "gct_ms": ("Ground contact time", "ms"),
@@ -173,19 +195,19 @@ DYNAMICS_LABELS = {
 }
 
 
-def dynamics_over_time(ax, form: pd.DataFrame, metric: str) -> None:
+def dynamics_over_time(ax, form, metric: str) -> None:
     """A running-dynamics metric per run over time, over the population colour bands
     (Garmin percentiles, Runalyze edges), with the pace-adjusted baseline's prediction
     at each run's pace."""
     name, unit = DYNAMICS_LABELS[metric]
     title = f"{name} per run"
     col = f"median_{metric}"
-    if form is None or form.empty or col not in form or form[col].notna().sum() == 0:
+    if _rows(form) == 0 or col not in form or not np.isfinite(_num(form, col)).any():
         no_data(ax, title, f"No {name.lower()} recorded: GPX files and watches without the sensor carry none.")
         return
-    t = pd.to_datetime(form["start_local"])
-    values = form[col]
-    edges = list(_band_edges(metric))
+    t = _times(form["start_local"])
+    values = _num(form, col)
+    edges = list(BAND_EDGES[metric])
     lo = float(np.nanmin(values)) - 0.1 * abs(float(np.nanmin(values)))
     hi = float(np.nanmax(values)) + 0.1 * abs(float(np.nanmax(values)))
     lo, hi = min(lo, min(edges) - 5), max(hi, max(edges) + 5)
@@ -193,8 +215,8 @@ def dynamics_over_time(ax, form: pd.DataFrame, metric: str) -> None:
     for i, colour in enumerate(BAND_FILL):
         ax.axhspan(bounds[i], bounds[i + 1], color=colour, alpha=0.10, lw=0)
     ax.scatter(t, values, s=12, color="#2c3e50", label="run (median of steady running)", zorder=3)
-    expected = form.get(f"expected_{metric}")
-    if expected is not None and expected.notna().any():
+    expected = _num(form, f"expected_{metric}") if f"expected_{metric}" in form else None
+    if expected is not None and np.isfinite(expected).any():
         ax.plot(t, expected, color="#c0392b", lw=1.2, label="own baseline at the run's pace")
     ax.set_ylim(lo, hi)
     ax.set_ylabel(f"{name.lower()} [{unit}]")
@@ -205,21 +227,20 @@ def dynamics_over_time(ax, form: pd.DataFrame, metric: str) -> None:
 
 def shoe_mileage(ax, mileage, units: str = "km") -> None:
     """Cumulative distance per pair of shoes, with the 300- and 500-mile guidance lines
-    (industry guidance, not a study finding)."""
+    (industry guidance, not a study finding). ``mileage`` is a features.shoes.ShoeMileage
+    or anything with a ``runs`` table (shoe, start_local, cumulative_m), or None."""
     title = "Distance per pair of shoes"
-    if mileage is None or mileage.runs.empty:
+    runs = None if mileage is None else mileage.runs
+    if _rows(runs) == 0:
         no_data(ax, title, "No shoe data: give --shoes shoes.csv, or a Strava export with gear.")
         return
     per = UNIT_M[units]
-    for shoe, runs in mileage.runs.groupby("shoe"):
-        ax.plot(
-            pd.to_datetime(runs["start_local"]),
-            runs["cumulative_m"] / per,
-            drawstyle="steps-post",
-            marker=".",
-            ms=3,
-            label=shoe,
-        )
+    shoe_of = np.asarray(runs["shoe"], dtype=object)
+    t = _times(runs["start_local"])
+    cumulative = _num(runs, "cumulative_m") / per
+    for shoe in sorted(set(shoe_of)):  # one line per pair, in name order
+        sel = shoe_of == shoe
+        ax.plot(t[sel], cumulative[sel], drawstyle="steps-post", marker=".", ms=3, label=shoe)
     for miles, style in ((300, ":"), (500, "--")):
         ax.axhline(
             miles * 1609.344 / per,

@@ -38,10 +38,10 @@ import sys
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # pandas is imported where used: the CLI starts the helper before it
-    import pandas as pd
+import numpy as np
+
+from ..atomic import write_atomic
 
 #: Resolution of the PNGs (pixels per inch): 11 in wide charts are 1210 px.
 FIGURE_DPI = 110
@@ -78,26 +78,72 @@ class Span:
     window: dict[str, str]
 
 
+class Table:
+    """A frame-like set of equally long numpy columns (and an optional index): what the
+    charts (plots.py) read of a DataFrame, picklable and readable without pandas."""
+
+    def __init__(self, columns: dict[str, np.ndarray], index: np.ndarray | None = None) -> None:
+        self.columns = dict(columns)
+        self.index = index
+
+    @classmethod
+    def of(cls, frame, columns=None, index: bool = False) -> Table:
+        """The named ``columns`` (default all) of a DataFrame, and its index if asked:
+        numbers as float (NaN for missing), datetimes as datetime64, anything else as
+        str or None, so that nothing in it needs pandas to unpickle."""
+        names = [c for c in (frame.columns if columns is None else columns) if c in frame.columns]
+        return cls({c: _plain(frame[c]) for c in names}, _plain(frame.index) if index else None)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.columns[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.columns
+
+    def __len__(self) -> int:
+        return len(next(iter(self.columns.values()))) if self.columns else 0
+
+
+def _plain(values) -> np.ndarray:
+    """A pandas Series or Index as a numpy array of float, datetime64 or str/None."""
+    kind = getattr(values.dtype, "kind", "O")
+    if kind in "biuf":
+        return values.to_numpy(dtype=float, na_value=np.nan)
+    if kind == "M":
+        return values.to_numpy(dtype="datetime64[ns]")
+    return np.array([v if isinstance(v, str) else None for v in values], dtype=object)
+
+
+@dataclass
+class ShoeRuns:
+    """What the shoe chart reads of a features.shoes.ShoeMileage: its runs (shoe,
+    start_local, cumulative_m)."""
+
+    runs: Table
+
+
 @dataclass
 class PlotData:
-    """Everything the charts and the PDF's text page show, and nothing else, so that it
-    pickles small and unpickles without the importer or the detectors.
+    """Everything the charts and the PDF's text page show, and nothing else, as numpy
+    columns (`Table`), so that it pickles small and unpickles without pandas, the
+    importer or the detectors.
 
-    weekly : weekly table (week start index; distance_m [m], acwr [-]); None until the
-        detectors have run (it is drawn with their findings)
     spikes : one row per run: start_local, distance_m [m], prev_longest_m [m], band
     form : one row per run: start_local, median_<metric> and expected_<metric>
-    shoes : features.shoes.ShoeMileage, or None without shoe data
+    shoes : `ShoeRuns`, or None without shoe data
+    as_of : the analysis date; units : 'km' or 'mi'
+    weekly : weekly table (week start index; distance_m [m], acwr [-]); None until the
+        detectors have run (it is drawn with their findings)
     spans : every finding up to the analysis date, as `Span` (empty before the detectors)
     text_lines : the PDF's first page, line by line
     """
 
-    spikes: pd.DataFrame
-    form: pd.DataFrame
-    shoes: object
+    spikes: Table
+    form: Table
+    shoes: ShoeRuns | None
     as_of: object
     units: str = "km"
-    weekly: pd.DataFrame | None = None
+    weekly: Table | None = None
     spans: list[Span] = field(default_factory=list)
     text_lines: list[str] = field(default_factory=list)
 
@@ -118,21 +164,24 @@ def _in_order(pngs: dict[str, bytes]) -> list[tuple[str, str, bytes]]:
     return [(stem, caption, pngs[stem]) for stem, caption in FIGURES if stem in pngs]
 
 
-def _columns(frame: pd.DataFrame | None, wanted: tuple[str, ...]) -> pd.DataFrame:
-    if frame is None:
-        import pandas as pd
+def _table(frame, columns=None, index: bool = False) -> Table:
+    return Table({}) if frame is None else Table.of(frame, columns, index)
 
-        return pd.DataFrame()
-    return frame[[c for c in frame.columns if c in wanted or c.startswith(("median_", "expected_"))]]
+
+#: The form columns the dynamics chart reads.
+DYNAMICS_COLUMNS = tuple(
+    f"{kind}_{metric}" for kind in ("median", "expected") for metric in ("gct_ms", "vo_mm", "vr_pct", "cadence_spm")
+)
 
 
 def context_plot_data(ctx) -> PlotData:
     """The inputs of the charts that show no finding, from a `detectors.Context`
     (computing features the detectors use anyway)."""
+    mileage = ctx.shoes
     return PlotData(
-        spikes=_columns(ctx.spikes, ("start_local", "distance_m", "prev_longest_m", "band")),
-        form=_columns(ctx.form, ("start_local",)),
-        shoes=ctx.shoes,
+        spikes=_table(ctx.spikes, ("start_local", "distance_m", "prev_longest_m", "band")),
+        form=_table(ctx.form, ("start_local", *DYNAMICS_COLUMNS)),
+        shoes=None if mileage is None else ShoeRuns(_table(mileage.runs, ("shoe", "start_local", "cumulative_m"))),
         as_of=ctx.as_of,
         units=ctx.units,
     )
@@ -160,10 +209,9 @@ def text_lines(analysis) -> list[str]:
 
 def plot_data(analysis) -> PlotData:
     """Every chart's inputs, from an `analysis.Analysis`."""
-    weekly = analysis.context.weekly
     return replace(
         context_plot_data(analysis.context),
-        weekly=weekly[[c for c in ("distance_m", "acwr") if c in weekly.columns]],
+        weekly=_table(analysis.context.weekly, ("distance_m", "acwr"), index=True),
         spans=spans_of(analysis),
         text_lines=text_lines(analysis),
     )
@@ -299,14 +347,13 @@ def render_forked(data: PlotData, stems, started: list[Job] = ()) -> Rendered:
 def _warm_up() -> None:
     """Draw a throw-away chart with dates, a legend and text, so that fonts and caches are
     loaded once here and not again in every forked copy."""
-    import pandas as pd
     from matplotlib.figure import Figure
 
     from . import plots
 
     fig = Figure(figsize=(3, 2))
     ax = fig.subplots()
-    t = pd.date_range("2026-01-01", periods=3, freq="D")
+    t = np.arange("2026-01-01", "2026-01-04", dtype="datetime64[D]")
     ax.axhspan(0, 1, color="#2ecc71", alpha=0.1)
     ax.scatter(t, [1, 2, 3], s=12, label="run")
     ax.plot(t, [1, 2, 3], lw=1, label="line")
@@ -344,12 +391,17 @@ def _serve(stdin, stdout) -> None:
 
 
 def _feed(h, value) -> None:
-    """Hash ``value`` (frames by content, with their columns, dtypes and index)."""
-    import pandas as pd
-
-    if isinstance(value, pd.DataFrame):
-        h.update(repr((list(value.columns), [str(t) for t in value.dtypes], value.shape)).encode())
-        h.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
+    """Hash ``value``: tables by their columns' names, types and contents."""
+    if isinstance(value, Table):
+        _feed(h, ["index", value.index, *(x for name, col in value.columns.items() for x in (name, col))])
+    elif isinstance(value, ShoeRuns):
+        _feed(h, value.runs)
+    elif isinstance(value, np.ndarray):
+        h.update(f"{value.dtype}{value.shape}".encode())
+        if value.dtype == object:
+            h.update("\x1f".join(map(repr, value.tolist())).encode())
+        else:
+            h.update(np.ascontiguousarray(value).tobytes())
     elif isinstance(value, (list, tuple)):
         h.update(f"[{len(value)}".encode())
         for item in value:
@@ -365,19 +417,21 @@ def _chart_inputs(data: PlotData, stem: str) -> tuple:
         "weekly": lambda: (data.weekly, data.spans, data.units),
         "long_runs": lambda: (data.spikes, data.units),
         "dynamics": lambda: (data.form,),
-        "shoes": lambda: (None if data.shoes is None else data.shoes.runs, data.units),
+        "shoes": lambda: (data.shoes, data.units),
         "timeline": lambda: (data.spans, data.as_of),
     }[stem]()
 
 
 def _code_version() -> str:
-    """The code that draws: this module, plots.py, and the libraries' versions."""
+    """The code that draws: this module, plots.py, the bands it draws, and the versions
+    of matplotlib and numpy."""
     from importlib.metadata import version
 
     h = hashlib.sha256()
-    for name in ("render.py", "plots.py"):
-        h.update((Path(__file__).with_name(name)).read_bytes())
-    h.update(f"{FIGURE_DPI}|{version('matplotlib')}|{version('pandas')}|{version('numpy')}".encode())
+    here = Path(__file__).resolve().parent
+    for path in (here / "render.py", here / "plots.py", here.parent / "features" / "bands.py"):
+        h.update(path.read_bytes())
+    h.update(f"{FIGURE_DPI}|{version('matplotlib')}|{version('numpy')}".encode())
     return h.hexdigest()
 
 
@@ -405,16 +459,14 @@ class ChartCache:
 
     def put(self, stem: str, key: str, image: bytes) -> None:
         path = self.dir / f"{stem}-{key}.png"
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(image)
-            os.replace(tmp, path)
+            write_atomic(path, image)
             for old in self.dir.glob(f"{stem}-*.png"):
                 if old != path:
                     old.unlink(missing_ok=True)
         except OSError:
-            tmp.unlink(missing_ok=True)
+            pass
 
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -564,5 +616,5 @@ if __name__ == "__main__":
 
     _module._serve(sys.stdin.buffer, sys.stdout.buffer)
     sys.stderr.flush()
-    # Leave at once: tearing down matplotlib and pandas would keep the caller waiting.
+    # Leave at once: tearing down matplotlib would keep the caller waiting.
     os._exit(0)
