@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import columns as C
+from .atomic import write_atomic
 from .detectors import DETECTORS, LOOKBACK_DAYS, NOT_DETECTABLE, Context, Finding, Skipped
 from .history import History
 
@@ -137,13 +138,7 @@ def write_outputs(analysis: Analysis, out_dir: str | os.PathLike) -> dict[str, P
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"findings": out / "findings.json", "weekly": out / "weekly.csv", "activities": out / "activities.csv"}
-    _atomic_text(paths["findings"], json.dumps(findings_json(analysis), indent=1))
-    _atomic_text(paths["weekly"], weekly_csv(analysis).to_csv(index=False))
-    _atomic_text(paths["activities"], activities_csv(analysis).to_csv(index=False))
+    write_atomic(paths["findings"], json.dumps(findings_json(analysis), indent=1))
+    write_atomic(paths["weekly"], weekly_csv(analysis).to_csv(index=False))
+    write_atomic(paths["activities"], activities_csv(analysis).to_csv(index=False))
     return paths
-
-
-def _atomic_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)

@@ -145,17 +145,13 @@ class InputMemo:
                 changed = True
         if not changed or self.path is None:
             return
-        tmp = f"{os.fspath(self.path)}.{os.getpid()}.tmp"
+        from ..atomic import write_atomic
+
         try:
             os.makedirs(os.path.dirname(os.fspath(self.path)) or ".", exist_ok=True)
-            with open(tmp, "w", encoding="utf-8") as fh:
-                json.dump({"version": self.VERSION, "files": self._files}, fh, separators=(",", ":"))
-            os.replace(tmp, self.path)
+            write_atomic(self.path, json.dumps({"version": self.VERSION, "files": self._files}, separators=(",", ":")))
         except OSError:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+            pass
 
 
 class _Budget:

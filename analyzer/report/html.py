@@ -8,6 +8,7 @@ import html
 import os
 from pathlib import Path
 
+from ..atomic import write_atomic
 from .render import Renderer, plot_data, render
 
 
@@ -113,16 +114,9 @@ def write_report(
     rendered = renderer.render(data, pdf) if renderer is not None else render(data, pdf)
     written = {}
     for stem, _, png in rendered.images:
-        _write_atomic(out / f"{stem}.png", png)
+        write_atomic(out / f"{stem}.png", png)
     if "html" in formats:
-        written["report"] = _write_atomic(out / "report.html", render_html(analysis, rendered.images).encode("utf-8"))
+        written["report"] = write_atomic(out / "report.html", render_html(analysis, rendered.images))
     if pdf:
-        written["pdf"] = _write_atomic(out / "report.pdf", rendered.pdf)
+        written["pdf"] = write_atomic(out / "report.pdf", rendered.pdf)
     return written
-
-
-def _write_atomic(path: Path, data: bytes) -> Path:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-    return path
