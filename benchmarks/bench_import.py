@@ -190,6 +190,7 @@ def main(argv: list[str] | None = None) -> None:
     from analyzer import read_history
     from analyzer.analysis import analyze, write_outputs
     from analyzer.detectors.context import Context
+    from analyzer.importers.sources import InputMemo
     from analyzer.report.html import write_report
 
     tmp = Path(tempfile.mkdtemp(prefix="heavylegs-bench-"))
@@ -201,6 +202,9 @@ def main(argv: list[str] | None = None) -> None:
         size_mb = sum(p.stat().st_size for p in paths) / 1e6
         print(f"corpus: {len(paths)} FIT runs, {size_mb:.0f} MB, built in {time.perf_counter() - t:.1f} s ({tmp})")
         print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, numpy {np.__version__}")
+        # A runner's export files are older than the input memo's settling time; files
+        # written a moment ago are (rightly) read again by every import until then.
+        time.sleep(InputMemo.SETTLE_S + 1.0)
 
         cache = tmp / "cache"
         t = time.perf_counter()
