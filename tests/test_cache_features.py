@@ -172,3 +172,21 @@ def test_cache_tables_read_back_as_written(tmp_path):
         for name, frame in (("s", decoded.samples), ("a", decoded.activities), ("f", feats), ("h", hist)):
             write_parquet(frame, tmp_path / f"{name}.parquet")
             pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / f"{name}.parquet"), frame, check_exact=True)
+
+
+def test_a_few_new_files_are_decoded_without_worker_processes(tmp_path, monkeypatch):
+    """The run synced today is decoded in this process: starting workers costs more."""
+    import analyzer.history as H
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a worker pool was started for a few files")
+
+    monkeypatch.setattr(H, "ProcessPoolExecutor", no_pool)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    runs = sorted((SAMPLE / "activities").glob("*_easy.fit"))[: H.IN_PROCESS_FILES]
+    for p in runs:
+        shutil.copy(p, folder / p.name)
+    h = read_history([folder], cache=tmp_path / "cache", workers=2, progress=False)
+    assert h.decoded == len(runs) == H.IN_PROCESS_FILES
+    assert len(h.runs) == len(runs) and h.features["activity_id"].nunique() == len(runs)
