@@ -13,7 +13,7 @@ such as the report's figure renderer, starts without importing the whole importe
 
 from __future__ import annotations
 
-import importlib
+from .lazy import lazy_exports
 
 _PUBLIC = {
     "AnalyzerError": ".errors",
@@ -26,16 +26,4 @@ _PUBLIC = {
 
 __all__ = sorted(_PUBLIC)
 __version__ = "0.1.0"
-
-
-def __getattr__(name: str):
-    module = _PUBLIC.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_PUBLIC))
+__getattr__, __dir__ = lazy_exports(__name__, _PUBLIC)

@@ -9,7 +9,7 @@ bands.py     the published bands and limits the report's charts draw (no pandas)
 
 from __future__ import annotations
 
-import importlib
+from ..lazy import lazy_exports
 
 # Loaded on first use (PEP 562): bands.py must be importable without pandas.
 _PUBLIC = {
@@ -27,27 +27,5 @@ _PUBLIC = {
     "shoe_mileage": ".shoes",
 }
 
-
-def __getattr__(name: str):
-    module = _PUBLIC.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
-
-
-__all__ = [
-    "ShoeFileError",
-    "ShoeMileage",
-    "assign_shoes",
-    "form_bands",
-    "form_drift",
-    "form_summary",
-    "form_vs_shoe_mileage",
-    "gear_mileage",
-    "pace_adjusted_form",
-    "read_shoe_overrides",
-    "read_shoes_csv",
-    "shoe_mileage",
-]
+__all__ = sorted(_PUBLIC)
+__getattr__, __dir__ = lazy_exports(__name__, _PUBLIC)
