@@ -298,8 +298,13 @@ def fork_charts(data: PlotData, stems: tuple[str, ...]) -> tuple[int, int] | Non
     pipe), or None when no copy could be made."""
     try:
         read_end, write_end = os.pipe()
+    except OSError:
+        return None
+    try:
         pid = os.fork()
     except OSError:
+        os.close(read_end)
+        os.close(write_end)
         return None
     if pid == 0:  # the copy: draw, send, and leave without running the parent's clean-up
         code = 1
