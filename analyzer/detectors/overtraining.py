@@ -65,12 +65,10 @@ class MileageJump(Detector):
         spiky = ctx.spikes[ctx.spikes["spike_pct"] > limit]
         spike_weeks = set(load.week_start(spiky["start_local"]))
         out = []
-        for week, row in w.iterrows():
+        # Only the weeks past the limit and above the previous month (a decade is 500+ weeks).
+        jumped = ((w["change_pct"] > limit) | (w["max_progression_pct"] > limit)) & (w["distance_m"] > recent_max)
+        for week, row in w[jumped].iterrows():
             change, prog = row["change_pct"], row["max_progression_pct"]
-            if not (change > limit or prog > limit):
-                continue
-            if not row["distance_m"] > recent_max[week]:
-                continue
             if week in spike_weeks and rest_change[week] <= limit:
                 continue  # one long run made the week: long_run_spike reports it
             shown = change if math.isfinite(change) else prog
@@ -315,9 +313,8 @@ class Monotony(Detector):
             return self.skipped("fewer than 4 complete weeks with varied daily load")
         high_strain = float(np.percentile(strain, STRAIN_PERCENTILE))
         out = []
-        for week, r in w.iterrows():
-            if not (r["monotony"] >= load.MONOTONY_WARN and r["strain"] >= high_strain):
-                continue
+        flagged = (w["monotony"] >= load.MONOTONY_WARN) & (w["strain"] >= high_strain)
+        for week, r in w[flagged].iterrows():
             severity = "medium" if r["monotony"] >= load.MONOTONY_CRITICAL else "low"
             ev = [
                 Evidence(
