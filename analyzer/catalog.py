@@ -55,8 +55,7 @@ class Catalog:
         except (OSError, ValueError):
             return
         # An entry removed from the cache is not covered, whatever the catalog says.
-        root = str(store.root)  # os.path, not pathlib: thousands of entries
-        metas = {sha: m for sha, m in index.get("metas", {}).items() if os.path.isdir(os.path.join(root, sha[:2], sha))}
+        metas = {sha: m for sha, m in index.get("metas", {}).items() if store.has(sha)}
         featured = set(index.get("featured", {}).get(RUN_FEATURES_VERSION, [])) & set(metas)
         self._generation, self.metas, self.featured = generation, metas, featured
 

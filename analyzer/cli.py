@@ -173,7 +173,7 @@ def analysis_lines(analysis, paths: dict | None = None, width: int = 100) -> lis
 def analyze_cmd(paths, out_dir, shoes, as_of, units, cache, workers, formats) -> None:
     """Import, compute features, rank the likely causes of heavy legs for a date, and
     write findings.json, weekly.csv, activities.csv and the plotted report into --out."""
-    from .report.render import Renderer
+    from .report.render import ChartCache, Renderer, context_plot_data
 
     wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     unknown = set(wanted) - {"html", "pdf"}
@@ -186,7 +186,6 @@ def analyze_cmd(paths, out_dir, shoes, as_of, units, cache, workers, formats) ->
         from .detectors import Context
         from .history import read_history
         from .report.html import write_report
-        from .report.render import ChartCache, context_plot_data
 
         history = read_history(list(paths), cache=cache, workers=workers)
         if not history.read_any():

@@ -580,26 +580,23 @@ def read_history(
     workers = workers or os.cpu_count() or 1
     files: list[FileResult] = []
     known: dict[str, dict] = {}
+
     # Files unchanged since an earlier import are not read again (their content hash
     # is remembered under their identity), when their cache entries exist.
-    memo = InputMemo(catalog.dir / INPUT_MEMO, known=lambda sha: sha in catalog.metas or store.has(sha))
+    def cached(sha: str) -> bool:
+        return sha in catalog.metas or store.has(sha)
+
+    memo = InputMemo(catalog.dir / INPUT_MEMO, known=cached)
     with _progress(progress) as bar:
         decoder = _Decoder(store, workers, bar)
         for item in iter_inputs(paths, memo):
             rec = FileResult(path=item.label)
-            sha = item.sha256
-            if item.error is None and sha is not None and sha not in known and sha not in decoder.queued:
-                meta = catalog.metas.get(sha) or store.meta(sha)
-                if meta is None:  # the entry went since the memo was checked: read the file
-                    item, sha = read_again(item), None
-                else:
-                    known[sha] = meta
+            if item.sha256 is not None and not (item.sha256 in known or cached(item.sha256)):
+                item = read_again(item)  # remembered, but its entry went since: read it after all
             if item.error is not None:
                 rec.status, rec.reason = C.SKIPPED, item.error
             else:
-                if sha is None:
-                    sha = hashlib.sha256(item.data).hexdigest()
-                rec.sha256 = sha
+                rec.sha256 = sha = item.sha256 or hashlib.sha256(item.data).hexdigest()
                 if sha not in known and sha not in decoder.queued:
                     meta = catalog.metas.get(sha) or store.meta(sha)
                     if meta is None:

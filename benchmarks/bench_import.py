@@ -13,8 +13,9 @@ Prints: cold import (read_history into a fresh cache), warm re-run (all cached),
 per-stage times (decode; features: weekly_table + form_summary; detectors: analyze;
 report: write_report), the whole `heavylegs analyze` command in a fresh process (warm:
 with every chart drawn, with the charts kept, and after one new run), peak RSS of this
-process and of its worker processes, and the ratio against serial fitparse (FitFile(path).get_messages('record') with
-get_values()), timed on --baseline files and extrapolated by record count.
+process and of its worker processes, and the ratio against serial fitparse
+(FitFile(path).get_messages('record') with get_values()), timed on --baseline files
+and extrapolated by record count.
 """
 
 from __future__ import annotations
@@ -146,7 +147,7 @@ finally:
 
 def run_cli(args: list[str]) -> tuple[float, float, float]:
     """Wall time [s], and peak RSS [MB] of the process and of its largest child (the
-    figure helper), of one `heavylegs` command in a fresh process."""
+    figure helper, or a decoding worker), of one `heavylegs` command in a fresh process."""
     import subprocess
 
     t = time.perf_counter()
@@ -173,7 +174,7 @@ def time_cli(label: str, args: list[str], before=None) -> None:
     walls = sorted(r[0] for r in runs)
     print(
         f"{label}: {walls[len(walls) // 2]:.2f} s (median of {len(walls)}; {walls[0]:.2f}-{walls[-1]:.2f} s), "
-        f"peak RSS {max(r[1] for r in runs):.0f} MB, figure helper {max(r[2] for r in runs):.0f} MB"
+        f"peak RSS {max(r[1] for r in runs):.0f} MB, largest child {max(r[2] for r in runs):.0f} MB"
     )
 
 

@@ -26,3 +26,15 @@ VO_BAND_EDGES_MM = (67.0, 83.0, 100.0, 118.0)
 VR_BAND_EDGES_PCT = (6.1, 7.4, 8.6, 10.1)
 #: Cadence edges, best to worst [steps/min] (higher is "better").
 CADENCE_BAND_EDGES_SPM = (185.0, 173.0, 162.0, 151.0)
+
+# --- shoes ------------------------------------------------------------------------------
+#: Metres in an international mile.
+M_PER_MILE = 1609.344
+#: The seed article's "replace shoes every 300-500 miles" (483 / 805 km) [m]. This is
+#: industry guidance, not a finding: no study establishes it as a threshold. What
+#: exists: Cook SD et al. 1985 (machine-worn shoes kept ~60 % of their cushioning at
+#: 500 miles, runner-worn ~80 %); Wang L et al., Footwear Science 2010 (peak force
+#: +4.9 % after 500 km); Malisoux L et al., Scand J Med Sci Sports 2015 (runners who
+#: rotate several pairs: injury hazard ratio 0.61, 0.39-0.97).
+SHOE_GUIDANCE_LOW_M = 300 * M_PER_MILE
+SHOE_GUIDANCE_HIGH_M = 500 * M_PER_MILE

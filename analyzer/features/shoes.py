@@ -19,20 +19,14 @@ import pandas as pd
 
 from .. import columns as C
 from ..errors import AnalyzerError
+from .bands import M_PER_MILE, SHOE_GUIDANCE_HIGH_M, SHOE_GUIDANCE_LOW_M  # noqa: F401  (re-exported)
 from .dynamics import theil_sen
 
-#: Metres in a kilometre and in an international mile.
+#: Metres in a kilometre (M_PER_MILE, in an international mile, is in bands.py).
 M_PER_KM = 1000.0
-M_PER_MILE = 1609.344
 
-#: The seed article's "replace shoes every 300-500 miles" (483 / 805 km) [m]. This is
-#: industry guidance, not a finding: no study establishes it as a threshold. What
-#: exists: Cook SD et al. 1985 (machine-worn shoes kept ~60 % of their cushioning at
-#: 500 miles, runner-worn ~80 %); Wang L et al., Footwear Science 2010 (peak force
-#: +4.9 % after 500 km); Malisoux L et al., Scand J Med Sci Sports 2015 (runners who
-#: rotate several pairs: injury hazard ratio 0.61, 0.39-0.97).
-SHOE_GUIDANCE_LOW_M = 300 * M_PER_MILE
-SHOE_GUIDANCE_HIGH_M = 500 * M_PER_MILE
+# SHOE_GUIDANCE_LOW_M / _HIGH_M, the seed article's 300-500 miles: defined with their
+# sources in bands.py (imported above), which the report's shoe chart draws without pandas.
 SHOE_GUIDANCE_SOURCE = (
     "300-500 miles is industry guidance (the seed article's rule), not a study finding; "
     "Cook 1985: machine-worn shoes kept ~60 % of cushioning at 500 miles; Wang 2010 (Footwear Science): "

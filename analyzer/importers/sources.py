@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import os
 import stat
+import time
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+
+from ..atomic import write_atomic
 
 #: Largest single file heavylegs reads, after decompression [bytes]. A 24-hour
 #: activity at 1 s recording is about 5 MB of FIT or 30 MB of GPX.
@@ -81,9 +85,6 @@ class InputMemo:
     VERSION = 1
 
     def __init__(self, path: str | os.PathLike | None, known=None) -> None:
-        import json
-        import time
-
         self.path = path
         self.known = known or (lambda sha: False)
         self._settled_before = time.time_ns() - int(self.SETTLE_S * 1e9)
@@ -126,18 +127,14 @@ class InputMemo:
         if item.error is not None or sha256 is None:
             self._rejected.add(source)
             return
-        entry = self._seen.setdefault(source, [list(item.identity), []])
-        if entry[1] and tuple(entry[0]) != item.identity:
-            self._rejected.add(source)
-        entry[1].append([item.label, sha256])
+        self._seen.setdefault(source, [list(item.identity), []])[1].append([item.label, sha256])
 
     def save(self) -> None:
         """Write the memo when this import learnt something (atomically)."""
-        import json
-
         changed = False
         for source, (identity, items) in self._seen.items():
-            settled = max(identity[3], identity[4]) < self._settled_before
+            _, _, _, mtime_ns, ctime_ns = identity
+            settled = max(mtime_ns, ctime_ns) < self._settled_before
             if source in self._rejected or not settled:
                 changed |= self._files.pop(source, None) is not None
             elif self._files.get(source) != [identity, items]:
@@ -145,8 +142,6 @@ class InputMemo:
                 changed = True
         if not changed or self.path is None:
             return
-        from ..atomic import write_atomic
-
         try:
             os.makedirs(os.path.dirname(os.fspath(self.path)) or ".", exist_ok=True)
             write_atomic(self.path, json.dumps({"version": self.VERSION, "files": self._files}, separators=(",", ":")))

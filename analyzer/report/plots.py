@@ -241,13 +241,13 @@ def shoe_mileage(ax, mileage, units: str = "km") -> None:
     for shoe in sorted(set(shoe_of)):  # one line per pair, in name order
         sel = shoe_of == shoe
         ax.plot(t[sel], cumulative[sel], drawstyle="steps-post", marker=".", ms=3, label=shoe)
-    for miles, style in ((300, ":"), (500, "--")):
+    for limit_m, style in ((bands.SHOE_GUIDANCE_LOW_M, ":"), (bands.SHOE_GUIDANCE_HIGH_M, "--")):
         ax.axhline(
-            miles * 1609.344 / per,
+            limit_m / per,
             color="#c0392b",
             ls=style,
             lw=1,
-            label=f"{miles} miles ({miles * 1.609344:.0f} km): guidance, not a study",
+            label=f"{limit_m / bands.M_PER_MILE:.0f} miles ({limit_m / 1000:.0f} km): guidance, not a study",
         )
     ax.set_ylabel(f"distance on the pair [{units}]")
     ax.set_title(title)

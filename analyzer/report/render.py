@@ -61,12 +61,19 @@ FIGURES: tuple[tuple[str, str], ...] = (
     ("shoes", "Distance on each pair of shoes against the 300- and 500-mile guidance."),
     ("timeline", "When each cause was active, coloured by severity; the dashed line is the analysis date."),
 )
-#: The charts that show findings (jump weeks, the cause timeline): drawn only once the
-#: detectors have run. The others can be drawn as soon as the features exist.
-FINDING_STEMS = frozenset({"weekly", "timeline"})
 #: The charts that show no finding, costliest first (the four-panel dynamics chart takes
 #: about as long as the others together): one copy draws them while the detectors run.
+#: The others (weekly jumps, the cause timeline) wait for the findings.
 EARLY_ORDER = ("dynamics", "long_runs", "shoes")
+#: What each chart shows: the `PlotData` fields its cache key is made of (see `draw`).
+CHART_INPUTS = {
+    "weekly": ("weekly", "spans", "units"),
+    "long_runs": ("spikes", "units"),
+    "dynamics": ("form",),
+    "shoes": ("shoes", "units"),
+    "timeline": ("spans", "as_of"),
+}
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,10 @@ class Table:
     def of(cls, frame, columns=None, index: bool = False) -> Table:
         """The named ``columns`` (default all) of a DataFrame, and its index if asked:
         numbers as float (NaN for missing), datetimes as datetime64, anything else as
-        str or None, so that nothing in it needs pandas to unpickle."""
+        str or None, so that nothing in it needs pandas to unpickle. None gives an
+        empty table."""
+        if frame is None:
+            return cls({})
         names = [c for c in (frame.columns if columns is None else columns) if c in frame.columns]
         return cls({c: _plain(frame[c]) for c in names}, _plain(frame.index) if index else None)
 
@@ -164,10 +174,6 @@ def _in_order(pngs: dict[str, bytes]) -> list[tuple[str, str, bytes]]:
     return [(stem, caption, pngs[stem]) for stem, caption in FIGURES if stem in pngs]
 
 
-def _table(frame, columns=None, index: bool = False) -> Table:
-    return Table({}) if frame is None else Table.of(frame, columns, index)
-
-
 #: The form columns the dynamics chart reads.
 DYNAMICS_COLUMNS = tuple(
     f"{kind}_{metric}" for kind in ("median", "expected") for metric in ("gct_ms", "vo_mm", "vr_pct", "cadence_spm")
@@ -179,9 +185,9 @@ def context_plot_data(ctx) -> PlotData:
     (computing features the detectors use anyway)."""
     mileage = ctx.shoes
     return PlotData(
-        spikes=_table(ctx.spikes, ("start_local", "distance_m", "prev_longest_m", "band")),
-        form=_table(ctx.form, ("start_local", *DYNAMICS_COLUMNS)),
-        shoes=None if mileage is None else ShoeRuns(_table(mileage.runs, ("shoe", "start_local", "cumulative_m"))),
+        spikes=Table.of(ctx.spikes, ("start_local", "distance_m", "prev_longest_m", "band")),
+        form=Table.of(ctx.form, ("start_local", *DYNAMICS_COLUMNS)),
+        shoes=None if mileage is None else ShoeRuns(Table.of(mileage.runs, ("shoe", "start_local", "cumulative_m"))),
         as_of=ctx.as_of,
         units=ctx.units,
     )
@@ -211,7 +217,7 @@ def plot_data(analysis) -> PlotData:
     """Every chart's inputs, from an `analysis.Analysis`."""
     return replace(
         context_plot_data(analysis.context),
-        weekly=_table(analysis.context.weekly, ("distance_m", "acwr"), index=True),
+        weekly=Table.of(analysis.context.weekly, ("distance_m", "acwr"), index=True),
         spans=spans_of(analysis),
         text_lines=text_lines(analysis),
     )
@@ -416,17 +422,6 @@ def _feed(h, value) -> None:
     h.update(b"|")
 
 
-def _chart_inputs(data: PlotData, stem: str) -> tuple:
-    """Everything the chart ``stem`` shows (see `draw`)."""
-    return {
-        "weekly": lambda: (data.weekly, data.spans, data.units),
-        "long_runs": lambda: (data.spikes, data.units),
-        "dynamics": lambda: (data.form,),
-        "shoes": lambda: (data.shoes, data.units),
-        "timeline": lambda: (data.spans, data.as_of),
-    }[stem]()
-
-
 def _code_version() -> str:
     """The code that draws: this module, plots.py, the bands it draws, and the versions
     of matplotlib and numpy."""
@@ -452,7 +447,7 @@ class ChartCache:
 
     def key(self, data: PlotData, stem: str) -> str:
         h = hashlib.sha256(f"{stem}|{self._code}|".encode())
-        _feed(h, _chart_inputs(data, stem))
+        _feed(h, [getattr(data, name) for name in CHART_INPUTS[stem]])
         return h.hexdigest()
 
     def get(self, stem: str, key: str) -> bytes | None:
@@ -474,9 +469,6 @@ class ChartCache:
             pass
 
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
 class Renderer:
     """A helper process that imports matplotlib now and draws the figures later.
 
@@ -491,8 +483,8 @@ class Renderer:
         self.reused: list[str] = []
         self._begun: tuple[PlotData, bool, tuple[str, ...]] | None = None
         self._cache: ChartCache | None = None
-        self._keys: dict[str, str] = {}
-        self._kept: dict[str, bytes | None] = {}
+        self._keys: dict[str, str] = {}  # cache key of every chart looked up
+        self._kept: dict[str, bytes] = {}  # the charts found in the cache
         self._outbox: queue.SimpleQueue = queue.SimpleQueue()
         package_root = str(Path(__file__).resolve().parents[2])
         env = dict(os.environ)
@@ -530,16 +522,14 @@ class Renderer:
         """The charts among ``stems`` not in the cache (all of them for the PDF)."""
         todo = []
         for stem in stems:
-            image = None
             if self._cache is not None and not pdf:
-                key = self._cache.key(data, stem)
-                image = self._cache.get(stem, key)
-                self._kept[stem] = image  # None: draw it, then keep it under this key
-                self._keys[stem] = key
-            if image is None:
-                todo.append(stem)
-            else:
-                self.reused.append(stem)
+                self._keys[stem] = self._cache.key(data, stem)
+                image = self._cache.get(stem, self._keys[stem])
+                if image is not None:
+                    self._kept[stem] = image
+                    self.reused.append(stem)
+                    continue
+            todo.append(stem)
         return tuple(todo)
 
     def begin(self, data: PlotData, pdf: bool = False, cache: ChartCache | None = None) -> None:
@@ -581,9 +571,9 @@ class Renderer:
             drawn = render(data, pdf, needed)
         pngs = drawn.pngs()
         for stem, image in pngs.items():
-            if self._cache is not None and self._keys.get(stem) and self._kept.get(stem) is None:
+            if stem in self._keys and stem not in self._kept:
                 self._cache.put(stem, self._keys[stem], image)
-        pngs.update({stem: image for stem, image in self._kept.items() if image is not None})
+        pngs.update(self._kept)
         return Rendered(_in_order(pngs), drawn.pdf)
 
     def _receive(self, proc: subprocess.Popen) -> Rendered | None:
