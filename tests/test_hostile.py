@@ -696,6 +696,26 @@ def test_bug_position_out_of_range_does_not_crash():
     assert got.activities["utc_offset_source"].iloc[0].startswith("unknown")
 
 
+def _gpx_points(*times: str) -> bytes:
+    points = "".join(
+        f'<trkpt lat="47.36" lon="{8.55 + i * 1e-4:.4f}"><time>{t}</time></trkpt>' for i, t in enumerate(times)
+    )
+    return (
+        b'<?xml version="1.0"?><gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1">'
+        b"<trk><type>running</type><trkseg>" + points.encode() + b"</trkseg></trk></gpx>"
+    )
+
+
+def test_bug_gpx_with_some_times_without_a_zone_reads_them_as_utc():
+    # Found by test_fuzz_gpx_decode: one point's 'Z' lost made pandas refuse the whole file.
+    data = _gpx_points("2020-01-01T10:00:00Z", "2020-01-01T10:00:05", "2020-01-01T12:00:10+02:00")
+    got = decode(data, "mixed.gpx", "0" * 64)
+    stamps = got.samples["timestamp"]
+    # All three in UTC, 5 s apart: the zone-less one read as UTC, +02:00 converted.
+    assert stamps.dt.strftime("%H:%M:%S").tolist() == ["10:00:00", "10:00:05", "10:00:10"]
+    assert "1 of 3 GPX times carry no time zone: read as UTC" in got.activities["note"].iloc[0]
+
+
 def test_bug_fit_session_without_records():
     data = fit_drop_messages(FENIX_RUN.read_bytes(), 20)  # 20 = record
     assert data[-2:] == fit_crc(data[:-2])

@@ -7,6 +7,7 @@ and the other common extension spellings (see EXTENSION_MAP).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import gpxpy
@@ -174,6 +175,22 @@ def _sport(gpx: gpxpy.gpx.GPX) -> tuple[str, str]:
     return "", ""
 
 
+def _utc_times(times: list) -> tuple[pd.DatetimeIndex, float | None, str]:
+    """GPX point times as UTC, the offset [s] the first point states (None when UTC or
+    unstated), and a note. GPX times are UTC by the schema: a time without a zone (all
+    of a file's, or some of them in a damaged file) is read as UTC and the note says so."""
+    naive = sum(t.tzinfo is None for t in times)
+    if naive == len(times):
+        return pd.to_datetime(times).tz_localize("UTC"), None, "GPX times carry no time zone: read as UTC"
+    note = ""
+    if naive:
+        note = f"{naive} of {len(times)} GPX times carry no time zone: read as UTC"
+        times = [t.replace(tzinfo=dt.timezone.utc) if t.tzinfo is None else t for t in times]
+    first = times[0].utcoffset()
+    offset = first.total_seconds() if first is not None and first.total_seconds() != 0 else None
+    return pd.to_datetime(times, utc=True), offset, note
+
+
 def decode_gpx(data: bytes, label: str, sha256: str) -> Decoded:
     """Decode one GPX file into one activity and its samples."""
     gpx, dropped = _parse(data, label)
@@ -205,16 +222,9 @@ def decode_gpx(data: bytes, label: str, sha256: str) -> Decoded:
     if not timed.all():
         notes.append(f"{int((~timed).sum())} track points without time dropped")
         raw = raw[timed]
-    stamps = pd.to_datetime(raw[C.TIMESTAMP].tolist(), utc=False)
-    zone_offset = None
-    if stamps.tz is None:
-        stamps = stamps.tz_localize("UTC")
-        notes.append("GPX times carry no time zone: read as UTC")
-    else:
-        first_offset = raw[C.TIMESTAMP].iloc[0].utcoffset()
-        if first_offset is not None and first_offset.total_seconds() != 0:
-            zone_offset = first_offset.total_seconds()
-        stamps = stamps.tz_convert("UTC")
+    stamps, zone_offset, zone_note = _utc_times(raw[C.TIMESTAMP].tolist())
+    if zone_note:
+        notes.append(zone_note)
     raw = raw.assign(**{C.TIMESTAMP: stamps.as_unit("ns")})
     backwards = int((np.diff(raw[C.TIMESTAMP].astype("int64").to_numpy()) < 0).sum())
     if backwards:
