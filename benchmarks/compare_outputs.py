@@ -108,7 +108,10 @@ def run_all(out: Path, corpus: Path | None) -> None:
 def compare(a: Path, b: Path) -> int:
     """Print every file that differs or exists on one side only; the count."""
     bad = 0
-    names = sorted({p.relative_to(a) for p in a.rglob("*") if p.is_file()} | {p.relative_to(b) for p in b.rglob("*") if p.is_file()})
+    names = sorted(
+        {p.relative_to(a) for p in a.rglob("*") if p.is_file()}
+        | {p.relative_to(b) for p in b.rglob("*") if p.is_file()}
+    )
     for rel in names:
         pa, pb = a / rel, b / rel
         if not pa.exists() or not pb.exists():

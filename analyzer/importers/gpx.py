@@ -185,7 +185,7 @@ def _utc_times(times: list) -> tuple[pd.DatetimeIndex, float | None, str]:
     note = ""
     if naive:
         note = f"{naive} of {len(times)} GPX times carry no time zone: read as UTC"
-        times = [t.replace(tzinfo=dt.timezone.utc) if t.tzinfo is None else t for t in times]
+        times = [t.replace(tzinfo=dt.UTC) if t.tzinfo is None else t for t in times]
     first = times[0].utcoffset()
     offset = first.total_seconds() if first is not None and first.total_seconds() != 0 else None
     return pd.to_datetime(times, utc=True), offset, note
