@@ -18,10 +18,11 @@ from .catalog import FEATURES_TABLE, HR_TABLE, Catalog
 from .errors import NotAnActivity, UnreadableExport
 from .features import per_run
 from .importers import decode
-from .importers.base import LOCAL_CLOCK_ONLY, activity_frame, empty_weights
+from .importers.base import LOCAL_CLOCK_ONLY
 from .importers.gear import GEAR_COLUMNS
 from .importers.sources import InputMemo, iter_inputs, read_again
 from .store import Store, to_arrow
+from .tables import activity_frame, empty_samples, empty_weights
 
 #: Two recordings are the same run when they start within this many seconds...
 DUPLICATE_START_S = 120.0
@@ -116,7 +117,7 @@ class History:
                 partial |= len(hit) < len(ids)
         frame = _read_parquets(paths, wanted if partial else None)
         if frame.empty:
-            return pd.DataFrame(columns=[C.ACTIVITY_ID, C.TIMESTAMP, *C.NUMERIC_SAMPLE_COLUMNS])
+            return empty_samples()
         return frame
 
     def counts(self) -> dict[str, int]:

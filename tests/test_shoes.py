@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 
 from analyzer import columns as C
+from analyzer.errors import InputFileError
 from analyzer.features.shoes import (
     M_PER_MILE,
     SHOE_GUIDANCE_HIGH_M,
     SHOE_GUIDANCE_LOW_M,
-    ShoeFileError,
     assign_shoes,
     form_vs_shoe_mileage,
     gear_mileage,
@@ -75,7 +75,7 @@ def test_read_shoes_csv_initial_miles_and_no_retired_column(tmp_path):
 )
 def test_read_shoes_csv_errors_name_the_file(tmp_path, text, reason):
     path = _write(tmp_path, "my-shoes.csv", text)
-    with pytest.raises(ShoeFileError) as err:
+    with pytest.raises(InputFileError) as err:
         read_shoes_csv(path)
     message = str(err.value)
     assert str(path) in message and reason in message
@@ -84,12 +84,12 @@ def test_read_shoes_csv_errors_name_the_file(tmp_path, text, reason):
 
 def test_override_file_errors_name_the_file(tmp_path):
     path = _write(tmp_path, "overrides.csv", "id,pair\nabc,Pegasus\n")
-    with pytest.raises(ShoeFileError, match="overrides.csv: expected the header activity_id,shoe"):
+    with pytest.raises(InputFileError, match="overrides.csv: expected the header activity_id,shoe"):
         read_shoe_overrides(path)
 
 
 def test_missing_shoes_file(tmp_path):
-    with pytest.raises(ShoeFileError, match="not found"):
+    with pytest.raises(InputFileError, match="not found"):
         read_shoes_csv(tmp_path / "nope.csv")
 
 

@@ -12,8 +12,9 @@ import pytest
 from analyzer import columns as C
 from analyzer import read_history
 from analyzer.history import _fill_local_time, find_duplicates
-from analyzer.importers.base import activity_frame, sane_offset
+from analyzer.importers.base import sane_offset
 from analyzer.importers.gpx import EARTH_RADIUS_M, decode_gpx, haversine_m
+from analyzer.tables import activity_frame
 from tests.conftest import DATA
 
 

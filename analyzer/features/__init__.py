@@ -17,7 +17,6 @@ _PUBLIC = {
     "form_drift": ".dynamics",
     "form_summary": ".dynamics",
     "pace_adjusted_form": ".dynamics",
-    "ShoeFileError": ".shoes",
     "ShoeMileage": ".shoes",
     "assign_shoes": ".shoes",
     "form_vs_shoe_mileage": ".shoes",

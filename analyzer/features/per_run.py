@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import columns as C
+from ..tables import activity_frame
 from . import dynamics, load
 
 #: Bump when what compute or load.hr_histogram returns changes: cached feature
@@ -66,8 +67,6 @@ def features_from_samples(activities: pd.DataFrame, samples: pd.DataFrame) -> tu
 
 def empty() -> tuple[pd.DataFrame, pd.DataFrame]:
     """(run features, heart-rate histogram) with their columns and no rows."""
-    from ..importers.base import activity_frame
-
     return features_from_samples(activity_frame([]), pd.DataFrame())
 
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .. import columns as C
-from ..errors import AnalyzerError
+from ..errors import InputFileError
 from .bands import M_PER_MILE, SHOE_GUIDANCE_HIGH_M, SHOE_GUIDANCE_LOW_M  # noqa: F401  (re-exported)
 from .dynamics import theil_sen
 
@@ -44,15 +44,6 @@ MIN_RUNS_FOR_SLOPE = 5
 SHOE = "shoe"
 SHOE_SOURCE = "shoe_source"
 CUMULATIVE_M = "cumulative_m"
-
-
-class ShoeFileError(AnalyzerError):
-    """A shoes.csv or override file that cannot be used; ``str(err)`` names the file and why."""
-
-    def __init__(self, path: str, reason: str) -> None:
-        self.path = path
-        self.reason = reason
-        super().__init__(f"{path}: {reason}")
 
 
 @dataclass(frozen=True)
@@ -83,9 +74,9 @@ def _read_csv(path, what: str, label: str | None = None) -> pd.DataFrame:
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig")
     except FileNotFoundError as err:
-        raise ShoeFileError(name, f"{what} not found") from err
+        raise InputFileError(name, f"{what} not found") from err
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as err:
-        raise ShoeFileError(name, f"not a readable CSV ({' '.join(str(err).split())[:120]})") from err
+        raise InputFileError(name, f"not a readable CSV ({' '.join(str(err).split())[:120]})") from err
 
 
 def _dates(path: str, frame: pd.DataFrame, col: str, required: bool) -> pd.Series:
@@ -96,7 +87,7 @@ def _dates(path: str, frame: pd.DataFrame, col: str, required: bool) -> pd.Serie
         bad |= text == ""
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ShoeFileError(path, f"row {i + 2}: {col} {text.iloc[i]!r} is not an ISO date (YYYY-MM-DD)")
+        raise InputFileError(path, f"{col} {text.iloc[i]!r} is not an ISO date (YYYY-MM-DD)", row=i + 2)
     return parsed.dt.normalize()
 
 
@@ -120,7 +111,7 @@ def read_shoes_csv(path, label: str | None = None) -> pd.DataFrame:
 
     Raises
     ------
-    ShoeFileError
+    InputFileError
         With a one-line reason naming the file (missing column, empty name, bad date,
         retired before first_used, bad distance).
     """
@@ -129,27 +120,27 @@ def read_shoes_csv(path, label: str | None = None) -> pd.DataFrame:
     raw.columns = [c.strip().lower() for c in raw.columns]
     missing = [c for c in ("name", "first_used") if c not in raw.columns]
     if missing:
-        raise ShoeFileError(path, f"missing column {', '.join(missing)} (header: name,first_used,retired,initial_km)")
+        raise InputFileError(path, f"missing column {', '.join(missing)} (header: name,first_used,retired,initial_km)")
     if "initial_km" in raw.columns and "initial_miles" in raw.columns:
-        raise ShoeFileError(path, "give initial_km or initial_miles, not both")
+        raise InputFileError(path, "give initial_km or initial_miles, not both")
     names = raw["name"].str.strip()
     if (names == "").any():
-        raise ShoeFileError(path, f"row {int(np.flatnonzero((names == '').to_numpy())[0]) + 2}: empty shoe name")
+        raise InputFileError(path, "empty shoe name", row=int(np.flatnonzero((names == "").to_numpy())[0]) + 2)
     if names.duplicated().any():
-        raise ShoeFileError(path, f"shoe {names[names.duplicated()].iloc[0]!r} listed twice")
+        raise InputFileError(path, f"shoe {names[names.duplicated()].iloc[0]!r} listed twice")
     first = _dates(path, raw, "first_used", required=True)
     retired = _dates(path, raw, "retired", required=False)
     backwards = retired < first
     if backwards.any():
         i = int(np.flatnonzero(backwards.to_numpy())[0])
-        raise ShoeFileError(path, f"row {i + 2}: retired {retired.iloc[i]:%Y-%m-%d} is before first_used")
+        raise InputFileError(path, f"retired {retired.iloc[i]:%Y-%m-%d} is before first_used", row=i + 2)
     col, scale = ("initial_miles", M_PER_MILE) if "initial_miles" in raw.columns else ("initial_km", M_PER_KM)
     text = raw[col].str.strip() if col in raw.columns else pd.Series("", index=raw.index)
     value = pd.to_numeric(text.where(text != "", "0"), errors="coerce")
     bad = value.isna() | (value < 0)
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ShoeFileError(path, f"row {i + 2}: {col} {text.iloc[i]!r} is not a distance (a number >= 0)")
+        raise InputFileError(path, f"{col} {text.iloc[i]!r} is not a distance (a number >= 0)", row=i + 2)
     return pd.DataFrame(
         {"name": names.to_numpy(), "first_used": first, "retired": retired, "initial_m": value.to_numpy() * scale}
     )
@@ -167,10 +158,10 @@ def read_shoe_overrides(path: str | os.PathLike) -> pd.DataFrame:
     raw = _read_csv(path, "shoe override file")
     raw.columns = [c.strip().lower() for c in raw.columns]
     if not {"activity_id", "shoe"} <= set(raw.columns):
-        raise ShoeFileError(path, "expected the header activity_id,shoe")
+        raise InputFileError(path, "expected the header activity_id,shoe")
     out = pd.DataFrame({C.ACTIVITY_ID: raw["activity_id"].str.strip(), SHOE: raw["shoe"].str.strip()})
     if (out[C.ACTIVITY_ID] == "").any():
-        raise ShoeFileError(path, f"row {int(np.flatnonzero((out[C.ACTIVITY_ID] == '').to_numpy())[0]) + 2}: empty id")
+        raise InputFileError(path, "empty id", row=int(np.flatnonzero((out[C.ACTIVITY_ID] == "").to_numpy())[0]) + 2)
     return out.drop_duplicates(C.ACTIVITY_ID, keep="last").reset_index(drop=True)
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 
-from ..errors import NotAnActivity, UnreadableExport
-from .base import Decoded, activity_frame
+from ..errors import InputFileError, NotAnActivity, UnreadableExport
+from ..tables import activity_frame
+from .base import Decoded
 
 #: Bumped whenever an importer's output changes: part of every cache key, so a new
 #: version re-decodes instead of serving stale tables.
@@ -70,11 +71,11 @@ def decode(data: bytes, label: str, sha256: str) -> Decoded:
         columns = {c.strip().lower() for c in head[0].split(",")} if head else set()
         if not {"name", "first_used"} <= columns:
             raise
-        from ..features.shoes import ShoeFileError, read_shoes_csv
+        from ..features.shoes import read_shoes_csv
 
         try:
             shoes = read_shoes_csv(io.BytesIO(data), label=label)
-        except ShoeFileError as err:
+        except InputFileError as err:
             raise UnreadableExport(label, f"shoe list: {err.reason}") from err
         return Decoded(
             kind="shoes",

@@ -29,14 +29,13 @@ import pandas as pd
 
 from .. import columns as C
 from ..errors import NotAnActivity, UnreadableExport
+from ..tables import activity_frame, empty_weights
 from . import fastfit
 from .base import (
     LOCAL_CLOCK_ONLY,
     Decoded,
-    activity_frame,
     activity_id,
     choose_offset,
-    empty_weights,
     finish_samples,
     is_run,
     summarise,

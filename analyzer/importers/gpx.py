@@ -17,10 +17,10 @@ import pandas as pd
 
 from .. import columns as C
 from ..errors import NotAnActivity, UnreadableExport
+from ..tables import activity_frame
 from .base import (
     STRIDE_CADENCE_CEILING,
     Decoded,
-    activity_frame,
     activity_id,
     choose_offset,
     finish_samples,

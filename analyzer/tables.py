@@ -1,0 +1,56 @@
+"""Typed empty and row-built tables: the activity and weight tables with every column
+and its type, so that every room builds them the same way."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import columns as C
+
+
+def empty_weights() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            C.TIMESTAMP: pd.array([], dtype="datetime64[ns, UTC]"),
+            C.WEIGHT_KG: np.array([], dtype=np.float64),
+            C.SOURCE: np.array([], dtype=object),
+        }
+    )
+
+
+#: The activity columns an importer writes (START_LOCAL is added on import), by type.
+ACTIVITY_TIME_COLUMNS = (C.START_UTC, C.END_UTC)
+ACTIVITY_FLOAT_COLUMNS = (C.UTC_OFFSET_S, C.ELAPSED_S, C.TIMER_S, C.DURATION_S, C.DISTANCE_M, C.AVG_HR)
+ACTIVITY_BOOL_COLUMNS = (C.IS_RUN, C.HAS_HR, C.HAS_DYNAMICS)
+ACTIVITY_INT_COLUMNS = (C.SESSION_INDEX, C.N_SAMPLES)
+# Every other activity column is text.
+
+
+def _activity_column(name: str, values: list):
+    """One activity column, typed: UTC datetimes, float64, bool, int64, or text (str
+    dtype, "" where the value is missing: None, NaN)."""
+    if name in ACTIVITY_TIME_COLUMNS:
+        return pd.to_datetime(values, utc=True).array
+    if name in ACTIVITY_FLOAT_COLUMNS:
+        return np.array(values, dtype=np.float64)
+    if name in ACTIVITY_BOOL_COLUMNS:
+        return np.array(values, dtype=bool)
+    if name in ACTIVITY_INT_COLUMNS:
+        return np.array(values, dtype=np.int64)
+    text = np.array(values, dtype=object)
+    text[pd.isna(text)] = ""
+    return pd.array(text, dtype=str)
+
+
+def activity_frame(rows: list[dict]) -> pd.DataFrame:
+    """The activity rows of one file as a typed frame with every column (all of
+    ACTIVITY_COLUMNS but START_LOCAL). A column a row lacks reads as NaN, as in a
+    frame built from the rows: NaN for numbers, "" for text."""
+    cols = [c for c in C.ACTIVITY_COLUMNS if c != C.START_LOCAL]
+    return pd.DataFrame({c: _activity_column(c, [row.get(c, np.nan) for row in rows]) for c in cols})
+
+
+def empty_samples() -> pd.DataFrame:
+    """A sample table with its native columns and no rows."""
+    return pd.DataFrame(columns=[C.ACTIVITY_ID, C.TIMESTAMP, *C.NUMERIC_SAMPLE_COLUMNS])
