@@ -1,35 +1,27 @@
-"""Detectors of the likely causes of heavy legs: one small class per cause, grouped
-by category in overtraining.py, others.py (performance, strength, heat, weight) and
-form.py (form and shoes). Adding a cause is one class here plus one test."""
+"""Detectors of the likely causes of heavy legs: one module per detector, each a small
+class that registers itself when its module is imported (every module of this package
+is imported here, so a new cause is one new file). See base.py for the framework,
+needs.py for the data a detector may need, context.py for what they read, run.py for
+running them all."""
 
 from __future__ import annotations
 
-from .base import CATEGORIES, LOOKBACK_DAYS, Detector, Evidence, Finding, Skipped, Threshold
-from .context import Context
-from .form import Cadence, GroundContact, VerticalOscillation, WornShoes
-from .not_detectable import NOT_DETECTABLE
-from .others import DecliningPerformance, HeatDehydration, StrengthLoad, WeightGain
-from .overtraining import AcuteLoad, Comeback, LongRunSpike, MileageJump, Monotony
+import importlib
+import pkgutil
 
-DETECTORS: tuple[type[Detector], ...] = (
-    MileageJump,
-    AcuteLoad,
-    LongRunSpike,
-    Comeback,
-    Monotony,
-    DecliningPerformance,
-    GroundContact,
-    VerticalOscillation,
-    Cadence,
-    WornShoes,
-    StrengthLoad,
-    HeatDehydration,
-    WeightGain,
-)
+from .base import CATEGORIES, LOOKBACK_DAYS, Detector, Evidence, Finding, Skipped, Threshold, registered
+from .context import Context
+from .not_detectable import NOT_DETECTABLE
+
+#: Modules of this package that are the framework, not detectors.
+FRAMEWORK = frozenset({"base", "needs", "context", "run", "citations", "not_detectable", "form_signal"})
+
+for _module in pkgutil.iter_modules(__path__):
+    if _module.name not in FRAMEWORK:
+        importlib.import_module(f"{__name__}.{_module.name}")
 
 __all__ = [
     "CATEGORIES",
-    "DETECTORS",
     "LOOKBACK_DAYS",
     "NOT_DETECTABLE",
     "Context",
@@ -38,4 +30,5 @@ __all__ = [
     "Finding",
     "Skipped",
     "Threshold",
+    "registered",
 ]

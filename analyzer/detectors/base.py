@@ -1,9 +1,12 @@
-"""The detector framework: Threshold, Evidence, Finding, Skipped, Detector, Context.
+"""The detector framework: Threshold, Evidence, Finding, Skipped, Detector and the
+registry of detectors.
 
-A detector is one small class per cause of heavy legs. It declares the inputs it
-needs and its thresholds (each with a required published source), and returns
-findings, or a Skipped with the reason when its data is missing: never a silent
-all-clear.
+A detector measures one signal of one cause of heavy legs, in its own module
+(``detectors/<id>.py``). Defining the class registers it (no list to keep by hand).
+It declares the data it ``needs`` (see needs.py: the framework skips it with the
+need's standard reason when the data is missing, never a silent all-clear) and its
+thresholds, each with a published source or said to be a heavylegs convention, and
+returns its findings with their evidence.
 
 Scores are comparable across causes: ``score = SEVERITY_BASE[severity] + 0.25 *
 strength``, times a recency weight. ``strength`` (0-1) is how far past its threshold the
@@ -19,8 +22,13 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .needs import NEEDS
+
 SEVERITIES = ("high", "medium", "low")
 SEVERITY_BASE = {"high": 0.70, "medium": 0.40, "low": 0.10}
+#: Weight of a finding's strength in its score (heavylegs convention: strength orders
+#: findings within a severity, never across: 0.25 < the gap between severity bases).
+STRENGTH_WEIGHT = 0.25
 #: Half-life [days] of a finding's weight after its window ends (heavylegs convention:
 #: legs feel a load spike for days to a couple of weeks, not months).
 RECENCY_HALF_LIFE_DAYS = 14.0
@@ -92,23 +100,64 @@ def exceedance(value: float, threshold: float, span: float) -> float:
 def score(severity: str, strength: float, days_since_end: float) -> float:
     """The ranking key (see the module docstring)."""
     recency = 0.5 ** (max(0.0, days_since_end) / RECENCY_HALF_LIFE_DAYS)
-    return round((SEVERITY_BASE[severity] + 0.25 * max(0.0, min(1.0, strength))) * recency, 4)
+    return round((SEVERITY_BASE[severity] + STRENGTH_WEIGHT * max(0.0, min(1.0, strength))) * recency, 4)
+
+
+def rounded(value, digits: int = 1) -> float | None:
+    """``value`` rounded for evidence; None when it is missing or not a number."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    return round(v, digits) if math.isfinite(v) else None
+
+
+def iso(value) -> str:
+    """The local date of a timestamp or date, as YYYY-MM-DD."""
+    return _date(value).isoformat()
+
+
+#: Every registered detector class by id (registration order).
+_REGISTRY: dict[str, type[Detector]] = {}
 
 
 class Detector:
     """Base class: subclasses set the class attributes and implement ``detect``.
 
-    id : the cause id used in findings.json; category : one of CATEGORIES;
-    inputs : what the detector reads (shown by ``heavylegs detectors``);
+    id : the cause id used in findings.json (setting it registers the class);
+    category : one of CATEGORIES; rank : its place among its category's detectors in
+    listings (lower first); needs : names in needs.NEEDS, checked before ``detect``;
     thresholds : its Threshold constants; advice : the seed article's advice.
     """
 
     id: str = ""
     category: str = ""
-    inputs: tuple[str, ...] = ()
+    rank: int = 100
+    needs: tuple[str, ...] = ()
     thresholds: tuple[Threshold, ...] = ()
     advice: str = ""
     description: str = ""
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if not cls.id:
+            return  # a shared base of several detectors
+        if cls.category not in CATEGORIES:
+            raise ValueError(f"detector {cls.id!r}: category {cls.category!r} is not one of {CATEGORIES}")
+        unknown = [n for n in cls.needs if n not in NEEDS]
+        if unknown:
+            raise ValueError(f"detector {cls.id!r}: unknown needs {unknown} (known: {sorted(NEEDS)})")
+        if cls.id in _REGISTRY and _REGISTRY[cls.id].__qualname__ != cls.__qualname__:
+            raise ValueError(f"two detectors named {cls.id!r}: {_REGISTRY[cls.id]} and {cls}")
+        _REGISTRY[cls.id] = cls
+
+    def run(self, ctx) -> list[Finding] | Skipped:
+        """``detect``, or Skipped with the standard reason of the first need missing."""
+        for name in self.needs:
+            need = NEEDS[name]
+            if not need.present(ctx):
+                return self.skipped(need.reason)
+        return self.detect(ctx)
 
     def detect(self, ctx) -> list[Finding] | Skipped:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -125,11 +174,26 @@ class Detector:
             category=self.category,
             severity=severity,
             score=score(severity, strength, days),
-            window={"start": _date(start).isoformat(), "end": _date(end).isoformat()},
+            window={"start": iso(start), "end": iso(end)},
             evidence=evidence,
             message=message,
             advice=self.advice,
         )
+
+    @staticmethod
+    def distance(ctx, metric: str, metres: float, date=None, threshold: str | None = None, unit: str = "") -> Evidence:
+        """Evidence of a distance, in the report's units (rounded to 0.1)."""
+        return Evidence(metric, round(ctx.dist(metres), 1), unit or ctx.units, threshold, date)
+
+
+def registered() -> list[type[Detector]]:
+    """Every registered detector, in listing order: by category, then rank, then id."""
+    return sorted(_REGISTRY.values(), key=lambda d: (CATEGORIES.index(d.category), d.rank, d.id))
+
+
+def unregister(detector_id: str) -> None:
+    """Forget a detector (for tests that register one of their own)."""
+    _REGISTRY.pop(detector_id, None)
 
 
 def _date(value):

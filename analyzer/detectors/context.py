@@ -9,10 +9,10 @@ from functools import cached_property
 import pandas as pd
 
 from .. import columns as C
-from .. import derived
 from ..features import dynamics, load, per_run, shoes
-
-UNIT_M = {"km": 1000.0, "mi": 1609.344}
+from ..features.shoes import read_shoe_overrides, read_shoes_csv  # MERGE: importers.shoes
+from ..ingest.baseline import pace_adjusted_form
+from ..units import UNIT_M
 
 
 class Context:
@@ -23,14 +23,16 @@ class Context:
     history : analyzer.History
     as_of : the analysis date; default the local date of the last activity. Data after
         it is not used.
-    shoes : path of a shoes.csv (optional).
+    shoes : a shoes.csv (path, or the frame importers.shoes.read_shoes_csv gives), optional.
+    overrides : a shoe override file ``activity_id,shoe`` (path or frame), optional.
     units : 'km' or 'mi': how distances are shown in messages and evidence.
     """
 
-    def __init__(self, history, as_of=None, shoes=None, units: str = "km") -> None:
+    def __init__(self, history, as_of=None, shoes=None, units: str = "km", overrides=None) -> None:
         self.history = history
         self.units = units
-        self.shoes_path = shoes
+        self.shoes_given = shoes
+        self.overrides_given = overrides
         acts = history.activities
         last = pd.to_datetime(acts[C.START_LOCAL]).max() if len(acts) else pd.Timestamp.today()
         self.as_of_ts = (pd.Timestamp(as_of) if as_of is not None else last).normalize()
@@ -99,20 +101,18 @@ class Context:
         summary = per_run.form_summary_of(self.run_features[0], self.runs)
         if summary.empty:
             return summary
-        store = getattr(self.history, "store", None)
-        if store is not None:  # results kept in the cache between analyses
-            adjusted = derived.pace_adjusted_form(summary, store.root.parent)
-        else:
-            adjusted = dynamics.pace_adjusted_form(summary)
-        adjusted = adjusted.drop(columns=[C.START_UTC])
+        # Results kept in the history's cache between analyses (when it has one).
+        adjusted = pace_adjusted_form(summary, getattr(self.history, "cache", None)).drop(columns=[C.START_UTC])
         out = summary.merge(adjusted, on=C.ACTIVITY_ID, how="left")
         return out.merge(dynamics.form_bands(summary), on=C.ACTIVITY_ID, how="left")
 
     @cached_property
     def shoe_list(self) -> pd.DataFrame | None:
         """The runner's shoes.csv: --shoes, else one found among the inputs."""
-        if self.shoes_path is not None:
-            return shoes.read_shoes_csv(self.shoes_path)
+        if isinstance(self.shoes_given, pd.DataFrame):
+            return self.shoes_given
+        if self.shoes_given is not None:
+            return read_shoes_csv(self.shoes_given)
         found = getattr(self.history, "shoes", None)
         return found if found is not None and len(found) else None
 
@@ -120,7 +120,15 @@ class Context:
     def shoe_runs(self) -> pd.DataFrame:
         """The runs with the pair each was run in ('' when unknown)."""
         gear = self.history.gear if len(getattr(self.history, "gear", [])) else None
-        return shoes.assign_shoes(self.runs, shoes=self.shoe_list, gear=gear)
+        return shoes.assign_shoes(self.runs, shoes=self.shoe_list, gear=gear, overrides=self.overrides)
+
+    @cached_property
+    def overrides(self) -> pd.DataFrame | None:
+        """The runner's per-run shoe corrections (activity_id, shoe), when given."""
+        given = self.overrides_given
+        if given is None or isinstance(given, pd.DataFrame):
+            return given
+        return read_shoe_overrides(given)
 
     @cached_property
     def shoes(self):

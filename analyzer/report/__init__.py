@@ -1,2 +1,11 @@
-"""Reports: plots.py (one function per chart, each draws on a matplotlib Axes),
-html.py (the self-contained report.html and the optional PDF)."""
+"""Reports: what an analysis says, for people and for programs.
+
+model.py       one view of the findings, shared by every output
+text.py        the terminal summaries and the PDF's text page
+outputs.py     findings.json, weekly.csv, activities.csv, the import JSON
+html.py        the self-contained report.html (and report.pdf)
+charts.py      every chart declared once (inputs, caption, size) and its data bundle
+plots.py       one drawing function per chart (numpy and matplotlib only)
+draw.py        drawing in this process; fork.py in forked copies;
+helper.py      the figure helper process; kept_charts.py charts kept in the cache
+"""

@@ -8,8 +8,12 @@ import html
 import os
 from pathlib import Path
 
+from .. import columns as C
 from ..atomic import write_atomic
-from .render import Renderer, plot_data, render
+from .charts import plot_data
+from .draw import render
+from .model import NO_FINDING, earlier_findings, finding_views, runs_read, title_of
+from .text import pdf_lines
 
 
 def _e(value) -> str:
@@ -32,47 +36,22 @@ figure{margin:1.5em 0} figure img{max-width:100%} figcaption{color:#555;font-siz
 
 def render_html(analysis, images: list[tuple[str, str, bytes]]) -> str:
     """The report page as one string: findings first, then the plots (PNG data URIs)."""
-    ctx = analysis.context
-    runs = int(ctx.activities["is_run"].sum()) if len(ctx.activities) else 0
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         f"<title>heavylegs report, {analysis.as_of.isoformat()}</title><style>{CSS}</style></head><body>",
         "<h1>Why do my legs feel heavy?</h1>",
-        f"<p class='sub'>As of {analysis.as_of:%d %B %Y}: {runs} runs read; distances in {analysis.units}. "
-        "Causes are ranked by score (severity, strength of evidence, recency).</p>",
+        f"<p class='sub'>As of {analysis.as_of:%d %B %Y}: {runs_read(analysis)} runs read; distances in "
+        f"{analysis.units}. Causes are ranked by score (severity, strength of evidence, recency).</p>",
         "<h2>Likely causes, most likely first</h2>",
     ]
     if not analysis.findings:
-        parts.append("<p>No cause found in the watch data for the last four weeks.</p>")
-    for i, f in enumerate(analysis.findings, 1):
-        rows = "".join(
-            f"<tr><td>{_e(e.metric)}</td><td>{_e(e.value)} {_e(e.unit)}</td><td>{_e(e.threshold)}</td>"
-            f"<td>{_e(e.date)}</td><td>{_e(e.source)}</td></tr>"
-            for e in f.evidence
-        )
-        parts.append(
-            f"<div class='finding {f.severity}'><p><span class='sev'>{i}. {_e(f.severity)}</span> "
-            f"<b>{_e(f.cause.replace('_', ' '))}</b> ({_e(f.category)}), {_e(f.window['start'])} to "
-            f"{_e(f.window['end'])}, score {f.score:.2f}</p><p>{_e(f.message)}</p>"
-            f"<table><tr><th>evidence</th><th>value</th><th>threshold</th><th>date</th><th>source</th></tr>{rows}"
-            f"</table><p class='advice'>Advice: {_e(f.advice)}</p></div>"
-        )
-    earlier = [f for f in analysis.timeline if f not in analysis.findings]
-    if earlier:
-        parts.append(
-            "<h2>Earlier in the history (not active now)</h2><table><tr><th>when</th><th>cause</th>"
-            "<th>severity</th><th>what</th></tr>"
-        )
-        for f in sorted(earlier, key=lambda f: f.window["start"]):
-            parts.append(
-                f"<tr><td>{_e(f.window['start'])} to {_e(f.window['end'])}</td>"
-                f"<td>{_e(f.cause.replace('_', ' '))}</td><td>{_e(f.severity)}</td><td>{_e(f.message)}</td></tr>"
-            )
-        parts.append("</table>")
+        parts.append(f"<p>{NO_FINDING}</p>")
+    parts += [_finding(f) for f in finding_views(analysis.findings)]
+    parts += _earlier(analysis)
     parts.append("<h2>Not visible in watch data</h2><ul>")
     for item in analysis.not_detectable:
-        parts.append(f"<li><b>{_e(item['cause'].replace('_', ' '))}</b>: {_e(item['why'])} {_e(item['advice'])}</li>")
+        parts.append(f"<li><b>{_e(title_of(item['cause']))}</b>: {_e(item['why'])} {_e(item['advice'])}</li>")
     parts.append("</ul>")
     if analysis.skipped_detectors:
         parts.append("<h2>Not checked (missing data)</h2><ul>")
@@ -85,7 +64,7 @@ def render_html(analysis, images: list[tuple[str, str, bytes]]) -> str:
             f"<figure id='{stem}'><img alt='{_e(caption)}' src='data:image/png;base64,{data}'>"
             f"<figcaption>{_e(caption)}</figcaption></figure>"
         )
-    skipped = [f for f in analysis.history.files if f.status == "skipped"]
+    skipped = [f for f in analysis.history.files if f.status == C.SKIPPED]
     if skipped:
         parts.append("<h2>Files not read</h2><ul>")
         parts += [f"<li>{_e(f.path)}: {_e(f.reason)}</li>" for f in skipped]
@@ -97,20 +76,49 @@ def render_html(analysis, images: list[tuple[str, str, bytes]]) -> str:
     return "\n".join(parts)
 
 
+def _finding(f) -> str:
+    rows = "".join(
+        f"<tr><td>{_e(e.metric)}</td><td>{_e(e.value)} {_e(e.unit)}</td><td>{_e(e.threshold)}</td>"
+        f"<td>{_e(e.date)}</td><td>{_e(e.source)}</td></tr>"
+        for e in f.evidence
+    )
+    return (
+        f"<div class='finding {f.severity}'><p><span class='sev'>{f.rank}. {_e(f.severity)}</span> "
+        f"<b>{_e(f.title)}</b> ({_e(f.category)}), {_e(f.start)} to "
+        f"{_e(f.end)}, score {f.score:.2f}</p><p>{_e(f.message)}</p>"
+        f"<table><tr><th>evidence</th><th>value</th><th>threshold</th><th>date</th><th>source</th></tr>{rows}"
+        f"</table><p class='advice'>{_e(f.advice_line)}</p></div>"
+    )
+
+
+def _earlier(analysis) -> list[str]:
+    earlier = earlier_findings(analysis)
+    if not earlier:
+        return []
+    parts = [
+        "<h2>Earlier in the history (not active now)</h2><table><tr><th>when</th><th>cause</th>"
+        "<th>severity</th><th>what</th></tr>"
+    ]
+    for f in earlier:
+        parts.append(
+            f"<tr><td>{_e(f.window['start'])} to {_e(f.window['end'])}</td>"
+            f"<td>{_e(title_of(f.cause))}</td><td>{_e(f.severity)}</td><td>{_e(f.message)}</td></tr>"
+        )
+    parts.append("</table>")
+    return parts
+
+
 def write_report(
-    analysis,
-    out_dir: str | os.PathLike,
-    formats: tuple[str, ...] = ("html",),
-    renderer: Renderer | None = None,
+    analysis, out_dir: str | os.PathLike, formats: tuple[str, ...] = ("html",), renderer=None
 ) -> dict[str, Path]:
     """Write report.html (and the PNGs beside it) and, with 'pdf' in formats, report.pdf.
 
-    The figures are drawn by ``renderer`` (a `render.Renderer` helper process started
-    earlier) when given, else in this process; the files are the same either way."""
+    The figures are drawn by ``renderer`` (a `helper.Renderer` started earlier) when
+    given, else in this process; the files are the same either way."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    data = plot_data(analysis)
     pdf = "pdf" in formats
+    data = plot_data(analysis, pdf_lines(analysis))
     rendered = renderer.render(data, pdf) if renderer is not None else render(data, pdf)
     written = {}
     for stem, _, png in rendered.images:

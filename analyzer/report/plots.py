@@ -17,6 +17,7 @@ import matplotlib.dates as mdates  # noqa: E402
 import numpy as np  # noqa: E402
 
 from ..features import bands  # noqa: E402
+from ..units import UNIT_M  # noqa: E402
 
 
 def _rows(table) -> int:
@@ -38,7 +39,6 @@ def _day(value) -> np.datetime64:
     return np.datetime64(str(value)[:10], "D")
 
 
-UNIT_M = {"km": 1000.0, "mi": 1609.344}
 SEVERITY_COLOURS = {"high": "#c0392b", "medium": "#e67e22", "low": "#f1c40f"}
 BAND_COLOURS = {">10-30%": "#f1c40f", ">30-100%": "#e67e22", ">100%": "#c0392b"}
 
@@ -50,7 +50,7 @@ def no_data(ax, title: str, reason: str) -> None:
     ax.text(0.5, 0.5, reason, ha="center", va="center", wrap=True, fontsize=10, color="#555", transform=ax.transAxes)
 
 
-def _dates(ax) -> None:
+def date_axis(ax) -> None:
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
@@ -86,7 +86,7 @@ def weekly_distance(ax, weekly, findings, units: str = "km") -> None:
     _bars(ax, starts, _num(weekly, "distance_m") / per, colours, label="weekly distance")
     ax.set_ylabel(f"distance per week [{units}]")
     ax.set_title(title)
-    _dates(ax)
+    date_axis(ax)
     ratio = _num(weekly, "acwr") if "acwr" in weekly else None
     if ratio is not None and np.isfinite(ratio).any():
         ax2 = ax.twinx()
@@ -145,7 +145,7 @@ def long_runs(ax, spikes, units: str = "km") -> None:
     ax.set_ylabel(f"distance [{units}]")
     ax.set_title(title)
     ax.legend(fontsize=8, loc="upper left")
-    _dates(ax)
+    date_axis(ax)
 
 
 def cause_timeline(ax, timeline, as_of) -> None:
@@ -176,7 +176,7 @@ def cause_timeline(ax, timeline, as_of) -> None:
 
     handles = [Patch(facecolor=colour, edgecolor="k", lw=0.3, label=sev) for sev, colour in SEVERITY_COLOURS.items()]
     ax.legend(handles=handles, fontsize=8, loc="lower left", ncol=3)
-    _dates(ax)
+    date_axis(ax)
 
 
 #: Population band edges per metric (best to worst), from features.bands.
@@ -222,7 +222,7 @@ def dynamics_over_time(ax, form, metric: str) -> None:
     ax.set_ylabel(f"{name.lower()} [{unit}]")
     ax.set_title(title + " (bands: population percentiles)")
     ax.legend(fontsize=8, loc="upper left")
-    _dates(ax)
+    date_axis(ax)
 
 
 def shoe_mileage(ax, mileage, units: str = "km") -> None:
@@ -252,4 +252,4 @@ def shoe_mileage(ax, mileage, units: str = "km") -> None:
     ax.set_ylabel(f"distance on the pair [{units}]")
     ax.set_title(title)
     ax.legend(fontsize=8, loc="upper left")
-    _dates(ax)
+    date_axis(ax)

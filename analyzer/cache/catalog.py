@@ -1,15 +1,14 @@
-"""The cache's catalog: the small tables of every cache entry gathered in a few files,
-so a history of thousands of files is read back in one go.
+"""The cache's catalog: the small tables of every entry gathered in a few files, so a
+history of thousands of files is read back in one go.
 
-Each cache entry (store.py) stays the source of truth; the catalog is derived from
-the entries and only speeds up reading them. It holds, for the entries it covers,
-their metadata (meta.json), their activity rows and, per features version, their
-runs' feature tables (features/per_run.py). It lives in
-``<cache>/catalog/v<IMPORTER_VERSION>/``: a generation folder with one file per table,
-written complete in a private folder and then named by the ``CURRENT`` file, which is
-replaced in one rename. A reader sees one whole generation or none. Two imports that
-update it at once may each drop the other's additions: those entries are then read
-from the entries themselves and added again next time.
+Each entry (store.py) stays the source of truth; the catalog is derived from the
+entries and only speeds up reading them. It holds, for the entries it covers, their
+metadata (meta.json), their activity rows and, per features version, their runs'
+feature tables. It lives in the layout's catalog folder: a generation folder with one
+file per table, written complete in a private folder and then named by the ``CURRENT``
+file, which is replaced atomically. A reader sees one whole generation or none. Two
+imports that update it at once may each drop the other's additions: those entries are
+then read from the entries themselves and added again next time.
 """
 
 from __future__ import annotations
@@ -22,30 +21,31 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import columns as C
-from .features.per_run import RUN_FEATURES_VERSION
-from .importers import IMPORTER_VERSION
-from .store import Store, write_parquet
+from .. import columns as C
+from ..atomic import write_atomic
+from .layout import CacheLayout
+from .parquet import write_parquet
+from .store import Store
 
-#: Tables of the catalog (every row carries the file_sha256 of its cache entry).
-FEATURES_TABLE = f"features_v{RUN_FEATURES_VERSION}"
-HR_TABLE = f"hr_v{RUN_FEATURES_VERSION}"
-TABLES = ("activities", FEATURES_TABLE, HR_TABLE)
+#: The table of activity rows (the other two are the layout's feature tables).
+ACTIVITIES = "activities"
 
 
 class Catalog:
     """The catalog of one cache (read once when made).
 
     metas : {sha256: meta} of the entries it covers
-    featured : the entries whose runs' features (of RUN_FEATURES_VERSION) it holds
+    featured : the entries whose runs' features (of the layout's features version) it holds
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, layout: CacheLayout, store: Store) -> None:
+        self.layout = layout
         self.store = store
-        self.dir = store.root.parent / "catalog" / f"v{IMPORTER_VERSION}"
+        self.dir = layout.catalog
+        self.tables = (ACTIVITIES, layout.features_table, layout.hr_table)
         self.metas: dict[str, dict] = {}
         self.featured: set[str] = set()
-        self._tables: dict[str, pd.DataFrame] = {}
+        self._tables: dict[str, object] = {}
         self._generation: Path | None = None
         try:
             name = (self.dir / "CURRENT").read_text(encoding="utf-8").strip()
@@ -56,7 +56,7 @@ class Catalog:
             return
         # An entry removed from the cache is not covered, whatever the catalog says.
         metas = {sha: m for sha, m in index.get("metas", {}).items() if store.has(sha)}
-        featured = set(index.get("featured", {}).get(RUN_FEATURES_VERSION, [])) & set(metas)
+        featured = set(index.get("featured", {}).get(layout.features_version, [])) & set(metas)
         self._generation, self.metas, self.featured = generation, metas, featured
 
     def _arrow(self, name: str):
@@ -102,29 +102,17 @@ class Catalog:
             return
         all_metas = {**self.metas, **metas}
         all_featured = (self.featured | featured) & set(all_metas)
-        replaced = set(metas)
-        refeatured = replaced | featured
-        work = self.store.tmp / f"catalog-{uuid.uuid4().hex}"
+        work = self.layout.tmp / f"catalog-{uuid.uuid4().hex}"
         try:
             work.mkdir(parents=True)
-            for name in TABLES:
-                old = self.table(name)
-                new = tables.get(name)
-                if not old.empty:
-                    old = old[~old[C.FILE_SHA256].isin(replaced if name == "activities" else refeatured)]
-                parts = [f for f in (old, new) if f is not None and not f.empty]
-                if parts:
-                    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-                    write_parquet(frame.reset_index(drop=True), work / f"{name}.parquet")
-            index = {"metas": all_metas, "featured": {RUN_FEATURES_VERSION: sorted(all_featured)}}
+            self._write_tables(work, tables, replaced=set(metas), refeatured=set(metas) | featured)
+            index = {"metas": all_metas, "featured": {self.layout.features_version: sorted(all_featured)}}
             with open(work / "index.json", "w", encoding="utf-8") as fh:
                 json.dump(index, fh)
             self.dir.mkdir(parents=True, exist_ok=True)
             generation = self.dir / f"gen-{uuid.uuid4().hex}"
             os.rename(work, generation)
-            pointer = self.dir / f".CURRENT-{uuid.uuid4().hex}"
-            pointer.write_text(generation.name, encoding="utf-8")
-            os.replace(pointer, self.dir / "CURRENT")
+            write_atomic(self.dir / "CURRENT", generation.name)
         except OSError:
             shutil.rmtree(work, ignore_errors=True)
             return
@@ -133,3 +121,16 @@ class Catalog:
             if old_gen not in (generation, self._generation):
                 shutil.rmtree(old_gen, ignore_errors=True)
         self._generation, self.metas, self.featured, self._tables = generation, all_metas, all_featured, {}
+
+    def _write_tables(self, work: Path, tables: dict, replaced: set[str], refeatured: set[str]) -> None:
+        """Each table of the new generation: the current rows of the entries not
+        replaced, then the new rows."""
+        for name in self.tables:
+            old = self.table(name)
+            new = tables.get(name)
+            if not old.empty:
+                old = old[~old[C.FILE_SHA256].isin(replaced if name == ACTIVITIES else refeatured)]
+            parts = [f for f in (old, new) if f is not None and not f.empty]
+            if parts:
+                frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+                write_parquet(frame.reset_index(drop=True), work / f"{name}.parquet")

@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import gzip
 import io
-import json
 import os
 import stat
-import time
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-
-from ..atomic import write_atomic
 
 #: Largest single file heavylegs reads, after decompression [bytes]. A 24-hour
 #: activity at 1 s recording is about 5 MB of FIT or 30 MB of GPX.
@@ -47,7 +43,7 @@ class Input:
     """One candidate file: its label (path, or 'archive!member'), and its bytes or the
     reason it could not be read.
 
-    sha256 : set instead of data when an `InputMemo` knew the file (not read again)
+    sha256 : set instead of data when the input memo knew the file (not read again)
     source : the file it came from (the archive, for a member)
     identity : that file's `file_identity` when it was looked at
     """
@@ -64,89 +60,6 @@ def file_identity(info: os.stat_result) -> tuple[int, ...]:
     """(device, inode, size, modification time, change time) [ns]: writing to a file, or
     replacing it, changes at least one of them."""
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-
-
-class InputMemo:
-    """What each file held when it was last read (the label and SHA-256 of each input in
-    it), under the file's `file_identity`, kept in one JSON file.
-
-    A file whose identity has not changed is not read or hashed again: a warm import of
-    2,000 files takes about 15 ms of ``stat`` calls instead of 0.4 s of reading and
-    hashing. Only files read without any error are kept (an error is reported afresh
-    every time), only when every input's cache entry exists (``known``), and only once
-    both of the file's times are SETTLE_S old, so a write within the file system's time
-    resolution cannot go unseen (git's "racy" entries). Best effort: a memo that cannot be
-    read or written only costs the reading.
-    """
-
-    #: How old a file's times must be before it is remembered [s]: coarse file systems
-    #: (FAT, some network shares) keep times to 2 s.
-    SETTLE_S = 2.0
-    VERSION = 1
-
-    def __init__(self, path: str | os.PathLike | None, known=None) -> None:
-        self.path = path
-        self.known = known or (lambda sha: False)
-        self._settled_before = time.time_ns() - int(self.SETTLE_S * 1e9)
-        self._files: dict[str, list] = {}
-        self._seen: dict[str, list] = {}
-        self._rejected: set[str] = set()
-        self._last: str | None = None
-        if path is not None:
-            try:
-                with open(path, encoding="utf-8") as fh:
-                    stored = json.load(fh)
-                if stored.get("version") == self.VERSION:
-                    self._files = stored["files"]
-            except (OSError, ValueError, KeyError, TypeError, AttributeError):
-                self._files = {}
-
-    def inputs(self, source: str, identity: tuple[int, ...]) -> list[Input] | None:
-        """The inputs of ``source`` as last read, when its identity is unchanged and
-        every one of them is in the cache; else None (read it)."""
-        entry = self._files.get(os.path.abspath(source))
-        try:
-            if entry is None or tuple(entry[0]) != identity:
-                return None
-            items = [(str(label), str(sha)) for label, sha in entry[1]]
-        except (TypeError, ValueError):
-            return None
-        if not items or not all(self.known(sha) for _, sha in items):
-            return None
-        return [Input(label, sha256=sha, source=source, identity=identity) for label, sha in items]
-
-    def note(self, item: Input, sha256: str | None) -> None:
-        """Remember what ``item`` held (``sha256``), or that its file had an error."""
-        if item.source is None or item.identity is None:
-            return
-        source = os.path.abspath(item.source)
-        repeat = source in self._seen and source != self._last
-        self._last = source
-        if repeat:
-            return  # the same file named twice (a folder and a file in it): noted once
-        if item.error is not None or sha256 is None:
-            self._rejected.add(source)
-            return
-        self._seen.setdefault(source, [list(item.identity), []])[1].append([item.label, sha256])
-
-    def save(self) -> None:
-        """Write the memo when this import learnt something (atomically)."""
-        changed = False
-        for source, (identity, items) in self._seen.items():
-            _, _, _, mtime_ns, ctime_ns = identity
-            settled = max(mtime_ns, ctime_ns) < self._settled_before
-            if source in self._rejected or not settled:
-                changed |= self._files.pop(source, None) is not None
-            elif self._files.get(source) != [identity, items]:
-                self._files[source] = [identity, items]
-                changed = True
-        if not changed or self.path is None:
-            return
-        try:
-            os.makedirs(os.path.dirname(os.fspath(self.path)) or ".", exist_ok=True)
-            write_atomic(self.path, json.dumps({"version": self.VERSION, "files": self._files}, separators=(",", ":")))
-        except OSError:
-            pass
 
 
 class _Budget:
@@ -257,8 +170,10 @@ def _zip_members(label: str, fileobj, depth: int, budget: _Budget) -> Iterator[I
         yield Input(label, error="archive holds no files")
 
 
-def _read_path(path: str, memo: InputMemo | None = None) -> Iterator[Input]:
-    """The inputs of the file ``path``, each tagged with the file and its identity."""
+def _read_path(path: str, memo=None) -> Iterator[Input]:
+    """The inputs of the file ``path``, each tagged with the file and its identity.
+    ``memo`` (cache.inputs.InputMemo) may know them: then they carry their SHA-256 and
+    the file is not read."""
     try:
         info = os.stat(path)
     except OSError as err:
@@ -267,7 +182,8 @@ def _read_path(path: str, memo: InputMemo | None = None) -> Iterator[Input]:
     identity = file_identity(info)
     kept = memo.inputs(path, identity) if memo is not None else None
     if kept is not None:
-        yield from kept
+        for label, sha in kept:
+            yield Input(label, sha256=sha, source=path, identity=identity)
         return
     for item in _read_file(path, info):
         item.source, item.identity = path, identity
@@ -307,7 +223,7 @@ def read_again(item: Input) -> Input:
     return Input(item.label, error="changed while it was being read: run the import again", source=item.source)
 
 
-def iter_inputs(paths: Iterable[str | os.PathLike], memo: InputMemo | None = None) -> Iterator[Input]:
+def iter_inputs(paths: Iterable[str | os.PathLike], memo=None) -> Iterator[Input]:
     """Every candidate file under ``paths``, in a stable order (folders recursively,
     sorted; symbolic links to folders are not followed, so loops cannot trap us). With
     a ``memo``, a file it knows unchanged is not read (its inputs carry sha256, not

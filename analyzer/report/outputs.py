@@ -1,84 +1,23 @@
-"""Run every detector for an analysis date and gather what the outputs need."""
+"""The machine-readable outputs: findings.json, weekly.csv, activities.csv, and the
+import result of ``heavylegs import --json``."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import math
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from . import columns as C
-from .atomic import write_atomic
-from .detectors import DETECTORS, LOOKBACK_DAYS, NOT_DETECTABLE, Context, Finding, Skipped
-from .history import History
+from .. import columns as C
+from ..atomic import write_atomic
+from ..jsonable import jsonable
 
 
-@dataclass
-class Analysis:
-    """The answer for one analysis date.
-
-    findings : the causes active in the LOOKBACK_DAYS before as_of, most likely first
-    timeline : every finding up to as_of (older ones included), for the cause timeline
-    skipped_detectors : detectors that could not run, with the reason
-    """
-
-    as_of: dt.date
-    units: str
-    context: Context
-    findings: list[Finding]
-    timeline: list[Finding]
-    skipped_detectors: list[Skipped]
-    not_detectable: tuple[dict, ...] = field(default=NOT_DETECTABLE)
-
-    @property
-    def history(self) -> History:
-        return self.context.history
-
-
-def analyze(history: History, as_of=None, shoes=None, units: str = "km") -> Analysis:
-    """Run every detector on ``history`` up to ``as_of`` (default: the last activity)."""
-    return run_detectors(Context(history, as_of=as_of, shoes=shoes, units=units))
-
-
-def run_detectors(ctx: Context) -> Analysis:
-    """`analyze` on a context made beforehand (whose features may already be computed)."""
-    found: list[Finding] = []
-    skipped: list[Skipped] = []
-    for cls in DETECTORS:
-        det = cls()
-        result = det.detect(ctx)
-        if isinstance(result, Skipped):
-            skipped.append(result)
-        else:
-            found.extend(result)
-    horizon = ctx.as_of - dt.timedelta(days=LOOKBACK_DAYS)
-    ranked = sorted(found, key=lambda f: (-f.score, f.cause, f.window["end"]))
-    active = [f for f in ranked if dt.date.fromisoformat(f.window["end"]) >= horizon]
-    return Analysis(
-        as_of=ctx.as_of, units=ctx.units, context=ctx, findings=active, timeline=ranked, skipped_detectors=skipped
-    )
-
-
-def _clean(value):
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
-    if hasattr(value, "item"):
-        return _clean(value.item())
-    return value
-
-
-def findings_json(analysis: Analysis) -> dict:
+def findings_json(analysis) -> dict:
     """findings.json (schema in the README)."""
     files = analysis.history.files
-    return _clean(
+    return jsonable(
         {
             "as_of": analysis.as_of.isoformat(),
             "units": analysis.units,
@@ -91,7 +30,7 @@ def findings_json(analysis: Analysis) -> dict:
     )
 
 
-def weekly_csv(analysis: Analysis) -> pd.DataFrame:
+def weekly_csv(analysis) -> pd.DataFrame:
     """weekly.csv: week_start, distance, runs, change_pct, longest run, acwr and variants."""
     ctx = analysis.context
     w = ctx.weekly.copy()
@@ -108,7 +47,7 @@ def weekly_csv(analysis: Analysis) -> pd.DataFrame:
     return out.round(4).reset_index()
 
 
-def activities_csv(analysis: Analysis) -> pd.DataFrame:
+def activities_csv(analysis) -> pd.DataFrame:
     """activities.csv: one row per activity up to as_of, with form medians and shoe."""
     ctx = analysis.context
     acts = ctx.activities
@@ -133,7 +72,7 @@ def activities_csv(analysis: Analysis) -> pd.DataFrame:
     return out
 
 
-def write_outputs(analysis: Analysis, out_dir: str | os.PathLike) -> dict[str, Path]:
+def write_outputs(analysis, out_dir: str | os.PathLike) -> dict[str, Path]:
     """Write findings.json, weekly.csv and activities.csv into ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -142,3 +81,9 @@ def write_outputs(analysis: Analysis, out_dir: str | os.PathLike) -> dict[str, P
     write_atomic(paths["weekly"], weekly_csv(analysis).to_csv(index=False))
     write_atomic(paths["activities"], activities_csv(analysis).to_csv(index=False))
     return paths
+
+
+def history_json(history) -> dict:
+    """The machine-readable import result (schema in the README)."""
+    records = history.all_activities.to_dict(orient="records")
+    return {"files": [f.as_dict() for f in history.files], "activities": [jsonable(r) for r in records]}

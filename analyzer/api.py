@@ -1,0 +1,84 @@
+"""The face of heavylegs: one library call does a whole analysis.
+
+``analyze_to`` is what ``heavylegs analyze`` runs, and what a notebook or a squad worker
+calls: it reads the runner's shoe files first (a bad one stops it before anything is
+written), imports the history through the cache, computes the features, runs the
+detectors and writes findings.json, weekly.csv, activities.csv and the report.
+
+The figure helper (report.helper.Renderer) is started before pandas is imported, so
+that matplotlib loads on another core while the history is read: that is why the
+heavy imports below are inside the function.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+#: The report formats ``analyze_to`` can write.
+FORMATS = ("html", "pdf")
+
+
+@dataclass
+class Report:
+    """What `analyze_to` did: the analysis (detectors.run.Analysis) and the files it
+    wrote, by kind (findings, weekly, activities, report, pdf)."""
+
+    analysis: object
+    written: dict[str, Path]
+
+    @property
+    def main(self) -> Path:
+        """The report page (report.html, or report.pdf when only the PDF was asked)."""
+        return self.written.get("report") or self.written["pdf"]
+
+
+def analyze_to(
+    paths,
+    out: str | os.PathLike,
+    *,
+    as_of: dt.date | str | None = None,
+    shoes: str | os.PathLike | None = None,
+    overrides: str | os.PathLike | None = None,
+    units: str = "km",
+    formats: tuple[str, ...] = ("html",),
+    cache: str | os.PathLike | None = None,
+    workers: int | None = None,
+    progress: bool | None = None,
+) -> Report:
+    """Analyse the runner's files in ``paths`` and write everything into ``out``.
+
+    Raises an analyzer.errors.AnalyzerError, before writing anything, for a shoes.csv
+    or override file that cannot be used (InputFileError) or when no input could be
+    read (NoInputRead).
+    """
+    from .report.helper import Renderer
+
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown or not formats:
+        raise ValueError(f"unknown report format(s): {', '.join(unknown) or formats!r} (known: {', '.join(FORMATS)})")
+    with Renderer() as renderer:
+        from .detectors import Context
+        from .detectors.run import run_detectors
+        from .errors import NoInputRead
+        from .features.shoes import read_shoe_overrides, read_shoes_csv  # MERGE: importers.shoes
+        from .ingest import read_history
+        from .report.charts import context_plot_data
+        from .report.html import write_report
+        from .report.kept_charts import KeptCharts
+        from .report.outputs import write_outputs
+
+        shoe_list = read_shoes_csv(shoes) if shoes is not None else None
+        corrections = read_shoe_overrides(overrides) if overrides is not None else None
+        history = read_history(list(paths), cache=cache, workers=workers, progress=progress)
+        if not history.read_any():
+            raise NoInputRead(history.unread())
+        ctx = Context(history, as_of=as_of, shoes=shoe_list, units=units, overrides=corrections)
+        # The charts that show no finding are drawn while the detectors run.
+        renderer.begin(context_plot_data(ctx), pdf="pdf" in formats, cache=KeptCharts(history.cache.charts()))
+        analysis = run_detectors(ctx)
+        written = write_outputs(analysis, out)
+        written.update(write_report(analysis, out, tuple(formats), renderer=renderer))
+    return Report(analysis, written)

@@ -1,0 +1,71 @@
+"""Heat and dehydration: heart rate drifting against pace on long runs in the heat."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..features import load
+from .base import Detector, Evidence, Threshold, exceedance, iso, rounded
+from .citations import FRIEL
+
+#: Heat: runs of at least 60 min with decoupling > 5 % at >= 25 degC (issue 6).
+HEAT_MIN_S = 60 * 60
+HEAT_TEMPERATURE_C = 25.0
+HEAT_SOURCE = (
+    "issue 6 convention; hypohydration raises heart rate ~3 bpm per 1 % body mass lost "
+    "(Adams WM et al. J Strength Cond Res 2014; Gonzalez-Alonso/Coyle 1994)"
+)
+#: Twice the decoupling limit in the heat is high severity (heavylegs convention:
+#: > 10 % is Friel's "weak base" band).
+HEAT_HIGH_DECOUPLING_PCT = 2 * load.DECOUPLING_LIMIT_PCT
+#: Strength grows from the limit to full 10 points past it (heavylegs convention).
+HEAT_SCORE_SPAN_PCT = 10.0
+
+
+class HeatDehydration(Detector):
+    id = "heat_dehydration"
+    category = "heat"
+    rank = 1
+    needs = ("heart_rate",)
+    thresholds = (
+        Threshold("aerobic decoupling", load.DECOUPLING_LIMIT_PCT, "%", FRIEL),
+        Threshold("temperature", HEAT_TEMPERATURE_C, "degC", HEAT_SOURCE),
+        Threshold("run length", HEAT_MIN_S // 60, "min", HEAT_SOURCE),
+    )
+    advice = "Drink before and during long runs in the heat, run in the cool of the day, and slow down when it is hot."
+    description = "Runs of 60+ min whose heart rate drifted (decoupling > 5 %) at >= 25 degC."
+
+    def detect(self, ctx):
+        eff = ctx.efficiency
+        long_runs = eff[eff["moving_s"] >= HEAT_MIN_S]
+        if long_runs.empty:
+            return self.skipped("no runs of 60+ minutes with heart rate")
+        out = []
+        for _, r in long_runs[long_runs["decoupling_pct"] > load.DECOUPLING_LIMIT_PCT].iterrows():
+            temp = r["mean_temperature_c"]
+            if math.isfinite(temp) and temp < HEAT_TEMPERATURE_C:
+                continue  # drifted, but not in the heat
+            out.append(self._finding(ctx, r))
+        return out
+
+    def _finding(self, ctx, r: pd.Series):
+        temp = r["mean_temperature_c"]
+        hot = math.isfinite(temp)
+        severity = ("high" if r["decoupling_pct"] > HEAT_HIGH_DECOUPLING_PCT else "medium") if hot else "low"
+        day = pd.Timestamp(r["date"])
+        limit = load.DECOUPLING_LIMIT_PCT
+        ev = [
+            Evidence("aerobic decoupling", rounded(r["decoupling_pct"]), "%", f"> {limit:g} %", iso(day), FRIEL),
+            Evidence("mean temperature", rounded(temp), "degC", f">= {HEAT_TEMPERATURE_C:g} degC", None, HEAT_SOURCE),
+            Evidence("moving time", round(r["moving_s"] / 60), "min", f">= {HEAT_MIN_S // 60} min"),
+            self.distance(ctx, "distance", r["distance_m"]),
+        ]
+        where = f"at {temp:.0f} degC" if hot else "(no temperature recorded)"
+        msg = (
+            f"On the {ctx.fmt_dist(r['distance_m'])} run of {day:%d %b %Y} {where} your heart rate drifted "
+            f"{r['decoupling_pct']:.1f} % against pace: a sign of heat strain or dehydration."
+        )
+        strength = exceedance(r["decoupling_pct"], limit, HEAT_SCORE_SPAN_PCT)
+        return self.finding(ctx, severity, strength, day, day, ev, msg)

@@ -1,0 +1,55 @@
+"""The data a detector may need, each checked by the framework before the detector
+runs, with the standard reason given when it is missing.
+
+A detector lists the names in its ``needs``; a new kind of data (wellness, a diary)
+is one more entry here. ``present`` reads the analysis context (context.Context).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Need:
+    """What a detector needs: what it is, how to tell it is there, and what is said when
+    it is not."""
+
+    what: str
+    present: Callable[[object], bool]
+    reason: str
+
+
+def _form_metric(label: str, column: str) -> Need:
+    return Need(
+        f"runs with {label} (running dynamics)",
+        lambda ctx: len(ctx.form) > 0 and bool(ctx.form[column].notna().any()),
+        f"no runs with {label} (GPX files and watches without the sensor carry none)",
+    )
+
+
+NEEDS: dict[str, Need] = {
+    "runs": Need("runs up to the analysis date", lambda ctx: len(ctx.runs) > 0, "no runs"),
+    "heart_rate": Need(
+        "runs with heart rate while moving", lambda ctx: len(ctx.efficiency) > 0, "no runs with heart rate"
+    ),
+    "ground_contact": _form_metric("ground contact time", "median_gct_ms"),
+    "vertical_oscillation": _form_metric("vertical oscillation", "median_vo_mm"),
+    "cadence": _form_metric("cadence", "median_cadence_spm"),
+    "shoes": Need(
+        "shoes.csv (--shoes or among the inputs) or a Strava export's gear",
+        lambda ctx: ctx.shoes is not None,
+        "no shoe data: give --shoes shoes.csv, or a Strava export with gear",
+    ),
+    "strength": Need(
+        "strength sessions (FIT training / strength_training or other vendors' codes)",
+        lambda ctx: len(ctx.strength) > 0,
+        "no strength sessions recorded (FIT sport training / strength_training)",
+    ),
+    "body_mass": Need(
+        "two or more body-mass readings (FIT weight_scale, user_profile)",
+        lambda ctx: len(ctx.weights) >= 2,
+        "no body-mass readings (a scale's FIT weight_scale file or user_profile.weight)",
+    ),
+}

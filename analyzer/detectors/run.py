@@ -1,0 +1,55 @@
+"""Run every registered detector for an analysis date: the `Analysis`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .base import LOOKBACK_DAYS, Finding, Skipped, registered
+from .context import Context
+from .not_detectable import NOT_DETECTABLE
+
+
+@dataclass
+class Analysis:
+    """The answer for one analysis date.
+
+    findings : the causes active in the LOOKBACK_DAYS before as_of, most likely first
+    timeline : every finding up to as_of (older ones included), for the cause timeline
+    skipped_detectors : detectors that could not run, with the reason
+    """
+
+    as_of: dt.date
+    units: str
+    context: Context
+    findings: list[Finding]
+    timeline: list[Finding]
+    skipped_detectors: list[Skipped]
+    not_detectable: tuple[dict, ...] = field(default=NOT_DETECTABLE)
+
+    @property
+    def history(self):
+        return self.context.history
+
+
+def analyze(history, as_of=None, shoes=None, units: str = "km", overrides=None) -> Analysis:
+    """Run every detector on ``history`` up to ``as_of`` (default: the last activity)."""
+    return run_detectors(Context(history, as_of=as_of, shoes=shoes, units=units, overrides=overrides))
+
+
+def run_detectors(ctx: Context) -> Analysis:
+    """`analyze` on a context made beforehand (whose features may already be computed)."""
+    found: list[Finding] = []
+    skipped: list[Skipped] = []
+    for cls in registered():
+        result = cls().run(ctx)
+        if isinstance(result, Skipped):
+            skipped.append(result)
+        else:
+            found.extend(result)
+    horizon = ctx.as_of - dt.timedelta(days=LOOKBACK_DAYS)
+    ranked = sorted(found, key=lambda f: (-f.score, f.cause, f.window["end"]))
+    active = [f for f in ranked if dt.date.fromisoformat(f.window["end"]) >= horizon]
+    return Analysis(
+        as_of=ctx.as_of, units=ctx.units, context=ctx, findings=active, timeline=ranked, skipped_detectors=skipped
+    )

@@ -1,0 +1,91 @@
+"""Worn shoes: a pair in use past the 300-500 mile replacement guidance."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from ..features import shoes
+from ..units import M_PER_MILE
+from .base import Detector, Evidence, Threshold, exceedance, rounded
+from .form_signal import RECENT_DAYS
+
+#: The guidance's two marks in miles, as the article states them.
+LOW_MILES = round(shoes.SHOE_GUIDANCE_LOW_M / M_PER_MILE)
+HIGH_MILES = round(shoes.SHOE_GUIDANCE_HIGH_M / M_PER_MILE)
+#: Added to the strength when pace-adjusted ground contact or oscillation rose with the
+#: pair's mileage (heavylegs convention: corroborating, not decisive, evidence).
+FORM_WORSE_BONUS = 0.3
+
+
+class WornShoes(Detector):
+    id = "worn_shoes"
+    category = "shoes"
+    rank = 1
+    needs = ("shoes",)
+    thresholds = (
+        Threshold(
+            "replace from", LOW_MILES, f"miles ({shoes.SHOE_GUIDANCE_LOW_M / 1000:.0f} km)", shoes.SHOE_GUIDANCE_SOURCE
+        ),
+        Threshold(
+            "replace by", HIGH_MILES, f"miles ({shoes.SHOE_GUIDANCE_HIGH_M / 1000:.0f} km)", shoes.SHOE_GUIDANCE_SOURCE
+        ),
+    )
+    advice = "Replace running shoes every 300-500 miles (483-805 km); rotating two pairs helps."
+    description = (
+        "A pair in use past 300 miles (medium) or 500 miles (high); stronger when pace-adjusted ground contact "
+        "or oscillation rose with that pair's mileage."
+    )
+
+    def detect(self, ctx):
+        mileage = ctx.shoes
+        recent = ctx.as_of_ts - pd.Timedelta(days=RECENT_DAYS)
+        slopes = pd.DataFrame()
+        if len(ctx.form):
+            slopes = shoes.form_vs_shoe_mileage(ctx.form, mileage.runs).set_index("shoe")
+        retired = {}
+        if ctx.shoe_list is not None:
+            retired = ctx.shoe_list.set_index("name")["retired"].dropna().to_dict()
+        out = []
+        for _, p in mileage.pairs.iterrows():
+            if not p["past_300_mi"] or pd.isna(p["last_run"]) or pd.Timestamp(p["last_run"]) < recent:
+                continue  # under 300 miles, or not worn lately
+            if p["shoe"] in retired and pd.Timestamp(retired[p["shoe"]]) <= ctx.as_of_ts:
+                continue  # retired by the analysis date
+            out.append(self._finding(ctx, p, mileage, slopes))
+        return out
+
+    def _finding(self, ctx, p: pd.Series, mileage, slopes: pd.DataFrame):
+        high = bool(p["past_500_mi"])
+        limit_m = shoes.SHOE_GUIDANCE_HIGH_M if high else shoes.SHOE_GUIDANCE_LOW_M
+        runs = mileage.runs[mileage.runs["shoe"] == p["shoe"]]
+        crossed = runs[runs["cumulative_m"] >= limit_m]
+        since = pd.Timestamp(crossed["start_local"].min()) if len(crossed) else pd.Timestamp(p["last_run"])
+        gct = slopes["gct_slope_ms_per_100km"].get(p["shoe"], np.nan) if len(slopes) else np.nan
+        vo = slopes["vo_slope_mm_per_100km"].get(p["shoe"], np.nan) if len(slopes) else np.nan
+        form_worse = (math.isfinite(gct) and gct > 0) or (math.isfinite(vo) and vo > 0)
+        ev = [
+            Evidence("pair", p["shoe"], ""),
+            Evidence(
+                "distance on the pair",
+                round(ctx.dist(p["total_m"]), 0),
+                ctx.units,
+                f">= {ctx.dist(limit_m):.0f} {ctx.units}",
+                since.date().isoformat(),
+                shoes.SHOE_GUIDANCE_SOURCE,
+            ),
+            Evidence("pace-adjusted ground contact change", rounded(gct, 2), "ms per 100 km"),
+            Evidence("pace-adjusted oscillation change", rounded(vo, 2), "mm per 100 km"),
+        ]
+        msg = (
+            f"Your {p['shoe']} have {ctx.fmt_dist(p['total_m'], 0)} on them, past "
+            f"{limit_m / M_PER_MILE:.0f} miles since {since:%d %b %Y}"
+            + ("; your pace-adjusted form worsened as they wore" if form_worse else "")
+            + ". The 300-500 mile rule is guidance, not a study finding."
+        )
+        strength = exceedance(p["total_m"], limit_m, shoes.SHOE_GUIDANCE_HIGH_M) + (
+            FORM_WORSE_BONUS if form_worse else 0.0
+        )
+        return self.finding(ctx, "high" if high else "medium", strength, since, ctx.as_of_ts, ev, msg)

@@ -1,0 +1,214 @@
+"""Decoding files in worker processes, each file within a time budget, each batch of
+files stored in the cache with its runs' features."""
+
+from __future__ import annotations
+
+import sys
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+import pandas as pd
+
+from .. import columns as C
+from ..cache.layout import CacheLayout
+from ..cache.parquet import to_arrow, with_sha
+from ..cache.store import Store
+from ..errors import NotAnActivity, UnreadableExport
+from ..features import per_run
+from ..importers import decode
+
+#: Time budget for decoding one file [s]. The slowest honest case, a 24-hour activity at
+#: 1 s recording through the fitparse fallback (~5,000 records/s), takes ~20 s; a file
+#: that takes longer is hostile or pathological and is skipped with this reason. Not
+#: cached, so a faster machine may try again.
+DECODE_BUDGET_S = 120.0
+#: Files per worker task: a task decodes them one by one, then computes the per-run
+#: features of all of them at once (vectorised over the batch; per-file pandas calls
+#: cost more than the decoding).
+CHUNK_FILES = 16
+#: ...and at most this many bytes of input per task.
+CHUNK_BYTES = 64 * 2**20
+#: Tasks queued or running per worker process: bounds the file bytes held in memory.
+TASKS_PER_WORKER = 2
+#: At most this many files to decode, and no worker started yet: they are decoded in
+#: this process (a worker costs about 0.3 s to start and feed; a file about 50 ms).
+IN_PROCESS_FILES = 2
+#: Key of a meta that is not to be cached (an exceeded time budget).
+NOT_CACHED = "not_cached"
+#: The tables of a decoded file (importers.base.Decoded) that its cache entry keeps.
+ENTRY_TABLES = ("activities", "samples", "weights", "gear", "shoes")
+
+
+class _OverBudget(Exception):
+    pass
+
+
+def _alarm(_signum, _frame):
+    raise _OverBudget
+
+
+def decode_one(label: str, data: bytes, sha256: str) -> tuple[dict, object]:
+    """Decode one file within DECODE_BUDGET_S where a timer signal can be used (the
+    main thread of a process). Returns (meta, Decoded or None)."""
+    import signal
+    import threading
+
+    decoded = None
+    timed = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    previous = signal.signal(signal.SIGALRM, _alarm) if timed else None
+    try:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, DECODE_BUDGET_S)
+        decoded = decode(data, label, sha256)
+        meta = {"kind": decoded.kind, "note": decoded.note, "reason": ""}
+    except _OverBudget:
+        meta = {"kind": "error", "reason": f"decoding took longer than {DECODE_BUDGET_S:g} s: not read", NOT_CACHED: 1}
+    except NotAnActivity as err:
+        meta = {"kind": "not_activity", "reason": err.reason}
+    except UnreadableExport as err:
+        meta = {"kind": "error", "reason": err.reason}
+    except Exception as err:  # noqa: BLE001 - one bad file must never stop a batch
+        meta = {"kind": "error", "reason": f"importer failed: {type(err).__name__}: {' '.join(str(err).split())[:200]}"}
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    return meta, decoded
+
+
+def run_features(decoded: list) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """(run features, heart-rate histogram) of each Decoded: computed over all of them
+    at once, else (a failure) file by file; a file whose features cannot be computed
+    gets them with its form_reason saying why."""
+    if not decoded:
+        return []
+    try:
+        acts = pd.concat([d.activities for d in decoded], ignore_index=True)
+        samples = pd.concat([d.samples for d in decoded if len(d.samples)], ignore_index=True)
+        feats, hist = per_run.compute(acts, samples)
+    except Exception:  # noqa: BLE001 - find the file that fails, below
+        if len(decoded) > 1:
+            return [pair for d in decoded for pair in run_features([d])]
+        d = decoded[0]
+        return [per_run.unavailable(d.activities, d.samples, "features could not be computed from the samples")]
+    out = []
+    for d in decoded:
+        ids = set(d.activities[C.ACTIVITY_ID])
+        out.append(
+            (
+                feats[feats[C.ACTIVITY_ID].isin(ids)].reset_index(drop=True),
+                hist[hist[C.ACTIVITY_ID].isin(ids)].reset_index(drop=True),
+            )
+        )
+    return out
+
+
+def decode_chunk(items: list[tuple[str, bytes, str]], layout: CacheLayout) -> list[dict]:
+    """Decode files and store each with its runs' features (runs in a worker process).
+
+    Returns one result per file: sha256, meta and, for activity files, the small
+    tables the main process needs (activities, run features, heart-rate histogram)."""
+    store = Store(layout)
+    done = [(sha, *decode_one(label, data, sha)) for label, data, sha in items]
+    activity = [d for _, _, d in done if d is not None and d.kind == "activity"]
+    features = dict(zip((id(d) for d in activity), run_features(activity), strict=True))
+    results = []
+    for sha, meta, decoded in done:
+        out = {"sha256": sha}
+        if meta.get(NOT_CACHED):
+            results.append({**out, "meta": {**meta, "sha256": sha}})
+            continue
+        derived = {}
+        if id(decoded) in features:
+            # Arrow tables, each row naming its entry: what the main process gathers
+            # for the catalog (concatenated at once, not frame by frame).
+            feats, hist = (with_sha(f, sha) for f in features[id(decoded)])
+            derived = {layout.features_table: feats, layout.hr_table: hist}
+            out.update({"activities": to_arrow(decoded.activities), **derived})
+        tables = {name: getattr(decoded, name) for name in ENTRY_TABLES} if decoded is not None else {}
+        out["meta"] = store.put(sha, meta, tables, derived)
+        results.append(out)
+    return results
+
+
+def progress_bar(enabled: bool | None):
+    from tqdm import tqdm
+
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    return tqdm(disable=not enabled, file=sys.stderr, unit="file", desc="decoding", leave=False)
+
+
+class Decoder:
+    """Decodes files in batches as they are found, in worker processes, with at most
+    TASKS_PER_WORKER batches per worker in flight (so a long history's bytes are never
+    all in memory). A batch whose worker died is decoded again here, file by file."""
+
+    def __init__(self, layout: CacheLayout, workers: int, progress) -> None:
+        self.layout = layout
+        self.workers = workers
+        self.results: dict[str, dict] = {}
+        self.queued: set[str] = set()
+        self._batch: list[tuple[str, bytes, str]] = []
+        self._bytes = 0
+        self._pool = None
+        self._futures: dict = {}
+        self._bar = progress
+
+    def add(self, label: str, data: bytes, sha256: str) -> None:
+        if sha256 in self.queued:
+            return
+        self.queued.add(sha256)
+        self._batch.append((label, data, sha256))
+        self._bytes += len(data)
+        if len(self._batch) >= CHUNK_FILES or self._bytes >= CHUNK_BYTES:
+            self._submit(self._batch)
+            self._batch, self._bytes = [], 0
+
+    def finish(self) -> dict[str, dict]:
+        """Decode what is left; returns {sha256: result} of every file decoded."""
+        rest, self._batch = self._batch, []
+        if self._pool is None and len(rest) <= IN_PROCESS_FILES:
+            # A few new files (the run synced today): starting worker processes costs
+            # more than decoding them here.
+            if rest:
+                self._collect(decode_chunk(rest, self.layout))
+            return self.results
+        # Spread the last files over the workers instead of leaving one a full batch.
+        share = max(1, -(-len(rest) // max(1, self.workers)))
+        for i in range(0, len(rest), share):
+            self._submit(rest[i : i + share])
+        self._wait(0)
+        if self._pool is not None:
+            self._pool.shutdown()
+        return self.results
+
+    def _submit(self, batch: list) -> None:
+        if self.workers <= 1:
+            self._collect(decode_chunk(batch, self.layout))
+            return
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+        self._wait(self.workers * TASKS_PER_WORKER - 1)
+        try:
+            self._futures[self._pool.submit(decode_chunk, batch, self.layout)] = batch
+        except Exception:  # noqa: BLE001 - a broken pool: decode here
+            self._retry(batch)
+
+    def _wait(self, at_most: int) -> None:
+        while len(self._futures) > at_most:
+            done, _ = wait(self._futures, return_when=FIRST_COMPLETED)
+            for fut in done:
+                batch = self._futures.pop(fut)
+                try:
+                    self._collect(fut.result())
+                except Exception:  # noqa: BLE001 - a dead worker: retried here
+                    self._retry(batch)
+
+    def _retry(self, batch: list) -> None:
+        for item in batch:
+            self._collect(decode_chunk([item], self.layout))
+
+    def _collect(self, results: list[dict]) -> None:
+        for r in results:
+            self.results[r["sha256"]] = r
+        self._bar.update(len(results))

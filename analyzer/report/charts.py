@@ -1,0 +1,243 @@
+"""The report's charts: what each shows, declared once, and the picklable bundle of
+their inputs (`PlotData`) that the figure helper draws from without pandas.
+
+A chart is one `Chart` entry in CHARTS (stem, caption, the `PlotData` fields it shows,
+whether it waits for the findings, its size) plus one drawing function in plots.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from ..cache.charts import PNG_SIGNATURE  # noqa: F401  (re-exported: what every PNG starts with)
+
+#: The form columns the dynamics chart reads (plots.DYNAMICS_LABELS' four metrics).
+DYNAMICS_COLUMNS = tuple(
+    f"{kind}_{metric}" for kind in ("median", "expected") for metric in ("gct_ms", "vo_mm", "vr_pct", "cadence_spm")
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    """What a chart needs of a finding: its cause, severity and window (ISO dates)."""
+
+    cause: str
+    severity: str
+    window: dict[str, str]
+
+
+class Table:
+    """A frame-like set of equally long numpy columns (and an optional index): what the
+    charts (plots.py) read of a DataFrame, picklable and readable without pandas."""
+
+    def __init__(self, columns: dict[str, np.ndarray], index: np.ndarray | None = None) -> None:
+        self.columns = dict(columns)
+        self.index = index
+
+    @classmethod
+    def of(cls, frame, columns=None, index: bool = False) -> Table:
+        """The named ``columns`` (default all) of a DataFrame, and its index if asked:
+        numbers as float (NaN for missing), datetimes as datetime64, anything else as
+        str or None, so that nothing in it needs pandas to unpickle. None gives an
+        empty table."""
+        if frame is None:
+            return cls({})
+        names = [c for c in (frame.columns if columns is None else columns) if c in frame.columns]
+        return cls({c: _plain(frame[c]) for c in names}, _plain(frame.index) if index else None)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.columns[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.columns
+
+    def __len__(self) -> int:
+        return len(next(iter(self.columns.values()))) if self.columns else 0
+
+
+def _plain(values) -> np.ndarray:
+    """A pandas Series or Index as a numpy array of float, datetime64 or str/None."""
+    kind = getattr(values.dtype, "kind", "O")
+    if kind in "biuf":
+        return values.to_numpy(dtype=float, na_value=np.nan)
+    if kind == "M":
+        return values.to_numpy(dtype="datetime64[ns]")
+    return np.array([v if isinstance(v, str) else None for v in values], dtype=object)
+
+
+@dataclass
+class ShoeRuns:
+    """What the shoe chart reads of a features.shoes.ShoeMileage: its runs (shoe,
+    start_local, cumulative_m)."""
+
+    runs: Table
+
+
+@dataclass
+class PlotData:
+    """Everything the charts and the PDF's text page show, and nothing else, as numpy
+    columns (`Table`), so that it pickles small and unpickles without pandas, the
+    importer or the detectors.
+
+    spikes : one row per run: start_local, distance_m [m], prev_longest_m [m], band
+    form : one row per run: start_local, median_<metric> and expected_<metric>
+    shoes : `ShoeRuns`, or None without shoe data
+    as_of : the analysis date; units : 'km' or 'mi'
+    weekly : weekly table (week start index; distance_m [m], acwr [-]); None until the
+        detectors have run (it is drawn with their findings)
+    spans : every finding up to the analysis date, as `Span` (empty before the detectors)
+    text_lines : the PDF's first page, line by line
+    """
+
+    spikes: Table
+    form: Table
+    shoes: ShoeRuns | None
+    as_of: object
+    units: str = "km"
+    weekly: Table | None = None
+    spans: list[Span] = field(default_factory=list)
+    text_lines: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Rendered:
+    """images : (stem, caption, PNG bytes) per chart drawn, in report order; pdf : the
+    PDF report's bytes when asked for, else None."""
+
+    images: list[tuple[str, str, bytes]]
+    pdf: bytes | None = None
+
+    def pngs(self) -> dict[str, bytes]:
+        return {stem: image for stem, _, image in self.images}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart of the report.
+
+    stem : file name (stem.png) and id; caption : shown under it;
+    inputs : the `PlotData` fields it shows (its kept PNG's key is made of them);
+    early : 0 when it shows findings (drawn once they exist), else its place among the
+        charts drawn while the detectors run (costliest first);
+    size : (width, height) [in] from the data; draw : draws it on a matplotlib Figure.
+    """
+
+    stem: str
+    caption: str
+    inputs: tuple[str, ...]
+    early: int
+    size: Callable[[PlotData], tuple[float, float]]
+    draw: Callable[[object, PlotData], None]
+
+
+def _weekly(fig, d: PlotData) -> None:
+    from . import plots
+
+    plots.weekly_distance(fig.subplots(), d.weekly, d.spans, d.units)
+
+
+def _long_runs(fig, d: PlotData) -> None:
+    from . import plots
+
+    plots.long_runs(fig.subplots(), d.spikes, d.units)
+
+
+def _dynamics(fig, d: PlotData) -> None:
+    from . import plots
+
+    for ax, metric in zip(fig.subplots(2, 2).flat, plots.DYNAMICS_LABELS, strict=True):
+        plots.dynamics_over_time(ax, d.form, metric)
+
+
+def _shoes(fig, d: PlotData) -> None:
+    from . import plots
+
+    plots.shoe_mileage(fig.subplots(), d.shoes, d.units)
+
+
+def _timeline(fig, d: PlotData) -> None:
+    from . import plots
+
+    plots.cause_timeline(fig.subplots(), d.spans, d.as_of)
+
+
+WIDE = (11, 4.2)
+
+#: Every chart, in report order.
+CHARTS: tuple[Chart, ...] = (
+    Chart(
+        "weekly",
+        "Weekly distance, flagged jumps, and the acute:chronic workload ratio.",
+        ("weekly", "spans", "units"),
+        0,
+        lambda d: WIDE,
+        _weekly,
+    ),
+    Chart(
+        "long_runs",
+        "Every run against the longest run of its previous 30 days (Frandsen 2025 bands).",
+        ("spikes", "units"),
+        2,
+        lambda d: WIDE,
+        _long_runs,
+    ),
+    Chart(
+        "dynamics",
+        "Running dynamics per run over the population colour bands, with the pace-adjusted personal baseline.",
+        ("form",),
+        1,
+        lambda d: (12, 7.5),
+        _dynamics,
+    ),
+    Chart(
+        "shoes",
+        "Distance on each pair of shoes against the 300- and 500-mile guidance.",
+        ("shoes", "units"),
+        3,
+        lambda d: WIDE,
+        _shoes,
+    ),
+    Chart(
+        "timeline",
+        "When each cause was active, coloured by severity; the dashed line is the analysis date.",
+        ("spans", "as_of"),
+        0,
+        lambda d: (11, 0.6 * max(3, len({s.cause for s in d.spans})) + 1.4),
+        _timeline,
+    ),
+)
+BY_STEM = {c.stem: c for c in CHARTS}
+#: (stem, caption) of every chart, in report order.
+FIGURES: tuple[tuple[str, str], ...] = tuple((c.stem, c.caption) for c in CHARTS)
+#: The charts that show no finding, in the order one copy draws them while the detectors run.
+EARLY_ORDER: tuple[str, ...] = tuple(c.stem for c in sorted(CHARTS, key=lambda c: c.early) if c.early)
+
+
+def in_order(pngs: dict[str, bytes]) -> list[tuple[str, str, bytes]]:
+    return [(stem, caption, pngs[stem]) for stem, caption in FIGURES if stem in pngs]
+
+
+def context_plot_data(ctx) -> PlotData:
+    """The inputs of the charts that show no finding, from a `detectors.Context`
+    (computing features the detectors use anyway)."""
+    mileage = ctx.shoes
+    return PlotData(
+        spikes=Table.of(ctx.spikes, ("start_local", "distance_m", "prev_longest_m", "band")),
+        form=Table.of(ctx.form, ("start_local", *DYNAMICS_COLUMNS)),
+        shoes=None if mileage is None else ShoeRuns(Table.of(mileage.runs, ("shoe", "start_local", "cumulative_m"))),
+        as_of=ctx.as_of,
+        units=ctx.units,
+    )
+
+
+def plot_data(analysis, text_lines: list[str] | None = None) -> PlotData:
+    """Every chart's inputs, from an `detectors.run.Analysis` (and the PDF's text page)."""
+    return replace(
+        context_plot_data(analysis.context),
+        weekly=Table.of(analysis.context.weekly, ("distance_m", "acwr"), index=True),
+        spans=[Span(f.cause, f.severity, dict(f.window)) for f in analysis.timeline],
+        text_lines=list(text_lines or []),
+    )

@@ -1,0 +1,64 @@
+"""Drawing the charts with matplotlib, in the calling process: one chart as a Figure,
+its PNG bytes, and the whole set (with the PDF report when asked)."""
+
+from __future__ import annotations
+
+import io
+
+from .charts import BY_STEM, FIGURES, PlotData, Rendered, in_order
+
+#: Resolution of the PNGs (pixels per inch): 11 in wide charts are 1210 px.
+FIGURE_DPI = 110
+
+
+def draw(data: PlotData, stem: str):
+    """One chart as a matplotlib Figure (not registered with pyplot)."""
+    from matplotlib.figure import Figure
+
+    chart = BY_STEM.get(stem)
+    if chart is None:
+        raise ValueError(f"no chart named {stem!r}")
+    fig = Figure(figsize=chart.size(data))
+    chart.draw(fig, data)
+    fig.tight_layout()
+    # tight_layout leaves a placeholder layout engine behind, which makes savefig lay the
+    # whole figure out once more before drawing it; the layout is final, so drop it.
+    fig.set_layout_engine(None)
+    return fig
+
+
+def png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=FIGURE_DPI)
+    return buf.getvalue()
+
+
+def text_page(lines: list[str]):
+    """A first PDF page with the ranked causes in words."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(8.27, 11.69))
+    fig.text(0.06, 0.96, "\n".join(lines[:70]), va="top", family="monospace", fontsize=7.5)
+    return fig
+
+
+def render(data: PlotData, pdf: bool = False, stems=None) -> Rendered:
+    """Draw the charts named in ``stems`` (default: every chart) in this process; with
+    ``pdf``, every chart and the PDF report (text page first, then every chart)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    wanted = [stem for stem, _ in FIGURES if pdf or stems is None or stem in stems]
+    figs = {stem: draw(data, stem) for stem in wanted}
+    pngs = {stem: png(fig) for stem, fig in figs.items()}
+    pdf_bytes = None
+    if pdf:
+        from matplotlib.backends.backend_pdf import PdfPages  # only for pdf (it loads fontTools)
+
+        buf = io.BytesIO()
+        with PdfPages(buf) as pages:
+            pages.savefig(text_page(data.text_lines))
+            for fig in figs.values():
+                pages.savefig(fig)
+        pdf_bytes = buf.getvalue()
+    return Rendered(in_order(pngs), pdf_bytes)
