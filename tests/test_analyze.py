@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from analyzer.analysis import analyze
+from analyzer import analyze
 from analyzer.cli import main
-from analyzer.detectors import DETECTORS
+from analyzer.detectors import registered
 from tests.conftest import SAMPLE
 
 INDEX = json.loads((SAMPLE / "index.json").read_text(encoding="utf-8"))
@@ -110,7 +110,7 @@ def test_late_form_drift(at):
 
 def test_cli_analyze_writes_the_three_files(sample_history, tmp_path):
     out = tmp_path / "out"
-    cache = sample_history.store.root.parent
+    cache = sample_history.cache.layout.root
     res = CliRunner().invoke(
         main,
         [
@@ -175,7 +175,7 @@ def test_cli_analyze_writes_the_three_files(sample_history, tmp_path):
 def test_cli_detectors_lists_every_detector_with_sources():
     res = CliRunner().invoke(main, ["detectors"])
     assert res.exit_code == 0
-    for cls in DETECTORS:
+    for cls in registered():
         assert f"{cls.id} ({cls.category})" in res.output
         for t in cls.thresholds:
             assert t.source in res.output
@@ -184,7 +184,7 @@ def test_cli_detectors_lists_every_detector_with_sources():
 def test_console_script_end_to_end(sample_history, tmp_path):
     exe = shutil.which("heavylegs", path=str(Path(sys.executable).parent))
     assert exe
-    cache = sample_history.store.root.parent
+    cache = sample_history.cache.layout.root
     out = subprocess.run(
         [exe, "analyze", str(SAMPLE), "--out", str(tmp_path), "--cache", str(cache)],
         capture_output=True,

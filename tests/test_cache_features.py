@@ -11,9 +11,9 @@ import pytest
 
 from analyzer import columns as C
 from analyzer import read_history
-from analyzer.catalog import FEATURES_TABLE, HR_TABLE
 from analyzer.features import dynamics, per_run
 from analyzer.features import load as L
+from analyzer.ingest import open_cache
 
 from .conftest import SAMPLE
 
@@ -90,7 +90,8 @@ def test_features_missing_from_the_cache_are_computed_again(tmp_path):
     cold = read_history([folder], cache=cache, workers=1, progress=False)
     shutil.rmtree(cache / "catalog")
     removed = 0
-    for name in (FEATURES_TABLE, HR_TABLE):
+    layout = open_cache(cache).layout
+    for name in (layout.features_table, layout.hr_table):
         for table in cache.glob(f"v*/*/*/{name}.parquet"):
             table.unlink()
             removed += 1
@@ -99,7 +100,7 @@ def test_features_missing_from_the_cache_are_computed_again(tmp_path):
     assert again.decoded == 0
     pd.testing.assert_frame_equal(_by_id(again.features), _by_id(cold.features), rtol=1e-12)
     pd.testing.assert_frame_equal(_by_id(again.hr_hist), _by_id(cold.hr_hist), rtol=1e-12)
-    assert len(list(cache.glob(f"v*/*/*/{FEATURES_TABLE}.parquet"))) == 6
+    assert len(list(cache.glob(f"v*/*/*/{layout.features_table}.parquet"))) == 6
 
 
 def _theil_sen_loop(x, y, lo, hi):
@@ -132,16 +133,18 @@ def test_windowed_theil_sen_equals_one_fit_per_window(seed, monkeypatch):
 
 
 def test_kept_baseline_results_equal_a_fresh_computation(sample_history, tmp_path, monkeypatch):
-    """analyzer.derived keeps each run's pace-adjusted result under a key naming its
+    """analyzer.ingest.baseline keeps each run's pace-adjusted result under a key naming its
     window: a later history that adds runs reuses the untouched runs' results and
     recomputes the rest, and every row equals a computation from scratch."""
-    from analyzer import derived
+    from analyzer.ingest import baseline
 
     runs = sample_history.runs
     feats, _ = sample_history.run_features(runs[C.ACTIVITY_ID])
     summary = per_run.form_summary_of(feats, runs)
     part = summary.drop(index=range(40, 60)).reset_index(drop=True)
-    pd.testing.assert_frame_equal(derived.pace_adjusted_form(part, tmp_path), dynamics.pace_adjusted_form(part))
+    pd.testing.assert_frame_equal(
+        baseline.pace_adjusted_form(part, open_cache(tmp_path)), dynamics.pace_adjusted_form(part)
+    )
 
     fitted = []
     real = dynamics.pace_adjusted_form
@@ -151,20 +154,20 @@ def test_kept_baseline_results_equal_a_fresh_computation(sample_history, tmp_pat
         return real(*args, only=only, **kwargs)
 
     monkeypatch.setattr(dynamics, "pace_adjusted_form", counting)
-    got = derived.pace_adjusted_form(summary, tmp_path)
+    got = baseline.pace_adjusted_form(summary, open_cache(tmp_path))
     # The 40 runs before the gap kept their windows; the 20 added runs are new.
     assert 20 <= fitted[-1] <= len(summary) - 40
     pd.testing.assert_frame_equal(got, real(summary))
-    again = derived.pace_adjusted_form(summary, tmp_path)
+    again = baseline.pace_adjusted_form(summary, open_cache(tmp_path))
     assert fitted[-1] == 0
     pd.testing.assert_frame_equal(again, real(summary))
 
 
 def test_cache_tables_read_back_as_written(tmp_path):
-    """store.write_parquet (arrow columns, no pandas metadata) then pandas.read_parquet
+    """cache.parquet.write_parquet (arrow columns, no pandas metadata) then pandas.read_parquet
     gives back the decoder's frames exactly: values, dtypes, column order."""
+    from analyzer.cache.parquet import write_parquet
     from analyzer.importers import decode
-    from analyzer.store import write_parquet
 
     for path in sorted((SAMPLE / "activities").iterdir())[:3] + sorted((SAMPLE / "activities").glob("*.gpx"))[:1]:
         decoded = decode(path.read_bytes(), path.name, "f" * 64)
@@ -176,7 +179,7 @@ def test_cache_tables_read_back_as_written(tmp_path):
 
 def test_a_few_new_files_are_decoded_without_worker_processes(tmp_path, monkeypatch):
     """The run synced today is decoded in this process: starting workers costs more."""
-    import analyzer.history as H
+    import analyzer.ingest.pool as H
 
     def no_pool(*args, **kwargs):
         raise AssertionError("a worker pool was started for a few files")

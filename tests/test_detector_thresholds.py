@@ -14,39 +14,24 @@ import pytest
 
 from analyzer import columns as C
 from analyzer.detectors import Skipped
+from analyzer.detectors.acute_load import AcuteLoad
 from analyzer.detectors.base import RECENCY_HALF_LIFE_DAYS, SEVERITY_BASE, score
+from analyzer.detectors.cadence import Cadence
 from analyzer.detectors.context import Context
-from analyzer.detectors.form import Cadence, GroundContact, VerticalOscillation, WornShoes
-from analyzer.detectors.others import DecliningPerformance
-from analyzer.detectors.overtraining import AcuteLoad, Monotony
+from analyzer.detectors.declining_performance import DecliningPerformance
+from analyzer.detectors.ground_contact import GroundContact
+from analyzer.detectors.monotony import Monotony
+from analyzer.detectors.vertical_oscillation import VerticalOscillation
+from analyzer.detectors.worn_shoes import WornShoes
 
-from .fakes import FakeHistory
+from .fakes import DAY0, FakeHistory, on_days
 
-DAY0 = pd.Timestamp("2024-01-01 07:00")  # a Monday
 MILE_M = 1609.344
 
 
 def acts(runs, hours=1.0, has_dynamics=False):
     """Runs from (day offset from DAY0, distance [m]) pairs."""
-    rows = []
-    for i, (day, metres) in enumerate(runs):
-        start = DAY0 + pd.Timedelta(days=day)
-        rows.append(
-            {
-                C.ACTIVITY_ID: f"r{i}",
-                C.SOURCE: f"r{i}.fit",
-                C.START_LOCAL: start,
-                C.START_UTC: start.tz_localize("UTC"),
-                C.DISTANCE_M: float(metres),
-                C.DURATION_S: hours * 3600,
-                C.IS_RUN: True,
-                C.SPORT: "running",
-                C.SUB_SPORT: "",
-                C.DUPLICATE_OF: "",
-                C.HAS_DYNAMICS: has_dynamics,
-            }
-        )
-    return pd.DataFrame(rows)
+    return on_days(runs, hours=hours, has_dynamics=has_dynamics)
 
 
 def day(offset: int) -> pd.Timestamp:
@@ -79,7 +64,7 @@ def _acwr_by_hand(before_m: int, spike_m: int) -> Fraction:
 def test_acute_load_exactly_at_the_thresholds(before_m, spike_m, ratio, expected):
     assert _acwr_by_hand(before_m, spike_m) == ratio
     h = FakeHistory(acts([(d, before_m) for d in range(35)] + [(d, spike_m) for d in range(35, 42)]))
-    found = AcuteLoad().detect(Context(h))
+    found = AcuteLoad().run(Context(h))
     assert severities(found) == ([] if expected is None else [expected])
     if expected:
         (f,) = found
@@ -132,7 +117,7 @@ def test_monotony_thresholds_at_top_strain(week_km, expected):
     # The test week has the highest strain of the history, so it is above its 90th percentile.
     assert _strain_by_hand(week_km) > _strain_by_hand(BASE_WEEK_KM)
     h, as_of = _monotony_history(week_km)
-    found = Monotony().detect(Context(h, as_of=as_of))
+    found = Monotony().run(Context(h, as_of=as_of))
     assert severities(found) == ([] if expected is None else [expected])
     if expected:
         (f,) = found
@@ -146,12 +131,12 @@ def test_monotony_high_but_strain_low_is_nothing(week_km):
     assert _monotony_by_hand(week_km) >= 1.5
     assert _strain_by_hand(week_km) < _strain_by_hand(BASE_WEEK_KM)
     h, as_of = _monotony_history(week_km)
-    assert Monotony().detect(Context(h, as_of=as_of)) == []
+    assert Monotony().run(Context(h, as_of=as_of)) == []
 
 
 def test_monotony_skips_with_fewer_than_four_complete_weeks():
     h, as_of = _monotony_history((0, 4, 10, 10, 10, 10, 12), base_weeks=2)
-    got = Monotony().detect(Context(h, as_of=as_of))
+    got = Monotony().run(Context(h, as_of=as_of))
     assert isinstance(got, Skipped) and "4 complete weeks" in got.reason
 
 
@@ -165,7 +150,7 @@ def test_monotony_skips_with_fewer_than_four_complete_weeks():
 def test_monotony_exactly_at_the_threshold_whatever_the_scale(week_km, expected):
     assert _monotony_by_hand(week_km) in (1.5, 2.0)
     h, as_of = _monotony_history(week_km)
-    assert severities(Monotony().detect(Context(h, as_of=as_of))) == [expected]
+    assert severities(Monotony().run(Context(h, as_of=as_of))) == [expected]
 
 
 # --- 3. declining_performance -----------------------------------------------------------------
@@ -228,7 +213,7 @@ def test_declining_performance_drop_threshold(drop_pct, expected):
     by_hand = 100 * (1 - _ef(3.0, recent_hr) / _ef(3.0, 150.0))
     assert by_hand == pytest.approx(drop_pct)
     h, as_of = _ef_history(recent_hr)
-    found = DecliningPerformance().detect(Context(h, as_of=as_of))
+    found = DecliningPerformance().run(Context(h, as_of=as_of))
     assert severities(found) == ([] if expected is None else [expected])
     if expected:
         (f,) = found
@@ -243,28 +228,28 @@ def test_declining_performance_drop_threshold(drop_pct, expected):
 def test_declining_performance_severity_follows_the_recent_load(recent_km, expected):
     # Same 3 runs a week throughout; only the recent runs' distance changes (equal load counts as high).
     h, as_of = _ef_history(150.0 / 0.9, recent_km=recent_km)
-    assert severities(DecliningPerformance().detect(Context(h, as_of=as_of))) == [expected]
+    assert severities(DecliningPerformance().run(Context(h, as_of=as_of))) == [expected]
 
 
 def test_declining_performance_skips_with_too_few_recent_runs():
     h, as_of = _ef_history(150.0 / 0.9, recent_runs=2)
-    got = DecliningPerformance().detect(Context(h, as_of=as_of))
+    got = DecliningPerformance().run(Context(h, as_of=as_of))
     assert isinstance(got, Skipped) and "3+ runs" in got.reason
 
 
 def test_declining_performance_skips_with_too_few_runs_at_all():
     h, as_of = _ef_history(150.0 / 0.9, weeks=1)
-    got = DecliningPerformance().detect(Context(h, as_of=as_of))
+    got = DecliningPerformance().run(Context(h, as_of=as_of))
     assert isinstance(got, Skipped) and "too few runs" in got.reason
 
 
 def test_declining_performance_ignores_runs_under_20_minutes():
     # The recent runs show the 10 % drop but last 19 min: they are not compared, so too few recent runs.
     h, as_of = _ef_history(150.0 / 0.9, recent_minutes=19.0)
-    got = DecliningPerformance().detect(Context(h, as_of=as_of))
+    got = DecliningPerformance().run(Context(h, as_of=as_of))
     assert isinstance(got, Skipped) and "3+ runs" in got.reason
     h, as_of = _ef_history(150.0 / 0.9, recent_minutes=20.0)  # exactly 20 min moving counts
-    assert severities(DecliningPerformance().detect(Context(h, as_of=as_of))) == ["medium"]
+    assert severities(DecliningPerformance().run(Context(h, as_of=as_of))) == ["medium"]
 
 
 def test_declining_performance_same_load_analysed_mid_week_is_medium():
@@ -276,7 +261,7 @@ def test_declining_performance_same_load_analysed_mid_week_is_medium():
     runs = ctx.runs
     recent = runs[runs["date"] > as_of - pd.Timedelta(days=21)]
     assert recent[C.DISTANCE_M].sum() / 3 == 30_000.0
-    assert severities(DecliningPerformance().detect(ctx)) == ["medium"]
+    assert severities(DecliningPerformance().run(ctx)) == ["medium"]
 
 
 # --- 4. worn_shoes --------------------------------------------------------------------------------
@@ -297,7 +282,7 @@ def _shoes_csv(tmp_path, total_miles: float, retired: str = "", first_used: str 
 def test_worn_shoes_thresholds(tmp_path, miles, expected):
     h = FakeHistory(acts(SHOE_RUNS))
     ctx = Context(h, as_of=day(10), shoes=_shoes_csv(tmp_path, miles))
-    found = WornShoes().detect(ctx)
+    found = WornShoes().run(ctx)
     assert severities(found) == ([] if expected is None else [expected])
     if expected:
         (f,) = found
@@ -310,14 +295,14 @@ def test_worn_shoes_thresholds(tmp_path, miles, expected):
 def test_worn_shoes_retired_before_the_analysis_date_is_nothing(tmp_path):
     # 520 miles, worn until day 9 (inside the last 28 days), retired on day 9; analysis on day 10.
     path = _shoes_csv(tmp_path, 520.0, retired=day(9).date().isoformat())
-    assert WornShoes().detect(Context(FakeHistory(acts(SHOE_RUNS)), as_of=day(10), shoes=path)) == []
+    assert WornShoes().run(Context(FakeHistory(acts(SHOE_RUNS)), as_of=day(10), shoes=path)) == []
     # The same pair analysed on day 8 (513.8 miles then), before it was retired, is still a finding.
-    found = WornShoes().detect(Context(FakeHistory(acts(SHOE_RUNS)), as_of=day(8), shoes=path))
+    found = WornShoes().run(Context(FakeHistory(acts(SHOE_RUNS)), as_of=day(8), shoes=path))
     assert severities(found) == ["high"]
 
 
 def test_worn_shoes_without_shoe_data_is_skipped():
-    got = WornShoes().detect(Context(FakeHistory(acts(SHOE_RUNS)), as_of=day(10)))
+    got = WornShoes().run(Context(FakeHistory(acts(SHOE_RUNS)), as_of=day(10)))
     assert isinstance(got, Skipped) and "shoe" in got.reason
 
 
@@ -381,7 +366,7 @@ def _form_history(
 
 def _form_results(history):
     ctx = Context(history, as_of=day(82))
-    return ctx, {cls.id: cls().detect(ctx) for cls in FORM_DETECTORS}
+    return ctx, {cls.id: cls().run(ctx) for cls in FORM_DETECTORS}
 
 
 def _recent_medians(ctx, metric):

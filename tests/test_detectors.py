@@ -7,37 +7,27 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analyzer import analyze
 from analyzer import columns as C
-from analyzer.analysis import analyze
 from analyzer.detectors import Skipped
+from analyzer.detectors.acute_load import AcuteLoad
+from analyzer.detectors.comeback import Comeback
 from analyzer.detectors.context import Context
-from analyzer.detectors.others import DecliningPerformance, HeatDehydration, StrengthLoad, WeightGain
-from analyzer.detectors.overtraining import AcuteLoad, Comeback, LongRunSpike, MileageJump
+from analyzer.detectors.declining_performance import DecliningPerformance
+from analyzer.detectors.heat_dehydration import HeatDehydration
+from analyzer.detectors.long_run_spike import LongRunSpike
+from analyzer.detectors.mileage_jump import MileageJump
+from analyzer.detectors.strength_load import StrengthLoad
+from analyzer.detectors.weight_gain import WeightGain
 
-from .fakes import FakeHistory
-
-DAY0 = pd.Timestamp("2024-01-01 07:00")  # a Monday
+from .fakes import DAY0, FakeHistory, on_days
 
 
 def acts(runs, sport="running", sub_sport="", prefix="r", hours=1.0):
-    rows = []
-    for i, (day, km) in enumerate(runs):
-        rows.append(
-            {
-                C.ACTIVITY_ID: f"{prefix}{i}",
-                C.SOURCE: f"{prefix}{i}.fit",
-                C.START_LOCAL: DAY0 + pd.Timedelta(days=day),
-                C.START_UTC: (DAY0 + pd.Timedelta(days=day)).tz_localize("UTC"),
-                C.DISTANCE_M: km * 1000.0,
-                C.DURATION_S: hours * 3600,
-                C.IS_RUN: sport == "running",
-                C.SPORT: sport,
-                C.SUB_SPORT: sub_sport,
-                C.DUPLICATE_OF: "",
-                C.HAS_DYNAMICS: False,
-            }
-        )
-    return pd.DataFrame(rows)
+    """Activities from (day offset from DAY0, km) pairs."""
+    return on_days(
+        [(day, km * 1000.0) for day, km in runs], sport=sport, sub_sport=sub_sport, prefix=prefix, hours=hours
+    )
 
 
 def steady(weeks, km=10.0, days=(0, 2, 4, 6)):
@@ -45,7 +35,7 @@ def steady(weeks, km=10.0, days=(0, 2, 4, 6)):
 
 
 def run(det, history, as_of=None):
-    return det.detect(Context(history, as_of=as_of))
+    return det.run(Context(history, as_of=as_of))
 
 
 @pytest.mark.parametrize(("last_week_km", "expected"), [(52.0, None), (52.4, "medium"), (70.0, "high")])
@@ -169,9 +159,9 @@ def test_missing_data_is_skipped_with_a_reason():
 
 
 def test_every_threshold_names_its_source():
-    from analyzer.detectors import DETECTORS
+    from analyzer.detectors import registered
 
-    for cls in DETECTORS:
+    for cls in registered():
         assert cls.thresholds, cls.id
         assert all(t.source for t in cls.thresholds)
-        assert cls.advice and cls.inputs and cls.category
+        assert cls.advice and cls.needs and cls.category

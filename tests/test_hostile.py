@@ -39,7 +39,7 @@ from analyzer import read_history
 from analyzer.columns import FILE_STATUSES
 from analyzer.errors import NotAnActivity, UnreadableExport
 from analyzer.importers import IMPORTER_VERSION, decode
-from analyzer.importers.sources import MAX_ARCHIVE_DEPTH, MAX_FILE_BYTES, MAX_RATIO
+from analyzer.ingest.sources import MAX_ARCHIVE_DEPTH, MAX_FILE_BYTES, MAX_RATIO
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -1105,10 +1105,10 @@ def _table_of(acts: pd.DataFrame) -> list[tuple[str, float, str]]:
 
 
 def test_a_file_over_the_time_budget_is_skipped_and_not_cached(tmp_path, monkeypatch):
-    """The per-file budget (history.DECODE_BUDGET_S): a decode that runs over it is
+    """The per-file budget (ingest.pool.DECODE_BUDGET_S): a decode that runs over it is
     stopped and the file skipped with that reason; nothing is cached, so a later run on a
     faster machine tries again."""
-    import analyzer.history as history_module
+    import analyzer.ingest.pool as pool_module
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -1117,8 +1117,8 @@ def test_a_file_over_the_time_budget_is_skipped_and_not_cached(tmp_path, monkeyp
     def slow_decode(*_args):
         time.sleep(5)  # a decoder stuck on a pathological file
 
-    monkeypatch.setattr(history_module, "decode", slow_decode)
-    monkeypatch.setattr(history_module, "DECODE_BUDGET_S", 0.2)
+    monkeypatch.setattr(pool_module, "decode", slow_decode)
+    monkeypatch.setattr(pool_module, "DECODE_BUDGET_S", 0.2)
     h = read_history([folder], cache=tmp_path / "cache", workers=1, progress=False)
     assert [f.status for f in h.files] == ["skipped"]
     assert "took longer than" in h.files[0].reason

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from analyzer import read_history
-from analyzer.history import INPUT_MEMO
-from analyzer.importers import sources
+from analyzer.cache.inputs import InputMemo
+from analyzer.ingest import sources
 
 DATA = Path(__file__).resolve().parent / "data"
 RUN = DATA / "dtcooper__garmin-fenix5-run-57s.fit"
@@ -25,7 +25,7 @@ WALK = DATA / "dtcooper__garmin-fenix5-walk-with-dynamics.fit"
 @pytest.fixture
 def reads(monkeypatch):
     """Names of the files actually read; files count as settled at once."""
-    monkeypatch.setattr(sources.InputMemo, "SETTLE_S", 0.0)
+    monkeypatch.setattr(InputMemo, "SETTLE_S", 0.0)
     seen: list[str] = []
     real = sources._read_file
 
@@ -92,7 +92,7 @@ def test_a_file_whose_cache_entry_went_is_read_and_decoded_again(tmp_path, reads
     folder, cache = _folder(tmp_path), tmp_path / "cache"
     first = _import(folder, cache)
     (rec,) = [f for f in first.files if f.path.endswith("run.fit")]
-    shutil.rmtree(first.store.path(rec.sha256))
+    shutil.rmtree(first.cache.store.path(rec.sha256))
     reads.clear()
     second = _import(folder, cache)
     assert sorted(reads) == ["broken.fit.gz", "run.fit"]
@@ -101,7 +101,7 @@ def test_a_file_whose_cache_entry_went_is_read_and_decoded_again(tmp_path, reads
 
 
 def test_a_recent_file_is_not_remembered(tmp_path, reads, monkeypatch):
-    monkeypatch.setattr(sources.InputMemo, "SETTLE_S", 3600.0)  # every file is "just written"
+    monkeypatch.setattr(InputMemo, "SETTLE_S", 3600.0)  # every file is "just written"
     folder, cache = _folder(tmp_path), tmp_path / "cache"
     _import(folder, cache)
     reads.clear()
@@ -129,7 +129,7 @@ def test_archive_members_are_remembered_with_their_labels(tmp_path, reads):
 def test_a_damaged_memo_is_ignored(tmp_path, reads):
     folder, cache = _folder(tmp_path), tmp_path / "cache"
     first = _import(folder, cache)
-    memo = next(cache.glob(f"catalog/*/{INPUT_MEMO}"))
+    memo = next(cache.glob("catalog/*/inputs.json"))
     entries = json.loads(memo.read_text())["files"]
     assert sorted(Path(p).name for p in entries) == ["broken.fit", "run.fit", "walk.fit"]
     memo.write_text('{"version": 1, "files": {"x": 3}')  # cut short

@@ -261,7 +261,7 @@ def test_cli_import_real_folder_json(real_history, tmp_path):
     reusing the fixture's cache so nothing is decoded twice."""
     exe = shutil.which("heavylegs", path=str(__import__("pathlib").Path(sys.executable).parent))
     assert exe, "console script not installed"
-    cache = real_history.store.root.parent
+    cache = real_history.cache.layout.root
     out = subprocess.run(
         [exe, "import", str(REAL), "--cache", str(cache), "--json"],
         capture_output=True,

@@ -11,15 +11,18 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from analyzer.analysis import analyze, run_detectors
+from analyzer.cache.charts import PNG_SIGNATURE, ChartStore
 from analyzer.detectors import Context
-from analyzer.report import render as R
+from analyzer.detectors.run import analyze, run_detectors
+from analyzer.report import charts, draw, fork
+from analyzer.report.helper import Renderer
+from analyzer.report.kept_charts import KeptCharts
 from tests.conftest import SAMPLE
 
-STEMS = [stem for stem, _ in R.FIGURES]
+STEMS = [stem for stem, _ in charts.FIGURES]
 
 
-def _early(data: R.PlotData) -> R.PlotData:
+def _early(data: charts.PlotData) -> charts.PlotData:
     """What `Renderer.begin` gets: the inputs of the charts that show no finding."""
     return replace(data, weekly=None, spans=[], text_lines=[])
 
@@ -31,40 +34,40 @@ def analysis(sample_history):
 
 @pytest.fixture(scope="module")
 def data(analysis):
-    return R.plot_data(analysis)
+    return charts.plot_data(analysis)
 
 
 @pytest.fixture(scope="module")
 def reference(data):
     """Every chart drawn in this process, one after another."""
-    return R.render(data).pngs()
+    return draw.render(data).pngs()
 
 
 def test_in_process_render_draws_every_chart_as_png(reference):
     assert list(reference) == STEMS
-    assert all(image.startswith(R.PNG_SIGNATURE) for image in reference.values())
+    assert all(image.startswith(PNG_SIGNATURE) for image in reference.values())
 
 
 def test_helper_draws_the_same_bytes(sample_history, data, reference):
     ctx = Context(sample_history, shoes=SAMPLE / "shoes.csv")
-    with R.Renderer() as renderer:
-        renderer.begin(R.context_plot_data(ctx))  # the charts without findings start early
+    with Renderer() as renderer:
+        renderer.begin(charts.context_plot_data(ctx))  # the charts without findings start early
         analysis = run_detectors(ctx)
-        got = renderer.render(R.plot_data(analysis))
+        got = renderer.render(charts.plot_data(analysis))
     assert renderer.fallback is None
     assert got.pngs() == reference
 
 
 def test_helper_without_begin_draws_the_same_bytes(data, reference):
-    with R.Renderer() as renderer:
+    with Renderer() as renderer:
         got = renderer.render(data)
     assert renderer.fallback is None
     assert got.pngs() == reference
 
 
-@pytest.mark.skipif(not R.can_fork(), reason="needs fork() and two cores")
+@pytest.mark.skipif(not fork.can_fork(), reason="needs fork() and two cores")
 def test_forked_copies_draw_the_same_bytes(data, reference):
-    assert R.render_forked(data, set(STEMS)).pngs() == reference
+    assert fork.render_forked(data, set(STEMS)).pngs() == reference
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
@@ -74,40 +77,40 @@ def test_a_failed_copy_is_drawn_here(data, reference):
         os._exit(3)  # a copy that dies before drawing anything
     read_end, write_end = os.pipe()
     os.close(write_end)
-    got = R.collect_charts((pid, read_end), data, ("dynamics",))
+    got = fork.collect_charts((pid, read_end), data, ("dynamics",))
     assert got == {"dynamics": reference["dynamics"]}
 
 
 def test_a_failed_helper_falls_back_to_drawing_here(data, reference):
-    with R.Renderer(command=[sys.executable, "-c", "import sys; sys.exit(3)"]) as renderer:
+    with Renderer(command=[sys.executable, "-c", "import sys; sys.exit(3)"]) as renderer:
         got = renderer.render(data)
     assert renderer.fallback == "helper exited with status 3"
     assert got.pngs() == reference
 
 
 def test_a_helper_that_cannot_start_falls_back(data, reference, tmp_path):
-    with R.Renderer(command=[str(tmp_path / "no-such-program")]) as renderer:
+    with Renderer(command=[str(tmp_path / "no-such-program")]) as renderer:
         got = renderer.render(data)
     assert renderer.fallback.startswith("helper not started")
     assert got.pngs() == reference
 
 
 def test_the_pdf_through_the_helper(data):
-    with R.Renderer() as renderer:
+    with Renderer() as renderer:
         got = renderer.render(data, pdf=True)
     assert renderer.fallback is None
     assert got.pdf.startswith(b"%PDF") and len(got.images) == len(STEMS)
 
 
 def test_kept_charts_are_reused_and_identical(data, reference, tmp_path):
-    cache = R.ChartCache(tmp_path)
-    with R.Renderer() as first:
+    cache = KeptCharts(ChartStore(tmp_path))
+    with Renderer() as first:
         first.begin(_early(data), cache=cache)
         drawn = first.render(data)
     assert first.reused == [] and drawn.pngs() == reference
     assert sorted(p.name.split("-")[0] for p in cache.dir.glob("*.png")) == sorted(STEMS)
 
-    with R.Renderer() as second:
+    with Renderer() as second:
         second.begin(_early(data), cache=cache)
         kept = second.render(data)
     assert sorted(second.reused) == sorted(STEMS)  # nothing drawn: the helper was stopped
@@ -116,32 +119,32 @@ def test_kept_charts_are_reused_and_identical(data, reference, tmp_path):
 
 
 def test_a_changed_input_draws_its_charts_again(data, tmp_path):
-    cache = R.ChartCache(tmp_path)
-    with R.Renderer() as first:
+    cache = KeptCharts(ChartStore(tmp_path))
+    with Renderer() as first:
         first.begin(_early(data), cache=cache)
         first.render(data)
     in_miles = replace(data, units="mi")
-    with R.Renderer() as second:
+    with Renderer() as second:
         second.begin(_early(in_miles), cache=cache)
         got = second.render(in_miles)
     # The distance charts change with the units; dynamics and the timeline do not.
     assert sorted(second.reused) == ["dynamics", "timeline"]
-    assert got.pngs() == R.render(in_miles).pngs()
+    assert got.pngs() == draw.render(in_miles).pngs()
     # One PNG per chart is kept: the kilometre versions were replaced.
     assert len(list(cache.dir.glob("*.png"))) == len(STEMS)
 
 
-def _head(table: R.Table, stop: int) -> R.Table:
-    return R.Table({name: col[:stop] for name, col in table.columns.items()})
+def _head(table: charts.Table, stop: int) -> charts.Table:
+    return charts.Table({name: col[:stop] for name, col in table.columns.items()})
 
 
 def test_chart_keys_follow_every_input(data):
-    cache = R.ChartCache.__new__(R.ChartCache)
+    cache = KeptCharts.__new__(KeptCharts)
     cache._code = "code"
     keys = {stem: cache.key(data, stem) for stem in STEMS}
     one_less = replace(data, form=_head(data.form, -1), spikes=_head(data.spikes, -1))
     assert cache.key(one_less, "dynamics") != keys["dynamics"]
-    nudged = R.Table(dict(data.form.columns))
+    nudged = charts.Table(dict(data.form.columns))
     nudged.columns["median_gct_ms"] = data.form["median_gct_ms"].copy()
     nudged.columns["median_gct_ms"][-1] += 1.0  # one run's ground contact time, 1 ms more
     assert cache.key(replace(data, form=nudged), "dynamics") != keys["dynamics"]
@@ -156,13 +159,13 @@ def test_chart_keys_follow_every_input(data):
 
 
 def test_a_damaged_kept_chart_is_drawn_again(data, reference, tmp_path):
-    cache = R.ChartCache(tmp_path)
-    with R.Renderer() as first:
+    cache = KeptCharts(ChartStore(tmp_path))
+    with Renderer() as first:
         first.begin(_early(data), cache=cache)
         first.render(data)
     (kept,) = cache.dir.glob("dynamics-*.png")
     kept.write_bytes(b"not a png")
-    with R.Renderer() as second:
+    with Renderer() as second:
         second.begin(_early(data), cache=cache)
         got = second.render(data)
     assert "dynamics" not in second.reused
@@ -170,11 +173,11 @@ def test_a_damaged_kept_chart_is_drawn_again(data, reference, tmp_path):
 
 
 def test_kept_charts_are_used_without_a_helper(data, reference, tmp_path):
-    cache = R.ChartCache(tmp_path)
-    with R.Renderer() as first:
+    cache = KeptCharts(ChartStore(tmp_path))
+    with Renderer() as first:
         first.begin(_early(data), cache=cache)
         first.render(data)
-    with R.Renderer(command=[str(tmp_path / "no-such-program")]) as second:
+    with Renderer(command=[str(tmp_path / "no-such-program")]) as second:
         second.begin(_early(data), cache=cache)
         got = second.render(data)
     assert sorted(second.reused) == sorted(STEMS)
@@ -183,10 +186,10 @@ def test_kept_charts_are_used_without_a_helper(data, reference, tmp_path):
 
 HELPER_WITHOUT_PANDAS = """
 import pickle, sys
-from analyzer.report import render as R
+from analyzer.report import draw, helper
 data = pickle.load(sys.stdin.buffer)
-R._warm_up()
-images = R.render(data).pngs()
+helper._warm_up()
+images = draw.render(data).pngs()
 sys.stdout.write(f"{sorted(images)} {'pandas' in sys.modules}")
 """
 
@@ -211,7 +214,7 @@ def test_tables_hold_plain_numpy_values():
         },
         index=pd.to_datetime(["2026-01-05", "2026-01-12"]),
     )
-    table = R.Table.of(frame, ["start_local", "runs", "band", "missing"], index=True)
+    table = charts.Table.of(frame, ["start_local", "runs", "band", "missing"], index=True)
     assert list(table.columns) == ["start_local", "runs", "band"] and len(table) == 2
     assert table["start_local"].dtype == "datetime64[ns]"
     assert table["start_local"][1] == pd.Timestamp("2026-01-06 18:30").to_datetime64()

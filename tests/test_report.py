@@ -19,7 +19,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
 
-from analyzer.analysis import analyze  # noqa: E402
+from analyzer import analyze  # noqa: E402
 from analyzer.cli import main  # noqa: E402
 from analyzer.report import plots  # noqa: E402
 from analyzer.report.html import write_report  # noqa: E402
@@ -101,7 +101,7 @@ def test_units_follow_the_option(sample_history):
 
 
 def test_terminal_colour_only_on_a_terminal(sample_history, tmp_path):
-    cache = sample_history.store.root.parent
+    cache = sample_history.cache.layout.root
     args = ["analyze", str(SAMPLE / "activities"), "--out", str(tmp_path), "--cache", str(cache)]
     plain = CliRunner().invoke(main, args, color=False)
     assert plain.exit_code == 0 and "\x1b[" not in plain.output
@@ -182,7 +182,7 @@ def test_the_notebook_runs(sample_history):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     nb = nbformat.read(ROOT / "notebooks" / "heavy_legs.ipynb", as_version=4)
-    os.environ["HEAVYLEGS_CACHE"] = str(sample_history.store.root.parent)  # warm: nothing to decode
+    os.environ["HEAVYLEGS_CACHE"] = str(sample_history.cache.layout.root)  # warm: nothing to decode
     try:
         client = nbclient.NotebookClient(
             nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "notebooks")}}

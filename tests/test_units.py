@@ -11,9 +11,10 @@ import pytest
 
 from analyzer import columns as C
 from analyzer import read_history
-from analyzer.history import _fill_local_time, find_duplicates
 from analyzer.importers.base import sane_offset
 from analyzer.importers.gpx import EARTH_RADIUS_M, decode_gpx, haversine_m
+from analyzer.ingest.duplicates import find_duplicates
+from analyzer.ingest.local_time import fill_local_time
 from analyzer.tables import activity_frame
 from tests.conftest import DATA
 
@@ -152,7 +153,7 @@ def test_unknown_offset_borrows_the_nearest_known_one():
             {"start_s": 10 * 86400, C.ELAPSED_S: 60, C.DISTANCE_M: 100, C.UTC_OFFSET_S: -18000.0},
         ]
     )
-    out = _fill_local_time(acts).set_index(C.ACTIVITY_ID)
+    out = fill_local_time(acts).set_index(C.ACTIVITY_ID)
     assert out.loc["id1", C.START_LOCAL] == pd.Timestamp("2024-03-02T08:00:00")
     assert "assumed" in out.loc["id1", C.NOTE]
     assert out.loc["id2", C.START_LOCAL] == pd.Timestamp("2024-03-11T02:00:00")

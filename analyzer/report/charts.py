@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from ..cache.charts import PNG_SIGNATURE  # noqa: F401  (re-exported: what every PNG starts with)
 
 #: The form columns the dynamics chart reads (plots.DYNAMICS_LABELS' four metrics).
 DYNAMICS_COLUMNS = tuple(
