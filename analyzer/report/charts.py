@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-
 #: The form columns the dynamics chart reads (plots.DYNAMICS_LABELS' four metrics).
 DYNAMICS_COLUMNS = tuple(
     f"{kind}_{metric}" for kind in ("median", "expected") for metric in ("gct_ms", "vo_mm", "vr_pct", "cadence_spm")
