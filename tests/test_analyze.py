@@ -194,3 +194,25 @@ def test_console_script_end_to_end(sample_history, tmp_path):
     assert out.returncode == 0, out.stderr
     assert "Likely causes" in out.stdout
     assert json.loads((tmp_path / "findings.json").read_text())["as_of"] == "2026-10-25"
+
+
+def test_the_library_call_and_the_command_write_the_same_files(sample_history, tmp_path):
+    """`heavylegs analyze` is analyze_to plus printing: the same files, byte for byte."""
+    from analyzer import analyze_to
+
+    cache = sample_history.cache.layout.root
+    args = {"as_of": "2026-09-20", "shoes": SHOES, "units": "mi"}
+    report = analyze_to([SAMPLE / "activities"], tmp_path / "api", cache=cache, **args)
+    res = CliRunner().invoke(
+        main,
+        ["analyze", str(SAMPLE / "activities"), "--out", str(tmp_path / "cli"), "--cache", str(cache)]
+        + ["--as-of", "2026-09-20", "--shoes", str(SHOES), "--units", "mi"],
+    )
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in (tmp_path / "api").iterdir()) == sorted(p.name for p in (tmp_path / "cli").iterdir())
+    for name in ("findings.json", "weekly.csv", "activities.csv", "report.html", "weekly.png", "timeline.png"):
+        assert (tmp_path / "api" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
+    assert report.main == tmp_path / "api" / "report.html"
+    assert [f.cause for f in report.analysis.findings] == [
+        f["cause"] for f in json.loads((tmp_path / "cli" / "findings.json").read_text())["findings"]
+    ]

@@ -13,11 +13,7 @@ from .citations import GABBETT, LOLLI, REST_ADVICE, WILLIAMS
 ACWR_SCORE_SPAN = 1.0
 
 
-class AcuteLoad(Detector):
-    id = "acute_load"
-    category = "overtraining"
-    rank = 2
-    needs = ("runs",)
+class AcuteLoad(Detector, id="acute_load", category="overtraining", rank=2, needs=("runs",)):
     thresholds = (
         Threshold("ACWR danger zone", load.ACWR_DANGER, "", GABBETT),
         Threshold("ACWR upper sweet spot", load.ACWR_SWEET_SPOT[1], "", GABBETT),

@@ -125,6 +125,7 @@ class Detector:
     """Base class: subclasses set the class attributes and implement ``detect``.
 
     id : the cause id used in findings.json (setting it registers the class);
+    these four are given as class keywords: ``class X(Detector, id="x", category=...)``;
     category : one of CATEGORIES; rank : its place among its category's detectors in
     listings (lower first); needs : names in needs.NEEDS, checked before ``detect``;
     thresholds : its Threshold constants; advice : the seed article's advice.
@@ -138,8 +139,13 @@ class Detector:
     advice: str = ""
     description: str = ""
 
-    def __init_subclass__(cls, **kwargs) -> None:
+    def __init_subclass__(cls, *, id=None, category=None, rank=None, needs=None, **kwargs) -> None:  # noqa: A002
+        """``class X(Detector, id=..., category=..., rank=..., needs=(...))`` sets those
+        attributes and registers the detector."""
         super().__init_subclass__(**kwargs)
+        for name, value in (("id", id), ("category", category), ("rank", rank), ("needs", needs)):
+            if value is not None:
+                setattr(cls, name, value)
         if not cls.id:
             return  # a shared base of several detectors
         if cls.category not in CATEGORIES:

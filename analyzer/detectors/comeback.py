@@ -20,11 +20,7 @@ COMEBACK_HIGH_RATIO = 1.5
 COMEBACK_SCORE_SPAN = 1.0
 
 
-class Comeback(Detector):
-    id = "comeback"
-    category = "overtraining"
-    rank = 4
-    needs = ("runs",)
+class Comeback(Detector, id="comeback", category="overtraining", rank=4, needs=("runs",)):
     thresholds = tuple(
         Threshold(f"week {i + 1} after a break", limit, "% of the pre-break weekly volume", COMEBACK_SOURCE)
         for i, limit in enumerate(COMEBACK_LIMITS_PCT)

@@ -20,11 +20,7 @@ EF_MIN_RUNS = 3
 EF_SCORE_SPAN_PCT = 15.0
 
 
-class DecliningPerformance(Detector):
-    id = "declining_performance"
-    category = "performance"
-    rank = 1
-    needs = ("runs",)
+class DecliningPerformance(Detector, id="declining_performance", category="performance", rank=1, needs=("runs",)):
     thresholds = (Threshold("efficiency factor drop", EF_DROP_PCT, "%", FRIEL),)
     advice = (
         "Ease off for a week or two. If your heart rate at a given pace keeps creeping up without harder "

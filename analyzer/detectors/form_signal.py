@@ -9,7 +9,7 @@ import math
 import pandas as pd
 
 from ..features import dynamics
-from .base import Detector, Evidence, exceedance, rounded
+from .base import Detector, Evidence, Threshold, exceedance, rounded
 from .citations import BANDS_SOURCE, BASELINE_SOURCE
 
 #: Runs of the last RECENT_DAYS [days] are judged (heavylegs convention: about a month).
@@ -45,7 +45,20 @@ class FormSignal(Detector):
     unit = ""
     sign = 1.0  # +1: higher is worse; -1: lower is worse
     band_col = ""
+    band_edges: tuple[float, ...] = ()  # population band edges, best to worst
     advice = FORM_ADVICE
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        if cls.band_edges:  # one metric's detector: its thresholds follow from its data
+            worse, side, z_side = (">", "above", ">=") if cls.sign > 0 else ("<", "below", "<=")
+            effect = f"{'+' if cls.sign > 0 else '-'}{MIN_EFFECT[cls.metric]:g}"
+            cls.thresholds = (
+                Threshold("worst bands", f"{worse} {cls.band_edges[2]:g}", cls.unit, BANDS_SOURCE),
+                Threshold(
+                    f"{side} own baseline", f"z {z_side} {cls.sign * Z_LIMIT:g} and {effect}", cls.unit, BASELINE_SOURCE
+                ),
+            )
+        super().__init_subclass__(**kwargs)
 
     def detect(self, ctx):
         form = ctx.form

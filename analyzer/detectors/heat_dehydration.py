@@ -24,11 +24,7 @@ HEAT_HIGH_DECOUPLING_PCT = 2 * load.DECOUPLING_LIMIT_PCT
 HEAT_SCORE_SPAN_PCT = 10.0
 
 
-class HeatDehydration(Detector):
-    id = "heat_dehydration"
-    category = "heat"
-    rank = 1
-    needs = ("heart_rate",)
+class HeatDehydration(Detector, id="heat_dehydration", category="heat", rank=1, needs=("heart_rate",)):
     thresholds = (
         Threshold("aerobic decoupling", load.DECOUPLING_LIMIT_PCT, "%", FRIEL),
         Threshold("temperature", HEAT_TEMPERATURE_C, "degC", HEAT_SOURCE),

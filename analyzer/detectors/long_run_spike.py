@@ -13,11 +13,7 @@ SPIKE_SCORE_FLOOR_PCT = load.SPIKE_BANDS[1][1]
 SPIKE_SCORE_SPAN_PCT = 190.0
 
 
-class LongRunSpike(Detector):
-    id = "long_run_spike"
-    category = "overtraining"
-    rank = 3
-    needs = ("runs",)
+class LongRunSpike(Detector, id="long_run_spike", category="overtraining", rank=3, needs=("runs",)):
     thresholds = tuple(
         Threshold(f"longer than the 30-day longest: {label}", f"HRR {hrr}", "", load.SPIKE_SOURCE)
         for label, *_x, hrr, _lo, _hi in load.SPIKE_BANDS[1:]

@@ -20,11 +20,7 @@ JUMP_HIGH_PCT = 2 * load.PROGRESSION_LIMIT_PCT
 JUMP_SCORE_SPAN_PCT = 70.0
 
 
-class MileageJump(Detector):
-    id = "mileage_jump"
-    category = "overtraining"
-    rank = 1
-    needs = ("runs",)
+class MileageJump(Detector, id="mileage_jump", category="overtraining", rank=1, needs=("runs",)):
     thresholds = (
         Threshold("week-over-week change", load.PROGRESSION_LIMIT_PCT, "%", NIELSEN),
         Threshold("two-week progression at a run", load.PROGRESSION_LIMIT_PCT, "%", NIELSEN),

@@ -19,11 +19,7 @@ MIN_STRAIN_WEEKS = 4
 MONOTONY_SCORE_SPAN = 1.0
 
 
-class Monotony(Detector):
-    id = "monotony"
-    category = "overtraining"
-    rank = 5
-    needs = ("runs",)
+class Monotony(Detector, id="monotony", category="overtraining", rank=5, needs=("runs",)):
     thresholds = (
         Threshold("monotony (critical)", load.MONOTONY_CRITICAL, "", FOSTER),
         Threshold("monotony (warning)", load.MONOTONY_WARN, "", FOSTER),

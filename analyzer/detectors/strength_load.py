@@ -17,11 +17,7 @@ STRENGTH_SOURCE = "seed article (Runner's World, heavy legs): 1-2 strength sessi
 STRENGTH_SCORE_SPAN = 3
 
 
-class StrengthLoad(Detector):
-    id = "strength_load"
-    category = "strength"
-    rank = 1
-    needs = ("strength",)
+class StrengthLoad(Detector, id="strength_load", category="strength", rank=1, needs=("strength",)):
     thresholds = (
         Threshold("strength sessions a week", STRENGTH_WEEKLY_LIMIT, "sessions", STRENGTH_SOURCE),
         Threshold("strength session before a run", STRENGTH_BEFORE_RUN_H, "h", STRENGTH_SOURCE),

@@ -22,11 +22,7 @@ WEIGHT_MEDIUM_KG = 2 * WEIGHT_GAIN_KG
 WEIGHT_SCORE_SPAN_KG = 5.0
 
 
-class WeightGain(Detector):
-    id = "weight_gain"
-    category = "weight"
-    rank = 1
-    needs = ("body_mass",)
+class WeightGain(Detector, id="weight_gain", category="weight", rank=1, needs=("body_mass",)):
     thresholds = (Threshold("gain", WEIGHT_GAIN_KG, "kg", WEIGHT_SOURCE),)
     advice = "A few kilos more make every stride heavier; review diet and recovery, and see a physician if unexplained."
     description = "Latest body mass +2.3 kg or more against the 90 days before, or the same weeks a year earlier."

@@ -20,11 +20,7 @@ HIGH_MILES = round(shoes.SHOE_GUIDANCE_HIGH_M / M_PER_MILE)
 FORM_WORSE_BONUS = 0.3
 
 
-class WornShoes(Detector):
-    id = "worn_shoes"
-    category = "shoes"
-    rank = 1
-    needs = ("shoes",)
+class WornShoes(Detector, id="worn_shoes", category="shoes", rank=1, needs=("shoes",)):
     thresholds = (
         Threshold(
             "replace from", LOW_MILES, f"miles ({shoes.SHOE_GUIDANCE_LOW_M / 1000:.0f} km)", shoes.SHOE_GUIDANCE_SOURCE

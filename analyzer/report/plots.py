@@ -56,6 +56,14 @@ def date_axis(ax) -> None:
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
+def _finish(ax, title: str, ylabel: str) -> None:
+    """Label, title, legend and date axis, as every dated chart ends."""
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(fontsize=8, loc="upper left")
+    date_axis(ax)
+
+
 def _bars(ax, week_starts: np.ndarray, heights: np.ndarray, colours: list[str], label: str) -> None:
     """Weekly bars (6 days wide, from each week's start + 0.5 day) as one PolyCollection."""
     from matplotlib.collections import PolyCollection
@@ -142,10 +150,7 @@ def long_runs(ax, spikes, units: str = "km") -> None:
                 zorder=4,
                 label=f"{band} longer (Frandsen 2025)",
             )
-    ax.set_ylabel(f"distance [{units}]")
-    ax.set_title(title)
-    ax.legend(fontsize=8, loc="upper left")
-    date_axis(ax)
+    _finish(ax, title, f"distance [{units}]")
 
 
 def cause_timeline(ax, timeline, as_of) -> None:
@@ -219,10 +224,7 @@ def dynamics_over_time(ax, form, metric: str) -> None:
     if expected is not None and np.isfinite(expected).any():
         ax.plot(t, expected, color="#c0392b", lw=1.2, label="own baseline at the run's pace")
     ax.set_ylim(lo, hi)
-    ax.set_ylabel(f"{name.lower()} [{unit}]")
-    ax.set_title(title + " (bands: population percentiles)")
-    ax.legend(fontsize=8, loc="upper left")
-    date_axis(ax)
+    _finish(ax, title + " (bands: population percentiles)", f"{name.lower()} [{unit}]")
 
 
 def shoe_mileage(ax, mileage, units: str = "km") -> None:
@@ -249,7 +251,4 @@ def shoe_mileage(ax, mileage, units: str = "km") -> None:
             lw=1,
             label=f"{limit_m / bands.M_PER_MILE:.0f} miles ({limit_m / 1000:.0f} km): guidance, not a study",
         )
-    ax.set_ylabel(f"distance on the pair [{units}]")
-    ax.set_title(title)
-    ax.legend(fontsize=8, loc="upper left")
-    date_axis(ax)
+    _finish(ax, title, f"distance on the pair [{units}]")
