@@ -2,7 +2,7 @@
 
 Every AnalyzerError (a bad shoes.csv or override file, no readable input) ends the
 command with one line naming the file, the row and the problem, and exit status 2.
-pandas and the importer are imported inside the commands: ``analyze`` starts its figure
+Nothing imported here imports pandas: ``analyze`` (api.analyze_to) starts its figure
 helper first, so that both processes import in parallel.
 """
 
@@ -13,6 +13,9 @@ import json
 
 import click
 
+from .api import FORMATS, analyze_to
+from .errors import AnalyzerError, NoInputRead
+from .report.text import SEVERITY_COLOUR, analysis_lines, import_lines
 from .units import UNIT_M
 
 #: Exit status of a command stopped by an AnalyzerError (click's own usage errors use 2 too).
@@ -24,8 +27,6 @@ def one_line_errors(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from .errors import AnalyzerError
-
         try:
             return command(*args, **kwargs)
         except AnalyzerError as err:
@@ -53,10 +54,8 @@ def main() -> None:
 def import_cmd(paths: tuple[str, ...], cache: str | None, as_json: bool, workers: int | None, units: str) -> None:
     """Import FIT/GPX files, folders, .gz and .zip exports (Garmin, Strava) and list
     every file's status: imported, duplicate, not_run or skipped (with the reason)."""
-    from .errors import NoInputRead
     from .ingest import read_history
     from .report.outputs import history_json
-    from .report.text import import_lines
 
     history = read_history(list(paths), cache=cache, workers=workers)
     if as_json:
@@ -100,9 +99,6 @@ def import_cmd(paths: tuple[str, ...], cache: str | None, as_json: bool, workers
 def analyze_cmd(paths, out_dir, shoes, overrides, as_of, units, cache, workers, formats) -> None:
     """Import, compute features, rank the likely causes of heavy legs for a date, and
     write findings.json, weekly.csv, activities.csv and the plotted report into --out."""
-    from .api import FORMATS, analyze_to
-    from .report.text import SEVERITY_COLOUR, analysis_lines
-
     wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     unknown = set(wanted) - set(FORMATS)
     if unknown or not wanted:

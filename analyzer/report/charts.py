@@ -117,49 +117,21 @@ class Chart:
     """One chart of the report.
 
     stem : file name (stem.png) and id; caption : shown under it;
-    inputs : the `PlotData` fields it shows (its kept PNG's key is made of them);
+    plot : the function of plots.py that draws it, called with the chart's axes and then
+        the `PlotData` fields named in ``inputs``, in that order: what a chart shows is
+        exactly what its function is given (its kept PNG's key is made of them);
     early : 0 when it shows findings (drawn once they exist), else its place among the
         charts drawn while the detectors run (costliest first);
-    size : (width, height) [in] from the data; draw : draws it on a matplotlib Figure.
+    size : (width, height) [in] from the data; grid : (rows, columns) of axes.
     """
 
     stem: str
     caption: str
+    plot: str
     inputs: tuple[str, ...]
     early: int
     size: Callable[[PlotData], tuple[float, float]]
-    draw: Callable[[object, PlotData], None]
-
-
-def _weekly(fig, d: PlotData) -> None:
-    from . import plots
-
-    plots.weekly_distance(fig.subplots(), d.weekly, d.spans, d.units)
-
-
-def _long_runs(fig, d: PlotData) -> None:
-    from . import plots
-
-    plots.long_runs(fig.subplots(), d.spikes, d.units)
-
-
-def _dynamics(fig, d: PlotData) -> None:
-    from . import plots
-
-    for ax, metric in zip(fig.subplots(2, 2).flat, plots.DYNAMICS_LABELS, strict=True):
-        plots.dynamics_over_time(ax, d.form, metric)
-
-
-def _shoes(fig, d: PlotData) -> None:
-    from . import plots
-
-    plots.shoe_mileage(fig.subplots(), d.shoes, d.units)
-
-
-def _timeline(fig, d: PlotData) -> None:
-    from . import plots
-
-    plots.cause_timeline(fig.subplots(), d.spans, d.as_of)
+    grid: tuple[int, int] = (1, 1)
 
 
 WIDE = (11, 4.2)
@@ -169,42 +141,43 @@ CHARTS: tuple[Chart, ...] = (
     Chart(
         "weekly",
         "Weekly distance, flagged jumps, and the acute:chronic workload ratio.",
+        "weekly_distance",
         ("weekly", "spans", "units"),
         0,
         lambda d: WIDE,
-        _weekly,
     ),
     Chart(
         "long_runs",
         "Every run against the longest run of its previous 30 days (Frandsen 2025 bands).",
+        "long_runs",
         ("spikes", "units"),
         2,
         lambda d: WIDE,
-        _long_runs,
     ),
     Chart(
         "dynamics",
         "Running dynamics per run over the population colour bands, with the pace-adjusted personal baseline.",
+        "dynamics_grid",
         ("form",),
         1,
         lambda d: (12, 7.5),
-        _dynamics,
+        grid=(2, 2),
     ),
     Chart(
         "shoes",
         "Distance on each pair of shoes against the 300- and 500-mile guidance.",
+        "shoe_mileage",
         ("shoes", "units"),
         3,
         lambda d: WIDE,
-        _shoes,
     ),
     Chart(
         "timeline",
         "When each cause was active, coloured by severity; the dashed line is the analysis date.",
+        "cause_timeline",
         ("spans", "as_of"),
         0,
         lambda d: (11, 0.6 * max(3, len({s.cause for s in d.spans})) + 1.4),
-        _timeline,
     ),
 )
 BY_STEM = {c.stem: c for c in CHARTS}

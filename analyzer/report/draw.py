@@ -18,8 +18,10 @@ def draw(data: PlotData, stem: str):
     chart = BY_STEM.get(stem)
     if chart is None:
         raise ValueError(f"no chart named {stem!r}")
+    from . import plots
+
     fig = Figure(figsize=chart.size(data))
-    chart.draw(fig, data)
+    getattr(plots, chart.plot)(fig.subplots(*chart.grid), *(getattr(data, name) for name in chart.inputs))
     fig.tight_layout()
     # tight_layout leaves a placeholder layout engine behind, which makes savefig lay the
     # whole figure out once more before drawing it; the layout is final, so drop it.

@@ -227,6 +227,12 @@ def dynamics_over_time(ax, form, metric: str) -> None:
     _finish(ax, title + " (bands: population percentiles)", f"{name.lower()} [{unit}]")
 
 
+def dynamics_grid(axes, form) -> None:
+    """The four dynamics metrics (DYNAMICS_LABELS), one per Axes of a 2 x 2 grid."""
+    for ax, metric in zip(axes.flat, DYNAMICS_LABELS, strict=True):
+        dynamics_over_time(ax, form, metric)
+
+
 def shoe_mileage(ax, mileage, units: str = "km") -> None:
     """Cumulative distance per pair of shoes, with the 300- and 500-mile guidance lines
     (industry guidance, not a study finding). ``mileage`` is a features.shoes.ShoeMileage
