@@ -80,8 +80,9 @@ MAD_TO_SD = 1.4826
 MIN_DRIFT_STEADY_S = 600.0
 
 
-def _only_runs(runs: pd.DataFrame) -> pd.DataFrame:
-    """Rows that are runs (all rows when there is no ``is_run`` column)."""
+def only_runs(runs: pd.DataFrame) -> pd.DataFrame:
+    """Rows that are runs (all rows when there is no ``is_run`` column), as they are
+    (unlike load.runs_only: duplicates kept, no column added, order unchanged)."""
     return runs[runs[C.IS_RUN].astype(bool)] if C.IS_RUN in runs.columns else runs
 
 
@@ -118,7 +119,7 @@ def steady_samples(runs: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
         time since the start of the run [s], and ``dt_s``: time since the previous
         sample [s].
     """
-    s = _clean_samples(_only_runs(runs), samples)
+    s = _clean_samples(only_runs(runs), samples)
     t = pd.to_datetime(s[C.TIMESTAMP], utc=True).dt.as_unit("ns").astype("int64") / 1e9
     dt = t.groupby(s[C.ACTIVITY_ID]).diff()
     gap = dt > PAUSE_GAP_S
@@ -167,7 +168,7 @@ def form_summary(runs: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
         dynamics are NaN ("" when they are not). Dynamics are NaN, never 0, where the
         file carries none.
     """
-    runs = _only_runs(runs)
+    runs = only_runs(runs)
     steady = steady_samples(runs, samples)
     g = steady.groupby(C.ACTIVITY_ID)
     cols = list(FORM_METRICS.values())
@@ -441,7 +442,7 @@ def form_drift(runs: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
         to the last third, positive when heart rate at pace rose; ``steady_s`` [s];
         ``drift_reason`` (why NaN, "" otherwise).
     """
-    runs = _only_runs(runs)
+    runs = only_runs(runs)
     steady = steady_samples(runs, samples)
     aid = steady[C.ACTIVITY_ID]
     clock = steady["dt_s"].groupby(aid).cumsum()

@@ -40,7 +40,7 @@ def compute(activities: pd.DataFrame, samples: pd.DataFrame) -> tuple[pd.DataFra
     The runs are grouped by integer codes while the work is done: on a batch of a few
     files, grouping by the activity_id strings costs more than the arithmetic.
     """
-    runs = dynamics._only_runs(activities)
+    runs = dynamics.only_runs(activities)
     run_codes, ids = pd.factorize(runs[C.ACTIVITY_ID].to_numpy(dtype=object))
     ids = np.asarray(ids, dtype=object)
     code = pd.Index(ids).get_indexer(samples[C.ACTIVITY_ID].to_numpy(dtype=object))
@@ -89,6 +89,6 @@ def form_summary_of(features: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
     """dynamics.form_summary's frame for ``runs`` (in their order) from a run-features
     table."""
     cols = [c for c in features.columns if c not in EFFICIENCY_COLUMNS]
-    runs = dynamics._only_runs(runs)
+    runs = dynamics.only_runs(runs)
     out = runs[[C.ACTIVITY_ID, C.START_UTC, C.START_LOCAL]].merge(features[cols], on=C.ACTIVITY_ID, how="left")
     return out[[C.ACTIVITY_ID, C.START_UTC, C.START_LOCAL, *[c for c in cols if c != C.ACTIVITY_ID]]]
