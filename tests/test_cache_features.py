@@ -12,7 +12,7 @@ import pytest
 from analyzer import columns as C
 from analyzer import read_history
 from analyzer.catalog import FEATURES_TABLE, HR_TABLE
-from analyzer.features import dynamics, per_run
+from analyzer.features import baseline, dynamics, per_run
 from analyzer.features import load as L
 
 from .conftest import SAMPLE
@@ -105,7 +105,7 @@ def test_features_missing_from_the_cache_are_computed_again(tmp_path):
 def _theil_sen_loop(x, y, lo, hi):
     out = []
     for a, b in zip(lo, hi, strict=True):
-        icpt, slope = dynamics.theil_sen(x[a:b], y[a:b])
+        icpt, slope = baseline.theil_sen(x[a:b], y[a:b])
         resid = y[a:b] - (icpt + slope * x[a:b])
         out.append((icpt, slope, float(np.median(np.abs(resid - np.median(resid))))))
     return np.array(out)
@@ -121,14 +121,14 @@ def test_windowed_theil_sen_equals_one_fit_per_window(seed, monkeypatch):
     y = 300 - 20 * x + rng.normal(0, 5, n)
     lo = rng.integers(0, n - 20, 80)
     hi = lo + rng.integers(1, 20, 80)
-    monkeypatch.setattr(dynamics, "WINDOW_BLOCK_ELEMENTS", 500)
-    got = np.column_stack(dynamics.theil_sen_windows(x, y, lo, hi))
+    monkeypatch.setattr(baseline, "WINDOW_BLOCK_ELEMENTS", 500)
+    got = np.column_stack(baseline.theil_sen_windows(x, y, lo, hi))
     np.testing.assert_array_equal(got, _theil_sen_loop(x, y, lo, hi))
     # All paces equal: slope 0, intercept the median.
     same = np.full(9, 3.0)
-    a, b, _ = dynamics.theil_sen_windows(same, y[:9], np.array([0]), np.array([9]))
+    a, b, _ = baseline.theil_sen_windows(same, y[:9], np.array([0]), np.array([9]))
     assert (b[0], a[0]) == (0.0, float(np.median(y[:9])))
-    assert [len(r) for r in dynamics.theil_sen_windows(x, y, np.array([], int), np.array([], int))] == [0, 0, 0]
+    assert [len(r) for r in baseline.theil_sen_windows(x, y, np.array([], int), np.array([], int))] == [0, 0, 0]
 
 
 def test_kept_baseline_results_equal_a_fresh_computation(sample_history, tmp_path, monkeypatch):
@@ -141,16 +141,19 @@ def test_kept_baseline_results_equal_a_fresh_computation(sample_history, tmp_pat
     feats, _ = sample_history.run_features(runs[C.ACTIVITY_ID])
     summary = per_run.form_summary_of(feats, runs)
     part = summary.drop(index=range(40, 60)).reset_index(drop=True)
-    pd.testing.assert_frame_equal(derived.pace_adjusted_form(part, tmp_path), dynamics.pace_adjusted_form(part))
+    pd.testing.assert_frame_equal(derived.pace_adjusted_form(part, tmp_path), baseline.pace_adjusted_form(part))
 
     fitted = []
-    real = dynamics.pace_adjusted_form
+    real = baseline.pace_adjusted_form
 
     def counting(*args, only=None, **kwargs):
         fitted.append(int(np.sum(only)) if only is not None else len(args[0]))
         return real(*args, only=only, **kwargs)
 
+    # derived.py calls dynamics.pace_adjusted_form (the re-export) until the merge
+    # switches it to baseline.pace_adjusted_form: patch both names.
     monkeypatch.setattr(dynamics, "pace_adjusted_form", counting)
+    monkeypatch.setattr(baseline, "pace_adjusted_form", counting)
     got = derived.pace_adjusted_form(summary, tmp_path)
     # The 40 runs before the gap kept their windows; the 20 added runs are new.
     assert 20 <= fitted[-1] <= len(summary) - 40

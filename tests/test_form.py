@@ -8,14 +8,13 @@ import pandas as pd
 import pytest
 
 from analyzer import columns as C
+from analyzer.features.baseline import pace_adjusted_form, theil_sen
 from analyzer.features.dynamics import (
     NO_DYNAMICS_GPX,
     NO_GCT,
     form_bands,
     form_drift,
     form_summary,
-    pace_adjusted_form,
-    theil_sen,
 )
 from tests.conftest import REAL, requires_real
 
