@@ -1,7 +1,7 @@
 """Published bands and limits that the report's charts draw, with their sources.
 
 They live here, free of pandas, so that the figure helper (report/render.py) can draw
-them without importing pandas; load.py and dynamics.py use and re-export them.
+them without importing pandas; load/ and dynamics.py use and re-export them.
 """
 
 from __future__ import annotations
