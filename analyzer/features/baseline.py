@@ -14,7 +14,7 @@ import pandas as pd
 from .. import columns as C
 
 #: Metrics compared with the runner's own pace-adjusted baseline (issue 5).
-BASELINE_METRICS = ("gct_ms", "vo_mm", "vr_pct", "cadence_spm")
+BASELINE_METRICS = (C.FORM_GCT_MS, C.FORM_VO_MM, C.FORM_VR_PCT, C.FORM_CADENCE_SPM)
 #: Days before a run whose runs form its baseline (convention: about a training block).
 BASELINE_WINDOW_DAYS = 90
 #: Fewest baseline runs for a fit (convention: Theil-Sen needs a handful of points to
@@ -85,9 +85,9 @@ def pace_adjusted_form(
     s = summary.iloc[order].reset_index(drop=True)
     wanted = np.ones(len(s), dtype=bool) if only is None else np.asarray(only, dtype=bool)[order]
     t = pd.to_datetime(s[C.START_UTC], utc=True).dt.as_unit("ns").astype("int64").to_numpy() / 1e9
-    speed = s["median_speed_m_s"].to_numpy(dtype="float64")
+    speed = s[C.MEDIAN_SPEED_M_S].to_numpy(dtype="float64")
     out = pd.DataFrame({C.ACTIVITY_ID: s[C.ACTIVITY_ID].to_numpy(), C.START_UTC: s[C.START_UTC].to_numpy()})
-    ys = {m: s[f"median_{m}"].to_numpy(dtype="float64") for m in BASELINE_METRICS}
+    ys = {m: s[C.form_column(C.MEDIAN, m)].to_numpy(dtype="float64") for m in BASELINE_METRICS}
     # Metrics recorded on the same runs share their windows: fitted together.
     groups: dict[bytes, list[str]] = {}
     for m, y in ys.items():
@@ -98,7 +98,9 @@ def pace_adjusted_form(
             out[name] = values
     # Columns in the documented order, whatever the grouping.
     cols = [
-        f"{p}_{m}" for m in BASELINE_METRICS for p in ("expected", "deviation", "z", "baseline_n", "baseline_reason")
+        C.form_column(p, m)
+        for m in BASELINE_METRICS
+        for p in (C.EXPECTED, C.DEVIATION, C.Z, C.BASELINE_N, C.BASELINE_REASON)
     ]
     out = out[[C.ACTIVITY_ID, C.START_UTC, *cols]]
     # Back to the caller's row order.
@@ -141,11 +143,11 @@ def _fit_group(
         spread = mad[:, col] > 0
         z[rows[spread]] = (y[rows[spread]] - expected[rows[spread]]) / (MAD_TO_SD * mad[spread, col])
         reason[rows] = np.where(spread, "", "baseline residuals have no spread (z-score undefined)")
-        out[f"expected_{m}"] = expected
-        out[f"deviation_{m}"] = y - expected
-        out[f"z_{m}"] = z
-        out[f"baseline_n_{m}"] = n
-        out[f"baseline_reason_{m}"] = reason
+        out[C.form_column(C.EXPECTED, m)] = expected
+        out[C.form_column(C.DEVIATION, m)] = y - expected
+        out[C.form_column(C.Z, m)] = z
+        out[C.form_column(C.BASELINE_N, m)] = n
+        out[C.form_column(C.BASELINE_REASON, m)] = reason
     return out
 
 

@@ -44,17 +44,11 @@ SHORT_RUN_WARMUP_FRACTION = WARMUP_S / SHORT_RUN_S
 PAUSE_GAP_S = 10.0
 
 # --- the metrics ------------------------------------------------------------------
-#: Short names used in output column names -> sample column (unit in the column name).
-FORM_METRICS = {
-    "gct_ms": C.STANCE_TIME_MS,
-    "vo_mm": C.VERTICAL_OSCILLATION_MM,
-    "vr_pct": C.VERTICAL_RATIO_PCT,
-    "cadence_spm": C.CADENCE_SPM,
-    "step_length_mm": C.STEP_LENGTH_MM,
-    "gct_balance_pct": C.STANCE_TIME_BALANCE_PCT,
-}
+#: Short names used in output column names -> sample column (unit in the column name);
+#: defined in columns.py, where baseline.py names them too.
+FORM_METRICS = C.FORM_METRICS
 #: Metrics whose within-run drift is reported.
-DRIFT_METRICS = ("gct_ms", "vo_mm", "cadence_spm")
+DRIFT_METRICS = (C.FORM_GCT_MS, C.FORM_VO_MM, C.FORM_CADENCE_SPM)
 
 NO_DYNAMICS_GPX = "no running dynamics in this file (GPX carries none)"
 NO_GCT = "device recorded no ground contact time"
@@ -126,7 +120,7 @@ def steady_samples(runs: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
     total = moving.groupby(s[C.ACTIVITY_ID]).transform("max")
     warmup = np.where(total < SHORT_RUN_S, total * SHORT_RUN_WARMUP_FRACTION, WARMUP_S)
     steady = (s[C.SPEED_M_S] > WALK_SPEED_M_S) & ~gap & (moving >= warmup)
-    return s.assign(moving_s=moving, dt_s=moving_dt)[steady.to_numpy()].reset_index(drop=True)
+    return s.assign(**{C.MOVING_S: moving, C.DT_S: moving_dt})[steady.to_numpy()].reset_index(drop=True)
 
 
 def _reasons(runs: pd.DataFrame, samples: pd.DataFrame, steady: pd.DataFrame) -> pd.Series:
@@ -174,16 +168,16 @@ def form_summary(runs: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=pd.Index(runs[C.ACTIVITY_ID].to_numpy(), name=C.ACTIVITY_ID))
     for short, col in FORM_METRICS.items():
         wide = q[col].unstack() if len(q) else pd.DataFrame(columns=[0.25, 0.5, 0.75])
-        out[f"median_{short}"] = wide[0.5].reindex(out.index).astype("float64")
-        out[f"iqr_{short}"] = (wide[0.75] - wide[0.25]).reindex(out.index).astype("float64")
-    out["median_speed_m_s"] = g[C.SPEED_M_S].median().reindex(out.index).astype("float64")
-    out["steady_s"] = g["dt_s"].sum().reindex(out.index).fillna(0.0).astype("float64")
+        out[C.form_column(C.MEDIAN, short)] = wide[0.5].reindex(out.index).astype("float64")
+        out[C.form_column(C.IQR, short)] = (wide[0.75] - wide[0.25]).reindex(out.index).astype("float64")
+    out[C.MEDIAN_SPEED_M_S] = g[C.SPEED_M_S].median().reindex(out.index).astype("float64")
+    out[C.STEADY_S] = g[C.DT_S].sum().reindex(out.index).fillna(0.0).astype("float64")
     reason = _reasons(runs, samples, steady).reindex(out.index)
-    dyn = [f"{p}_{m}" for m in FORM_METRICS if m != "cadence_spm" for p in ("median", "iqr")]
+    dyn = [C.form_column(p, m) for m in FORM_METRICS if m != C.FORM_CADENCE_SPM for p in (C.MEDIAN, C.IQR)]
     # GPX carries no dynamics: NaN whatever a converter may have written. A FIT file
     # without ground contact time keeps what it did record (e.g. COROS step length).
     out.loc[(reason == NO_DYNAMICS_GPX).to_numpy(), dyn] = np.nan
-    out["form_reason"] = reason.to_numpy()
+    out[C.FORM_REASON] = reason.to_numpy()
     out = out.reset_index()
     out.insert(1, C.START_UTC, runs[C.START_UTC].to_numpy())
     out.insert(2, C.START_LOCAL, runs[C.START_LOCAL].to_numpy() if C.START_LOCAL in runs else pd.NaT)
@@ -224,14 +218,18 @@ def form_bands(summary: pd.DataFrame) -> pd.DataFrame:
         'green', 'orange', 'red'); missing (test with ``pandas.isna``) where the
         median is NaN.
     """
+
+    def median(metric: str) -> pd.Series:
+        return summary[C.form_column(C.MEDIAN, metric)]
+
     return pd.DataFrame(
         {
             C.ACTIVITY_ID: summary[C.ACTIVITY_ID].to_numpy(),
-            "band_gct": _band(summary["median_gct_ms"], GCT_BAND_EDGES_MS).to_numpy(),
-            "band_vo": _band(summary["median_vo_mm"], VO_BAND_EDGES_MM).to_numpy(),
-            "band_vr": _band(summary["median_vr_pct"], VR_BAND_EDGES_PCT).to_numpy(),
-            "band_cadence": _band(summary["median_cadence_spm"], CADENCE_BAND_EDGES_SPM).to_numpy(),
-            "band_gct_balance": _balance_band(summary["median_gct_balance_pct"]).to_numpy(),
+            C.BAND_GCT: _band(median(C.FORM_GCT_MS), GCT_BAND_EDGES_MS).to_numpy(),
+            C.BAND_VO: _band(median(C.FORM_VO_MM), VO_BAND_EDGES_MM).to_numpy(),
+            C.BAND_VR: _band(median(C.FORM_VR_PCT), VR_BAND_EDGES_PCT).to_numpy(),
+            C.BAND_CADENCE: _band(median(C.FORM_CADENCE_SPM), CADENCE_BAND_EDGES_SPM).to_numpy(),
+            C.BAND_GCT_BALANCE: _balance_band(median(C.FORM_GCT_BALANCE_PCT)).to_numpy(),
         }
     )
 
@@ -261,7 +259,7 @@ def form_drift(runs: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
     runs = only_runs(runs)
     steady = steady_samples(runs, samples)
     aid = steady[C.ACTIVITY_ID]
-    clock = steady["dt_s"].groupby(aid).cumsum()
+    clock = steady[C.DT_S].groupby(aid).cumsum()
     total = clock.groupby(aid).transform("max")
     frac = clock / total.where(total > 0)
     third = pd.Series(np.select([frac <= 1 / 3, frac > 2 / 3], ["first", "last"], ""), index=steady.index)
@@ -279,16 +277,16 @@ def form_drift(runs: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
 
     for m in DRIFT_METRICS:
         col = FORM_METRICS[m]
-        out[f"drift_{m}"] = (part(med, col, "last") - part(med, col, "first")).astype("float64")
+        out[C.form_column(C.DRIFT, m)] = (part(med, col, "last") - part(med, col, "first")).astype("float64")
     ratio_first = part(means, C.HEART_RATE_BPM, "first") / part(means, C.SPEED_M_S, "first")
     ratio_last = part(means, C.HEART_RATE_BPM, "last") / part(means, C.SPEED_M_S, "last")
-    out["drift_hr_per_speed_pct"] = ((ratio_last / ratio_first - 1.0) * 100.0).astype("float64")
-    out["steady_s"] = steady.groupby(C.ACTIVITY_ID)["dt_s"].sum().reindex(index).fillna(0.0)
-    short = out["steady_s"] < MIN_DRIFT_STEADY_S
-    drift_cols = [c for c in out.columns if c.startswith("drift_")]
+    out[C.DRIFT_HR_PER_SPEED_PCT] = ((ratio_last / ratio_first - 1.0) * 100.0).astype("float64")
+    out[C.STEADY_S] = steady.groupby(C.ACTIVITY_ID)[C.DT_S].sum().reindex(index).fillna(0.0)
+    short = out[C.STEADY_S] < MIN_DRIFT_STEADY_S
+    drift_cols = [*(C.form_column(C.DRIFT, m) for m in DRIFT_METRICS), C.DRIFT_HR_PER_SPEED_PCT]
     out.loc[short, drift_cols] = np.nan
-    out["drift_reason"] = np.select(
-        [short.to_numpy(), out["drift_gct_ms"].isna().to_numpy()],
+    out[C.DRIFT_REASON] = np.select(
+        [short.to_numpy(), out[C.form_column(C.DRIFT, C.FORM_GCT_MS)].isna().to_numpy()],
         [
             f"less than {MIN_DRIFT_STEADY_S / 60:g} min of steady running (above {WALK_SPEED_M_S} m/s)",
             "no ground contact time in the steady running (heart rate at pace only)",

@@ -21,7 +21,7 @@ from . import dynamics, load
 RUN_FEATURES_VERSION = "1"
 
 #: Columns of the efficiency part (load.efficiency).
-EFFICIENCY_COLUMNS = ("ef_m_per_beat", "decoupling_pct", "moving_s", "mean_temperature_c")
+EFFICIENCY_COLUMNS = (C.EF_M_PER_BEAT, C.DECOUPLING_PCT, C.MOVING_S, C.MEAN_TEMPERATURE_C)
 
 
 def compute(activities: pd.DataFrame, samples: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -74,14 +74,14 @@ def unavailable(activities: pd.DataFrame, samples: pd.DataFrame, reason: str) ->
     """(run features, heart-rate histogram) for runs whose samples could not be used:
     one row per run, every figure NaN, ``form_reason`` = ``reason``."""
     feats, hist = compute(activities, samples.iloc[:0])
-    feats["form_reason"] = reason
+    feats[C.FORM_REASON] = reason
     return feats, hist
 
 
 def efficiency_of(features: pd.DataFrame) -> pd.DataFrame:
     """load.efficiency's frame (indexed by activity_id, runs with heart rate only)
     from a run-features table (compute)."""
-    rows = features[features["moving_s"].notna()]
+    rows = features[features[C.MOVING_S].notna()]
     return rows.set_index(C.ACTIVITY_ID)[list(EFFICIENCY_COLUMNS)]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ... import columns as C
 from ..bands import ACWR_DANGER, ACWR_SWEET_SPOT  # noqa: F401  (re-exported: the detectors use load.ACWR_*)
 from .volume import daily_load
 
@@ -33,34 +34,34 @@ def acwr(activities: pd.DataFrame, as_of=None, load: pd.Series | None = None) ->
     window_note (a gap of WINDOW_GAP_DAYS or more without runs in the chronic window:
     low chronic load may be an unrecorded period rather than detraining).
     """
-    daily = daily_load(activities, as_of)["distance_m"] if load is None else load.astype("float64")
-    out = pd.DataFrame({"load": daily.astype("float64")})
+    daily = daily_load(activities, as_of)[C.DISTANCE_M] if load is None else load.astype("float64")
+    out = pd.DataFrame({C.LOAD: daily.astype("float64")})
     if out.empty:
-        for c in ("acute_7d", "chronic_28d", "acwr", "acwr_ewma", "acwr_uncoupled"):
+        for c in (C.ACUTE_7D, C.CHRONIC_28D, C.ACWR, C.ACWR_EWMA, C.ACWR_UNCOUPLED):
             out[c] = pd.Series(dtype="float64")
-        out["acwr_reason"] = pd.Series(dtype="object")
-        out["window_note"] = pd.Series(dtype="object")
+        out[C.ACWR_REASON] = pd.Series(dtype="object")
+        out[C.WINDOW_NOTE] = pd.Series(dtype="object")
         return out
-    out["acute_7d"] = out["load"].rolling(ACUTE_DAYS, min_periods=ACUTE_DAYS).mean()
-    out["chronic_28d"] = out["load"].rolling(CHRONIC_DAYS, min_periods=CHRONIC_DAYS).mean()
-    older = out["load"].shift(ACUTE_DAYS).rolling(CHRONIC_DAYS - ACUTE_DAYS, min_periods=CHRONIC_DAYS - ACUTE_DAYS)
+    out[C.ACUTE_7D] = out[C.LOAD].rolling(ACUTE_DAYS, min_periods=ACUTE_DAYS).mean()
+    out[C.CHRONIC_28D] = out[C.LOAD].rolling(CHRONIC_DAYS, min_periods=CHRONIC_DAYS).mean()
+    older = out[C.LOAD].shift(ACUTE_DAYS).rolling(CHRONIC_DAYS - ACUTE_DAYS, min_periods=CHRONIC_DAYS - ACUTE_DAYS)
     uncoupled_chronic = older.mean()
-    ewma_a = out["load"].ewm(alpha=EWMA_ACUTE_LAMBDA, adjust=False).mean()
-    ewma_c = out["load"].ewm(alpha=EWMA_CHRONIC_LAMBDA, adjust=False).mean()
+    ewma_a = out[C.LOAD].ewm(alpha=EWMA_ACUTE_LAMBDA, adjust=False).mean()
+    ewma_c = out[C.LOAD].ewm(alpha=EWMA_CHRONIC_LAMBDA, adjust=False).mean()
     history_days = np.arange(1, len(out) + 1)
     enough = history_days >= CHRONIC_DAYS
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["acwr"] = (out["acute_7d"] / out["chronic_28d"]).where(out["chronic_28d"] > 0)
-        out["acwr_ewma"] = (ewma_a / ewma_c).where(enough & (ewma_c > 0))
-        out["acwr_uncoupled"] = (out["acute_7d"] / uncoupled_chronic).where(uncoupled_chronic > 0)
+        out[C.ACWR] = (out[C.ACUTE_7D] / out[C.CHRONIC_28D]).where(out[C.CHRONIC_28D] > 0)
+        out[C.ACWR_EWMA] = (ewma_a / ewma_c).where(enough & (ewma_c > 0))
+        out[C.ACWR_UNCOUPLED] = (out[C.ACUTE_7D] / uncoupled_chronic).where(uncoupled_chronic > 0)
     reason = np.where(~enough, f"fewer than {CHRONIC_DAYS} days of history", "")
-    reason = np.where(enough & (out["chronic_28d"] <= 0).to_numpy(), f"no load in the last {CHRONIC_DAYS} days", reason)
-    out["acwr_reason"] = reason
+    reason = np.where(enough & (out[C.CHRONIC_28D] <= 0).to_numpy(), f"no load in the last {CHRONIC_DAYS} days", reason)
+    out[C.ACWR_REASON] = reason
     # Longest run of zero-load days ending within the chronic window.
-    zero = (out["load"] <= 0).astype(int)
+    zero = (out[C.LOAD] <= 0).astype(int)
     streak = zero.groupby((zero == 0).cumsum()).cumsum()
     longest = streak.rolling(CHRONIC_DAYS, min_periods=1).max()
-    out["window_note"] = np.where(
+    out[C.WINDOW_NOTE] = np.where(
         enough & (longest >= WINDOW_GAP_DAYS).to_numpy(),
         [f"the last {CHRONIC_DAYS} days include {int(g)} days without a recorded run" for g in longest],
         "",

@@ -34,7 +34,7 @@ def efficiency(samples: pd.DataFrame, activities: pd.DataFrame | None = None) ->
     s = samples
     if activities is not None:
         s = s[s[C.ACTIVITY_ID].isin(runs_only(activities)[C.ACTIVITY_ID])]
-    cols = ["ef_m_per_beat", "decoupling_pct", "moving_s", "mean_temperature_c"]
+    cols = [C.EF_M_PER_BEAT, C.DECOUPLING_PCT, C.MOVING_S, C.MEAN_TEMPERATURE_C]
     if s.empty or s[C.HEART_RATE_BPM].notna().sum() == 0:
         return pd.DataFrame(columns=cols, index=pd.Index([], name=C.ACTIVITY_ID))
     dt = moving_dt(s)
@@ -48,7 +48,6 @@ def efficiency(samples: pd.DataFrame, activities: pd.DataFrame | None = None) ->
             "temp": s[C.TEMPERATURE_C],
         }
     )[moving]
-    cols = ["ef_m_per_beat", "decoupling_pct", "moving_s", "mean_temperature_c"]
     if m.empty:
         return pd.DataFrame(columns=cols, index=pd.Index([], name=C.ACTIVITY_ID))
     m["t"] = m.groupby(C.ACTIVITY_ID)["dt"].cumsum()
@@ -62,8 +61,8 @@ def efficiency(samples: pd.DataFrame, activities: pd.DataFrame | None = None) ->
     ratio1 = halves[("sv", 1)] / halves[("sh", 1)]
     ratio2 = halves[("sv", 2)] / halves[("sh", 2)]
     out = pd.DataFrame(index=whole.index)
-    out["ef_m_per_beat"] = (whole["sv"] / whole["sh"]) * 60.0
-    out["decoupling_pct"] = 100.0 * (ratio1 - ratio2) / ratio1
-    out["moving_s"] = whole["dt"]
-    out["mean_temperature_c"] = g["temp"].mean()
+    out[C.EF_M_PER_BEAT] = (whole["sv"] / whole["sh"]) * 60.0
+    out[C.DECOUPLING_PCT] = 100.0 * (ratio1 - ratio2) / ratio1
+    out[C.MOVING_S] = whole["dt"]
+    out[C.MEAN_TEMPERATURE_C] = g["temp"].mean()
     return out[cols]

@@ -20,7 +20,7 @@ def runs_only(activities: pd.DataFrame) -> pd.DataFrame:
     if C.DUPLICATE_OF in acts:
         keep &= acts[C.DUPLICATE_OF].fillna("") == ""
     runs = acts[keep].copy()
-    runs["date"] = pd.to_datetime(runs[C.START_LOCAL]).dt.normalize()
+    runs[C.DATE] = pd.to_datetime(runs[C.START_LOCAL]).dt.normalize()
     return runs.sort_values(C.START_LOCAL, kind="stable").reset_index(drop=True)
 
 

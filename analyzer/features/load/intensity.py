@@ -34,15 +34,15 @@ def weekly_monotony(load: pd.Series) -> pd.DataFrame:
     weeks = week_start(pd.Series(load.index)).to_numpy()
     grouped = load.groupby(weeks)
     out = pd.DataFrame(
-        {"load": grouped.sum(), "mean_daily": grouped.mean(), "sd_daily": grouped.std(ddof=0), "days": grouped.size()}
+        {C.LOAD: grouped.sum(), C.MEAN_DAILY: grouped.mean(), C.SD_DAILY: grouped.std(ddof=0), "days": grouped.size()}
     )
-    out.index.name = "week_start"
+    out.index.name = C.WEEK_START
     with np.errstate(divide="ignore", invalid="ignore"):
         # Rounded so a week of exactly 1.5 is 1.5 whatever the order of its days.
-        out["monotony"] = (
-            (out["mean_daily"] / out["sd_daily"]).where((out["sd_daily"] > 0) & (out["days"] == 7)).round(9)
+        out[C.MONOTONY] = (
+            (out[C.MEAN_DAILY] / out[C.SD_DAILY]).where((out[C.SD_DAILY] > 0) & (out["days"] == 7)).round(9)
         )
-    out["strain"] = out["load"] * out["monotony"]
+    out[C.STRAIN] = out[C.LOAD] * out[C.MONOTONY]
     return out.drop(columns="days")
 
 
@@ -60,12 +60,12 @@ def hr_histogram(samples: pd.DataFrame) -> pd.DataFrame:
         {
             C.ACTIVITY_ID: samples[C.ACTIVITY_ID].to_numpy()[has],
             C.HEART_RATE_BPM: hr.to_numpy(dtype="float64")[has],
-            "samples": np.ones(int(has.sum()), dtype="int64"),
-            "moving_min": (moving_dt(samples) / 60.0).to_numpy()[has],
+            C.SAMPLES: np.ones(int(has.sum()), dtype="int64"),
+            C.MOVING_MIN: (moving_dt(samples) / 60.0).to_numpy()[has],
         }
     )
-    out = frame.groupby([C.ACTIVITY_ID, C.HEART_RATE_BPM], sort=True, as_index=False)[["samples", "moving_min"]].sum()
-    return out.astype({"samples": "int64", "moving_min": "float64"})
+    out = frame.groupby([C.ACTIVITY_ID, C.HEART_RATE_BPM], sort=True, as_index=False)[[C.SAMPLES, C.MOVING_MIN]].sum()
+    return out.astype({C.SAMPLES: "int64", C.MOVING_MIN: "float64"})
 
 
 def _percentile_of_counts(values: np.ndarray, counts: np.ndarray, q: float) -> float:
@@ -105,10 +105,10 @@ def trimp(
     a, b = TRIMP_COEFFICIENTS[sex]
     hist = histogram if histogram is not None else hr_histogram(samples)
     if hist.empty:
-        return pd.Series(dtype="float64", name="trimp", index=pd.Index([], name=C.ACTIVITY_ID))
+        return pd.Series(dtype="float64", name=C.TRIMP, index=pd.Index([], name=C.ACTIVITY_ID))
     hr = hist[C.HEART_RATE_BPM].to_numpy(dtype="float64")
     if hr_max is None:
-        hr_max = _percentile_of_counts(hr, hist["samples"].to_numpy(), 99.9)
+        hr_max = _percentile_of_counts(hr, hist[C.SAMPLES].to_numpy(), 99.9)
     hrr = np.clip((hr - hr_rest) / (hr_max - hr_rest), 0.0, 1.0)
-    weight = hist["moving_min"].to_numpy() * hrr * a * np.exp(b * hrr)
-    return pd.Series(weight).groupby(hist[C.ACTIVITY_ID].to_numpy()).sum().rename_axis(C.ACTIVITY_ID).rename("trimp")
+    weight = hist[C.MOVING_MIN].to_numpy() * hrr * a * np.exp(b * hrr)
+    return pd.Series(weight).groupby(hist[C.ACTIVITY_ID].to_numpy()).sum().rename_axis(C.ACTIVITY_ID).rename(C.TRIMP)

@@ -36,29 +36,29 @@ def long_run_spikes(activities: pd.DataFrame, as_of=None) -> pd.DataFrame:
     runs = runs_only(up_to(activities, as_of))
     out = runs[[C.ACTIVITY_ID, C.START_LOCAL, C.DISTANCE_M]].copy()
     if runs.empty:
-        for c in ("prev_longest_m", "spike_pct", "hazard_ratio", "hr_ci_low", "hr_ci_high", "week_share_pct"):
+        for c in (C.PREV_LONGEST_M, C.SPIKE_PCT, C.HAZARD_RATIO, C.HR_CI_LOW, C.HR_CI_HIGH, C.WEEK_SHARE_PCT):
             out[c] = pd.Series(dtype="float64")
-        out["band"] = pd.Series(dtype="object")
+        out[C.BAND] = pd.Series(dtype="object")
         return out
     # Longest run in [start - 30 d, start): a time-based rolling max over earlier runs.
     series = pd.Series(runs[C.DISTANCE_M].to_numpy(), index=pd.DatetimeIndex(runs[C.START_LOCAL]))
     prev = series.rolling(f"{SPIKE_WINDOW_DAYS}D", closed="left").max()
     # Runs in the history's first 30 days have an incomplete window: unknown, not spikes.
     young = series.index < series.index.min() + pd.Timedelta(days=SPIKE_WINDOW_DAYS)
-    out["prev_longest_m"] = np.where(young, np.nan, prev.to_numpy())
+    out[C.PREV_LONGEST_M] = np.where(young, np.nan, prev.to_numpy())
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["spike_pct"] = np.where(
-            out["prev_longest_m"] > 0, 100.0 * (out[C.DISTANCE_M] / out["prev_longest_m"] - 1.0), np.nan
+        out[C.SPIKE_PCT] = np.where(
+            out[C.PREV_LONGEST_M] > 0, 100.0 * (out[C.DISTANCE_M] / out[C.PREV_LONGEST_M] - 1.0), np.nan
         )
-    out["band"] = None
-    out["hazard_ratio"] = np.nan
-    out["hr_ci_low"] = np.nan
-    out["hr_ci_high"] = np.nan
-    pct = out["spike_pct"].round(9)  # 11 km against 10 km is 10 %, not 10.000000000000009 %
+    out[C.BAND] = None
+    out[C.HAZARD_RATIO] = np.nan
+    out[C.HR_CI_LOW] = np.nan
+    out[C.HR_CI_HIGH] = np.nan
+    pct = out[C.SPIKE_PCT].round(9)  # 11 km against 10 km is 10 %, not 10.000000000000009 %
     for label, low, high, hrr, lo_ci, hi_ci in SPIKE_BANDS:
         mask = (pct > low) & (pct <= high)
-        out.loc[mask, ["band", "hazard_ratio", "hr_ci_low", "hr_ci_high"]] = [label, hrr, lo_ci, hi_ci]
-    week = week_start(runs["date"]).to_numpy()
+        out.loc[mask, [C.BAND, C.HAZARD_RATIO, C.HR_CI_LOW, C.HR_CI_HIGH]] = [label, hrr, lo_ci, hi_ci]
+    week = week_start(runs[C.DATE]).to_numpy()
     week_total = runs.groupby(week)[C.DISTANCE_M].transform("sum")
-    out["week_share_pct"] = 100.0 * runs[C.DISTANCE_M] / week_total.where(week_total > 0)
+    out[C.WEEK_SHARE_PCT] = 100.0 * runs[C.DISTANCE_M] / week_total.where(week_total > 0)
     return out.reset_index(drop=True)

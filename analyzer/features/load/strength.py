@@ -30,15 +30,15 @@ def strength_sessions(activities: pd.DataFrame, as_of=None) -> pd.DataFrame:
     if C.DUPLICATE_OF in acts:
         acts = acts[acts[C.DUPLICATE_OF].fillna("") == ""]
     if acts.empty:
-        return pd.DataFrame(columns=["sessions", "duration_s"], index=pd.DatetimeIndex([], name="week_start"))
+        return pd.DataFrame(columns=[C.SESSIONS, C.DURATION_S], index=pd.DatetimeIndex([], name=C.WEEK_START))
     local = pd.to_datetime(acts[C.START_LOCAL])
     first = week_start(pd.Series([local.min()])).iloc[0]
     last = week_start(pd.Series([pd.Timestamp(as_of) if as_of is not None else local.max()])).iloc[0]
-    weeks = pd.date_range(first, last, freq="7D", name="week_start")
+    weeks = pd.date_range(first, last, freq="7D", name=C.WEEK_START)
     st = acts[is_strength(acts)]
     per = st.groupby(week_start(pd.to_datetime(st[C.START_LOCAL])).to_numpy()).agg(
-        sessions=(C.ACTIVITY_ID, "size"), duration_s=(C.DURATION_S, "sum")
+        **{C.SESSIONS: (C.ACTIVITY_ID, "size"), C.DURATION_S: (C.DURATION_S, "sum")}
     )
     out = per.reindex(weeks, fill_value=0)
-    out["sessions"] = out["sessions"].astype("int64")
+    out[C.SESSIONS] = out[C.SESSIONS].astype("int64")
     return out

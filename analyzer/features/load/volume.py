@@ -16,13 +16,13 @@ PROGRESSION_LIMIT_PCT = 30.0
 
 
 def _calendar(first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex:
-    return pd.date_range(first.normalize(), last.normalize(), freq="D", name="date")
+    return pd.date_range(first.normalize(), last.normalize(), freq="D", name=C.DATE)
 
 
 def _end_date(runs: pd.DataFrame, as_of) -> pd.Timestamp:
     if as_of is not None:
         return pd.Timestamp(as_of).normalize()
-    return runs["date"].max()
+    return runs[C.DATE].max()
 
 
 def daily_load(activities: pd.DataFrame, as_of=None) -> pd.DataFrame:
@@ -33,12 +33,12 @@ def daily_load(activities: pd.DataFrame, as_of=None) -> pd.DataFrame:
     """
     runs = runs_only(up_to(activities, as_of))
     if runs.empty:
-        return pd.DataFrame(columns=["distance_m", "duration_s", "runs"], index=pd.DatetimeIndex([], name="date"))
-    per_day = runs.groupby("date").agg(
-        distance_m=(C.DISTANCE_M, "sum"), duration_s=(C.DURATION_S, "sum"), runs=(C.ACTIVITY_ID, "size")
+        return pd.DataFrame(columns=[C.DISTANCE_M, C.DURATION_S, C.RUNS], index=pd.DatetimeIndex([], name=C.DATE))
+    per_day = runs.groupby(C.DATE).agg(
+        **{C.DISTANCE_M: (C.DISTANCE_M, "sum"), C.DURATION_S: (C.DURATION_S, "sum"), C.RUNS: (C.ACTIVITY_ID, "size")}
     )
-    days = _calendar(runs["date"].min(), _end_date(runs, as_of))
-    return per_day.reindex(days, fill_value=0).astype({"runs": "int64"})
+    days = _calendar(runs[C.DATE].min(), _end_date(runs, as_of))
+    return per_day.reindex(days, fill_value=0).astype({C.RUNS: "int64"})
 
 
 def weekly_volume(activities: pd.DataFrame, as_of=None) -> pd.DataFrame:
@@ -52,29 +52,31 @@ def weekly_volume(activities: pd.DataFrame, as_of=None) -> pd.DataFrame:
     Weeks without runs are zero, not missing.
     """
     runs = runs_only(up_to(activities, as_of))
-    cols = ["distance_m", "duration_s", "runs", "longest_run_m", "long_run_share_pct", "change_pct", "progression_flag"]
+    cols = [C.DISTANCE_M, C.DURATION_S, C.RUNS, C.LONGEST_RUN_M, C.LONG_RUN_SHARE_PCT, C.CHANGE_PCT, C.PROGRESSION_FLAG]
     if runs.empty:
-        return pd.DataFrame(columns=cols, index=pd.DatetimeIndex([], name="week_start"))
-    runs["week_start"] = week_start(runs["date"]).to_numpy()
-    weekly = runs.groupby("week_start").agg(
-        distance_m=(C.DISTANCE_M, "sum"),
-        duration_s=(C.DURATION_S, "sum"),
-        runs=(C.ACTIVITY_ID, "size"),
-        longest_run_m=(C.DISTANCE_M, "max"),
+        return pd.DataFrame(columns=cols, index=pd.DatetimeIndex([], name=C.WEEK_START))
+    runs[C.WEEK_START] = week_start(runs[C.DATE]).to_numpy()
+    weekly = runs.groupby(C.WEEK_START).agg(
+        **{
+            C.DISTANCE_M: (C.DISTANCE_M, "sum"),
+            C.DURATION_S: (C.DURATION_S, "sum"),
+            C.RUNS: (C.ACTIVITY_ID, "size"),
+            C.LONGEST_RUN_M: (C.DISTANCE_M, "max"),
+        }
     )
     last = week_start(pd.Series([_end_date(runs, as_of)])).iloc[0]
-    weeks = pd.date_range(weekly.index.min(), last, freq="7D", name="week_start")
+    weeks = pd.date_range(weekly.index.min(), last, freq="7D", name=C.WEEK_START)
     weekly = weekly.reindex(weeks, fill_value=0)
-    weekly["runs"] = weekly["runs"].astype("int64")
+    weekly[C.RUNS] = weekly[C.RUNS].astype("int64")
     with np.errstate(divide="ignore", invalid="ignore"):
-        weekly["long_run_share_pct"] = np.where(
-            weekly["distance_m"] > 0, 100.0 * weekly["longest_run_m"] / weekly["distance_m"], np.nan
+        weekly[C.LONG_RUN_SHARE_PCT] = np.where(
+            weekly[C.DISTANCE_M] > 0, 100.0 * weekly[C.LONGEST_RUN_M] / weekly[C.DISTANCE_M], np.nan
         )
-        prev = weekly["distance_m"].shift(1)
-        if len(weekly) > 1 and runs["date"].min().weekday() > 0:
+        prev = weekly[C.DISTANCE_M].shift(1)
+        if len(weekly) > 1 and runs[C.DATE].min().weekday() > 0:
             prev.iloc[1] = np.nan  # the history starts mid-week: its first week is partial
-        weekly["change_pct"] = np.where(prev > 0, 100.0 * (weekly["distance_m"] / prev - 1.0), np.nan).round(9)
-    weekly["progression_flag"] = weekly["change_pct"] > PROGRESSION_LIMIT_PCT
+        weekly[C.CHANGE_PCT] = np.where(prev > 0, 100.0 * (weekly[C.DISTANCE_M] / prev - 1.0), np.nan).round(9)
+    weekly[C.PROGRESSION_FLAG] = weekly[C.CHANGE_PCT] > PROGRESSION_LIMIT_PCT
     return weekly[cols]
 
 
@@ -85,18 +87,18 @@ def run_progression(activities: pd.DataFrame, as_of=None) -> pd.DataFrame:
     Returns one row per run: activity_id, date, last7_m [m], prev7_m [m],
     progression_pct [%] (NaN when the earlier week is empty), above_limit (bool).
     """
-    daily = daily_load(activities, as_of)["distance_m"]
+    daily = daily_load(activities, as_of)[C.DISTANCE_M]
     runs = runs_only(up_to(activities, as_of))
     last7 = daily.rolling(7, min_periods=1).sum()
     # The earlier week must lie inside the history: before its first run nothing is
     # known (not "zero"), so the first 13 days have no progression.
     prev7 = last7.shift(7).where(np.arange(len(last7)) >= 13)
-    out = runs[[C.ACTIVITY_ID, "date"]].copy()
-    out["last7_m"] = last7.reindex(out["date"]).to_numpy()
-    out["prev7_m"] = prev7.reindex(out["date"]).to_numpy()
+    out = runs[[C.ACTIVITY_ID, C.DATE]].copy()
+    out[C.LAST7_M] = last7.reindex(out[C.DATE]).to_numpy()
+    out[C.PREV7_M] = prev7.reindex(out[C.DATE]).to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["progression_pct"] = np.where(
-            out["prev7_m"] > 0, 100.0 * (out["last7_m"] / out["prev7_m"] - 1), np.nan
+        out[C.PROGRESSION_PCT] = np.where(
+            out[C.PREV7_M] > 0, 100.0 * (out[C.LAST7_M] / out[C.PREV7_M] - 1), np.nan
         ).round(9)
-    out["above_limit"] = out["progression_pct"] > PROGRESSION_LIMIT_PCT
+    out[C.ABOVE_LIMIT] = out[C.PROGRESSION_PCT] > PROGRESSION_LIMIT_PCT
     return out.reset_index(drop=True)

@@ -35,27 +35,27 @@ def weekly_table(
     if as_of is not None:
         last_day = last_day.clip(upper=pd.Timestamp(as_of).normalize())
     picked = ratios.reindex(last_day.to_numpy())
-    for col in ("acwr", "acwr_ewma", "acwr_uncoupled", "acwr_reason", "window_note"):
+    for col in (C.ACWR, C.ACWR_EWMA, C.ACWR_UNCOUPLED, C.ACWR_REASON, C.WINDOW_NOTE):
         weekly[col] = picked[col].to_numpy()
     prog = run_progression(activities, as_of)
-    prog_week = prog.groupby(week_start(prog["date"]).to_numpy())["progression_pct"].max()
-    weekly["max_progression_pct"] = prog_week.reindex(weekly.index)
-    mono = weekly_monotony(ratios["load"])
-    weekly["monotony"] = mono["monotony"].reindex(weekly.index)
-    weekly["strain"] = mono["strain"].reindex(weekly.index)
+    prog_week = prog.groupby(week_start(prog[C.DATE]).to_numpy())[C.PROGRESSION_PCT].max()
+    weekly[C.MAX_PROGRESSION_PCT] = prog_week.reindex(weekly.index)
+    mono = weekly_monotony(ratios[C.LOAD])
+    weekly[C.MONOTONY] = mono[C.MONOTONY].reindex(weekly.index)
+    weekly[C.STRAIN] = mono[C.STRAIN].reindex(weekly.index)
     if hr_hist is None and samples is not None and len(samples):
         hr_hist = hr_histogram(samples)
     if hr_hist is not None and len(hr_hist):
         runs = runs_only(up_to(activities, as_of))
         per_run = trimp(histogram=hr_hist[hr_hist[C.ACTIVITY_ID].isin(runs[C.ACTIVITY_ID])])
         if len(per_run):
-            by_day = runs.set_index(C.ACTIVITY_ID)["date"].reindex(per_run.index)
+            by_day = runs.set_index(C.ACTIVITY_ID)[C.DATE].reindex(per_run.index)
             daily = per_run.groupby(by_day.to_numpy()).sum().reindex(ratios.index, fill_value=0.0)
             tm = weekly_monotony(daily)
-            weekly["trimp"] = tm["load"].reindex(weekly.index)
-            weekly["trimp_monotony"] = tm["monotony"].reindex(weekly.index)
-            weekly["trimp_strain"] = tm["strain"].reindex(weekly.index)
+            weekly[C.TRIMP] = tm[C.LOAD].reindex(weekly.index)
+            weekly[C.TRIMP_MONOTONY] = tm[C.MONOTONY].reindex(weekly.index)
+            weekly[C.TRIMP_STRAIN] = tm[C.STRAIN].reindex(weekly.index)
     strength = strength_sessions(activities, as_of)
-    weekly["strength_sessions"] = strength["sessions"].reindex(weekly.index, fill_value=0).astype("int64")
-    weekly["strength_s"] = strength["duration_s"].reindex(weekly.index, fill_value=0)
+    weekly[C.STRENGTH_SESSIONS] = strength[C.SESSIONS].reindex(weekly.index, fill_value=0).astype("int64")
+    weekly[C.STRENGTH_S] = strength[C.DURATION_S].reindex(weekly.index, fill_value=0)
     return weekly
