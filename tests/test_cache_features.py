@@ -11,7 +11,7 @@ import pytest
 
 from analyzer import columns as C
 from analyzer import read_history
-from analyzer.features import dynamics, per_run
+from analyzer.features import baseline, dynamics, per_run
 from analyzer.features import load as L
 from analyzer.ingest import open_cache
 
@@ -106,7 +106,7 @@ def test_features_missing_from_the_cache_are_computed_again(tmp_path):
 def _theil_sen_loop(x, y, lo, hi):
     out = []
     for a, b in zip(lo, hi, strict=True):
-        icpt, slope = dynamics.theil_sen(x[a:b], y[a:b])
+        icpt, slope = baseline.theil_sen(x[a:b], y[a:b])
         resid = y[a:b] - (icpt + slope * x[a:b])
         out.append((icpt, slope, float(np.median(np.abs(resid - np.median(resid))))))
     return np.array(out)
@@ -122,43 +122,43 @@ def test_windowed_theil_sen_equals_one_fit_per_window(seed, monkeypatch):
     y = 300 - 20 * x + rng.normal(0, 5, n)
     lo = rng.integers(0, n - 20, 80)
     hi = lo + rng.integers(1, 20, 80)
-    monkeypatch.setattr(dynamics, "WINDOW_BLOCK_ELEMENTS", 500)
-    got = np.column_stack(dynamics.theil_sen_windows(x, y, lo, hi))
+    monkeypatch.setattr(baseline, "WINDOW_BLOCK_ELEMENTS", 500)
+    got = np.column_stack(baseline.theil_sen_windows(x, y, lo, hi))
     np.testing.assert_array_equal(got, _theil_sen_loop(x, y, lo, hi))
     # All paces equal: slope 0, intercept the median.
     same = np.full(9, 3.0)
-    a, b, _ = dynamics.theil_sen_windows(same, y[:9], np.array([0]), np.array([9]))
+    a, b, _ = baseline.theil_sen_windows(same, y[:9], np.array([0]), np.array([9]))
     assert (b[0], a[0]) == (0.0, float(np.median(y[:9])))
-    assert [len(r) for r in dynamics.theil_sen_windows(x, y, np.array([], int), np.array([], int))] == [0, 0, 0]
+    assert [len(r) for r in baseline.theil_sen_windows(x, y, np.array([], int), np.array([], int))] == [0, 0, 0]
 
 
 def test_kept_baseline_results_equal_a_fresh_computation(sample_history, tmp_path, monkeypatch):
-    """analyzer.ingest.baseline keeps each run's pace-adjusted result under a key naming its
-    window: a later history that adds runs reuses the untouched runs' results and
-    recomputes the rest, and every row equals a computation from scratch."""
-    from analyzer.ingest import baseline
+    """analyzer.ingest.kept_baseline keeps each run's pace-adjusted result under a key
+    naming its window: a later history that adds runs reuses the untouched runs' results
+    and recomputes the rest, and every row equals a computation from scratch."""
+    from analyzer.ingest import kept_baseline
 
     runs = sample_history.runs
     feats, _ = sample_history.run_features(runs[C.ACTIVITY_ID])
     summary = per_run.form_summary_of(feats, runs)
     part = summary.drop(index=range(40, 60)).reset_index(drop=True)
     pd.testing.assert_frame_equal(
-        baseline.pace_adjusted_form(part, open_cache(tmp_path)), dynamics.pace_adjusted_form(part)
+        kept_baseline.pace_adjusted_form(part, open_cache(tmp_path)), baseline.pace_adjusted_form(part)
     )
 
     fitted = []
-    real = dynamics.pace_adjusted_form
+    real = baseline.pace_adjusted_form
 
     def counting(*args, only=None, **kwargs):
         fitted.append(int(np.sum(only)) if only is not None else len(args[0]))
         return real(*args, only=only, **kwargs)
 
-    monkeypatch.setattr(dynamics, "pace_adjusted_form", counting)
-    got = baseline.pace_adjusted_form(summary, open_cache(tmp_path))
+    monkeypatch.setattr(baseline, "pace_adjusted_form", counting)
+    got = kept_baseline.pace_adjusted_form(summary, open_cache(tmp_path))
     # The 40 runs before the gap kept their windows; the 20 added runs are new.
     assert 20 <= fitted[-1] <= len(summary) - 40
     pd.testing.assert_frame_equal(got, real(summary))
-    again = baseline.pace_adjusted_form(summary, open_cache(tmp_path))
+    again = kept_baseline.pace_adjusted_form(summary, open_cache(tmp_path))
     assert fitted[-1] == 0
     pd.testing.assert_frame_equal(again, real(summary))
 

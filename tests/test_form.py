@@ -8,14 +8,13 @@ import pandas as pd
 import pytest
 
 from analyzer import columns as C
+from analyzer.features.baseline import pace_adjusted_form, theil_sen
 from analyzer.features.dynamics import (
     NO_DYNAMICS_GPX,
     NO_GCT,
     form_bands,
     form_drift,
     form_summary,
-    pace_adjusted_form,
-    theil_sen,
 )
 from tests.conftest import REAL, requires_real
 
@@ -267,6 +266,35 @@ def test_drift_needs_enough_steady_running():
     samples = _samples("s", t, **{C.SPEED_M_S: 3.0, C.STANCE_TIME_MS: 250.0, C.HEART_RATE_BPM: 140.0})
     out = form_drift(pd.DataFrame([_run("s")]), samples).iloc[0]
     assert np.isnan(out["drift_gct_ms"]) and "steady running" in out["drift_reason"]
+
+
+def _documented(table: dict, metrics: tuple[str, ...]) -> list[str]:
+    """A nomenclature table's column names, each run of ``<metric>`` names repeated
+    for every metric in turn (median_gct_ms, iqr_gct_ms, median_vo_mm, ...)."""
+    names, group = [], []
+    for name in [*table, None]:
+        if name is not None and "<metric>" in name:
+            group.append(name)
+            continue
+        names += [g.replace("<metric>", m) for m in metrics for g in group]
+        group = []
+        if name is not None:
+            names.append(name)
+    return names
+
+
+def test_every_form_table_column_is_in_the_nomenclature():
+    """The form functions return the columns columns.py documents (the README's
+    nomenclature), in its order."""
+    every = ("gct_ms", "vo_mm", "vr_pct", "cadence_spm", "step_length_mm", "gct_balance_pct")
+    summary = form_summary(pd.DataFrame([_run("r1")]), _median_iqr_run())
+    assert list(summary.columns) == _documented(C.FORM_SUMMARY_COLUMNS, every)
+    assert list(form_bands(summary).columns) == list(C.FORM_BAND_COLUMNS)
+    baseline = pace_adjusted_form(_baseline())
+    assert list(baseline.columns) == _documented(C.FORM_BASELINE_COLUMNS, ("gct_ms", "vo_mm", "vr_pct", "cadence_spm"))
+    samples = _samples("s", np.arange(0, 500), **{C.SPEED_M_S: 3.0, C.STANCE_TIME_MS: 250.0})
+    drift = form_drift(pd.DataFrame([_run("s")]), samples)
+    assert list(drift.columns) == _documented(C.DRIFT_COLUMNS, ("gct_ms", "vo_mm", "cadence_spm"))
 
 
 # --- the real files -----------------------------------------------------------------------

@@ -198,6 +198,26 @@ def test_strength_sessions_per_week():
     assert L.weekly_volume(acts)["runs"].tolist() == [1, 1]  # strength is not mileage
 
 
+def test_every_load_table_column_is_in_the_nomenclature():
+    """The load functions return the columns columns.py documents (the README's
+    nomenclature), in its order; week<i> stands for the comeback weeks 1 to 3."""
+    acts = history(steady_weeks(4) + [(56 + d, 10.0) for d in range(5)])
+    s = _samples("running0", np.full(601, 3.0), np.full(601, 140.0))
+    weekly = L.weekly_table(acts, s)
+    assert [weekly.index.name, *weekly.columns] == list(C.WEEKLY_COLUMNS)
+    daily, ratios = L.daily_load(acts), L.acwr(acts)
+    assert [daily.index.name, *daily.columns, *ratios.columns] == list(C.DAILY_LOAD_COLUMNS)
+    assert list(L.run_progression(acts).columns) == list(C.RUN_PROGRESSION_COLUMNS)
+    assert list(L.long_run_spikes(acts).columns) == list(C.SPIKE_COLUMNS)
+    weeks = [f"week{i}_m" for i in (1, 2, 3)] + [f"week{i}_pct" for i in (1, 2, 3)]
+    documented = list(C.COMEBACK_COLUMNS)
+    assert documented[4:6] == ["week<i>_m", "week<i>_pct"]
+    assert list(L.comebacks(acts).columns) == documented[:4] + weeks + documented[6:]
+    eff = L.efficiency(s)
+    assert [eff.index.name, *eff.columns] == list(C.EFFICIENCY_COLUMNS)
+    assert list(L.hr_histogram(s).columns) == list(C.HR_HISTOGRAM_COLUMNS)
+
+
 # --- invariants -----------------------------------------------------------------------------
 
 week_patterns = st.lists(st.integers(min_value=0, max_value=6), min_size=1, max_size=7, unique=True)

@@ -8,7 +8,7 @@ import math
 
 import pandas as pd
 
-from ..features import dynamics
+from ..features import baseline
 from .base import Detector, Evidence, Threshold, exceedance, rounded
 from .citations import BANDS_SOURCE, BASELINE_SOURCE
 
@@ -89,7 +89,7 @@ class FormSignal(Detector):
             ok = dev.notna()
             t = (pd.to_datetime(recent.loc[ok, "start_local"]) - ctx.as_of_ts).dt.total_seconds() / 86400
             if ok.sum() >= MIN_RECENT_RUNS and t.nunique() > 1:
-                slope = dynamics.theil_sen(t.to_numpy(), dev[ok].to_numpy())[1] * DAYS_PER_WEEK
+                slope = baseline.theil_sen(t.to_numpy(), dev[ok].to_numpy())[1] * DAYS_PER_WEEK
         rising = math.isfinite(slope) and slope > 0
         if adjusted_bad and (rising or bad_bands):
             severity = "high" if bad_bands and rising else "medium"

@@ -1,7 +1,7 @@
 """Published bands and limits that the report's charts draw, with their sources.
 
 They live here, free of pandas, so that the figure helper (report/render.py) can draw
-them without importing pandas; load.py and dynamics.py use and re-export them.
+them without importing pandas; load/ and dynamics.py use and re-export them.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ ACWR_DANGER = 1.5
 #: Garmin's running-dynamics colour zones are population percentiles: purple > 95th,
 #: blue 70-95th, green 30-69th, orange 5-29th, red < 5th (best to worst). Edges between
 #: them as coded in Runalyze's open-source plots (see shared DOMAIN.md). Population
-#: bands confound pace with form: see dynamics.pace_adjusted_form for the personal view.
+#: bands confound pace with form: see baseline.pace_adjusted_form for the personal view.
 BAND_NAMES = ("purple", "blue", "green", "orange", "red")
 #: Ground contact time edges, best to worst [ms] (shorter is "better").
 GCT_BAND_EDGES_MS = (208.0, 240.0, 272.0, 305.0)

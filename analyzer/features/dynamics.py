@@ -1,5 +1,6 @@
 """Running form: per-run summaries of running dynamics over steady running, the
-population colour bands, a pace-adjusted personal baseline, and within-run drift.
+population colour bands, and within-run drift (the pace-adjusted personal baseline is
+in baseline.py).
 
 Pure functions: frames in, frames out; inputs are never modified. Every number is in
 the units of :mod:`analyzer.columns` (ms, mm, %, steps/min, m/s).
@@ -12,6 +13,15 @@ import pandas as pd
 
 from .. import columns as C
 from .bands import BAND_NAMES, CADENCE_BAND_EDGES_SPM, GCT_BAND_EDGES_MS, VO_BAND_EDGES_MM, VR_BAND_EDGES_PCT
+
+# The pace-adjusted baseline moved to baseline.py: re-exported until the merge, for the
+# callers outside features/ that still name it here.
+from .baseline import (  # noqa: F401
+    BASELINE_WINDOW_DAYS,  # derived.py
+    MIN_BASELINE_RUNS,  # derived.py
+    pace_adjusted_form,  # derived.py, detectors/context.py, features/__init__.py
+    theil_sen,  # re-exported for features/shoes.py until the merge (and detectors/form.py)
+)
 
 # --- what counts as steady running ------------------------------------------------
 #: Samples at or below this speed are walking or standing, not running [m/s].
@@ -34,19 +44,11 @@ SHORT_RUN_WARMUP_FRACTION = WARMUP_S / SHORT_RUN_S
 PAUSE_GAP_S = 10.0
 
 # --- the metrics ------------------------------------------------------------------
-#: Short names used in output column names -> sample column (unit in the column name).
-FORM_METRICS = {
-    "gct_ms": C.STANCE_TIME_MS,
-    "vo_mm": C.VERTICAL_OSCILLATION_MM,
-    "vr_pct": C.VERTICAL_RATIO_PCT,
-    "cadence_spm": C.CADENCE_SPM,
-    "step_length_mm": C.STEP_LENGTH_MM,
-    "gct_balance_pct": C.STANCE_TIME_BALANCE_PCT,
-}
-#: Metrics compared with the runner's own pace-adjusted baseline (issue 5).
-BASELINE_METRICS = ("gct_ms", "vo_mm", "vr_pct", "cadence_spm")
+#: Short names used in output column names -> sample column (unit in the column name);
+#: defined in columns.py, where baseline.py names them too.
+FORM_METRICS = C.FORM_METRICS
 #: Metrics whose within-run drift is reported.
-DRIFT_METRICS = ("gct_ms", "vo_mm", "cadence_spm")
+DRIFT_METRICS = (C.FORM_GCT_MS, C.FORM_VO_MM, C.FORM_CADENCE_SPM)
 
 NO_DYNAMICS_GPX = "no running dynamics in this file (GPX carries none)"
 NO_GCT = "device recorded no ground contact time"
@@ -64,24 +66,15 @@ GCT_BALANCE_GREEN_PCT = (49.2, 50.7)
 #: ...orange between green and these outer edges, red beyond them.
 GCT_BALANCE_OUTER_PCT = (47.7, 52.2)
 
-# --- personal baseline ----------------------------------------------------------------
-#: Days before a run whose runs form its baseline (convention: about a training block).
-BASELINE_WINDOW_DAYS = 90
-#: Fewest baseline runs for a fit (convention: Theil-Sen needs a handful of points to
-#: resist an outlier; 8 runs is about three weeks of training).
-MIN_BASELINE_RUNS = 8
-#: Scales the median absolute deviation to the standard deviation of a normal
-#: distribution (1 / Phi^-1(3/4); Rousseeuw & Croux, JASA 1993;88:1273-1283).
-MAD_TO_SD = 1.4826
-
 # --- drift ------------------------------------------------------------------------------
 #: Fewest seconds of steady running for a first-third/last-third comparison
 #: (convention: at least ~3 min per third).
 MIN_DRIFT_STEADY_S = 600.0
 
 
-def _only_runs(runs: pd.DataFrame) -> pd.DataFrame:
-    """Rows that are runs (all rows when there is no ``is_run`` column)."""
+def only_runs(runs: pd.DataFrame) -> pd.DataFrame:
+    """Rows that are runs (all rows when there is no ``is_run`` column), as they are
+    (unlike load.runs_only: duplicates kept, no column added, order unchanged)."""
     return runs[runs[C.IS_RUN].astype(bool)] if C.IS_RUN in runs.columns else runs
 
 
@@ -118,7 +111,7 @@ def steady_samples(runs: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
         time since the start of the run [s], and ``dt_s``: time since the previous
         sample [s].
     """
-    s = _clean_samples(_only_runs(runs), samples)
+    s = _clean_samples(only_runs(runs), samples)
     t = pd.to_datetime(s[C.TIMESTAMP], utc=True).dt.as_unit("ns").astype("int64") / 1e9
     dt = t.groupby(s[C.ACTIVITY_ID]).diff()
     gap = dt > PAUSE_GAP_S
@@ -127,7 +120,7 @@ def steady_samples(runs: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
     total = moving.groupby(s[C.ACTIVITY_ID]).transform("max")
     warmup = np.where(total < SHORT_RUN_S, total * SHORT_RUN_WARMUP_FRACTION, WARMUP_S)
     steady = (s[C.SPEED_M_S] > WALK_SPEED_M_S) & ~gap & (moving >= warmup)
-    return s.assign(moving_s=moving, dt_s=moving_dt)[steady.to_numpy()].reset_index(drop=True)
+    return s.assign(**{C.MOVING_S: moving, C.DT_S: moving_dt})[steady.to_numpy()].reset_index(drop=True)
 
 
 def _reasons(runs: pd.DataFrame, samples: pd.DataFrame, steady: pd.DataFrame) -> pd.Series:
@@ -167,7 +160,7 @@ def form_summary(runs: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
         dynamics are NaN ("" when they are not). Dynamics are NaN, never 0, where the
         file carries none.
     """
-    runs = _only_runs(runs)
+    runs = only_runs(runs)
     steady = steady_samples(runs, samples)
     g = steady.groupby(C.ACTIVITY_ID)
     cols = list(FORM_METRICS.values())
@@ -175,16 +168,16 @@ def form_summary(runs: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=pd.Index(runs[C.ACTIVITY_ID].to_numpy(), name=C.ACTIVITY_ID))
     for short, col in FORM_METRICS.items():
         wide = q[col].unstack() if len(q) else pd.DataFrame(columns=[0.25, 0.5, 0.75])
-        out[f"median_{short}"] = wide[0.5].reindex(out.index).astype("float64")
-        out[f"iqr_{short}"] = (wide[0.75] - wide[0.25]).reindex(out.index).astype("float64")
-    out["median_speed_m_s"] = g[C.SPEED_M_S].median().reindex(out.index).astype("float64")
-    out["steady_s"] = g["dt_s"].sum().reindex(out.index).fillna(0.0).astype("float64")
+        out[C.form_column(C.MEDIAN, short)] = wide[0.5].reindex(out.index).astype("float64")
+        out[C.form_column(C.IQR, short)] = (wide[0.75] - wide[0.25]).reindex(out.index).astype("float64")
+    out[C.MEDIAN_SPEED_M_S] = g[C.SPEED_M_S].median().reindex(out.index).astype("float64")
+    out[C.STEADY_S] = g[C.DT_S].sum().reindex(out.index).fillna(0.0).astype("float64")
     reason = _reasons(runs, samples, steady).reindex(out.index)
-    dyn = [f"{p}_{m}" for m in FORM_METRICS if m != "cadence_spm" for p in ("median", "iqr")]
+    dyn = [C.form_column(p, m) for m in FORM_METRICS if m != C.FORM_CADENCE_SPM for p in (C.MEDIAN, C.IQR)]
     # GPX carries no dynamics: NaN whatever a converter may have written. A FIT file
     # without ground contact time keeps what it did record (e.g. COROS step length).
     out.loc[(reason == NO_DYNAMICS_GPX).to_numpy(), dyn] = np.nan
-    out["form_reason"] = reason.to_numpy()
+    out[C.FORM_REASON] = reason.to_numpy()
     out = out.reset_index()
     out.insert(1, C.START_UTC, runs[C.START_UTC].to_numpy())
     out.insert(2, C.START_LOCAL, runs[C.START_LOCAL].to_numpy() if C.START_LOCAL in runs else pd.NaT)
@@ -225,198 +218,20 @@ def form_bands(summary: pd.DataFrame) -> pd.DataFrame:
         'green', 'orange', 'red'); missing (test with ``pandas.isna``) where the
         median is NaN.
     """
+
+    def median(metric: str) -> pd.Series:
+        return summary[C.form_column(C.MEDIAN, metric)]
+
     return pd.DataFrame(
         {
             C.ACTIVITY_ID: summary[C.ACTIVITY_ID].to_numpy(),
-            "band_gct": _band(summary["median_gct_ms"], GCT_BAND_EDGES_MS).to_numpy(),
-            "band_vo": _band(summary["median_vo_mm"], VO_BAND_EDGES_MM).to_numpy(),
-            "band_vr": _band(summary["median_vr_pct"], VR_BAND_EDGES_PCT).to_numpy(),
-            "band_cadence": _band(summary["median_cadence_spm"], CADENCE_BAND_EDGES_SPM).to_numpy(),
-            "band_gct_balance": _balance_band(summary["median_gct_balance_pct"]).to_numpy(),
+            C.BAND_GCT: _band(median(C.FORM_GCT_MS), GCT_BAND_EDGES_MS).to_numpy(),
+            C.BAND_VO: _band(median(C.FORM_VO_MM), VO_BAND_EDGES_MM).to_numpy(),
+            C.BAND_VR: _band(median(C.FORM_VR_PCT), VR_BAND_EDGES_PCT).to_numpy(),
+            C.BAND_CADENCE: _band(median(C.FORM_CADENCE_SPM), CADENCE_BAND_EDGES_SPM).to_numpy(),
+            C.BAND_GCT_BALANCE: _balance_band(median(C.FORM_GCT_BALANCE_PCT)).to_numpy(),
         }
     )
-
-
-def theil_sen(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """Theil-Sen robust line y = intercept + slope * x.
-
-    Slope: median of the pairwise slopes over pairs with distinct x (Sen 1968, JASA
-    63:1379); intercept: median of y - slope * x. Where all x are equal the slope is 0.
-
-    Returns
-    -------
-    (intercept, slope)
-    """
-    x = np.asarray(x, dtype="float64")
-    y = np.asarray(y, dtype="float64")
-    i, j = np.triu_indices(len(x), k=1)
-    dx = x[j] - x[i]
-    ok = dx != 0
-    slope = float(np.median((y[j] - y[i])[ok] / dx[ok])) if ok.any() else 0.0
-    return float(np.median(y - slope * x)), slope
-
-
-def pace_adjusted_form(
-    summary: pd.DataFrame,
-    window_days: float = BASELINE_WINDOW_DAYS,
-    min_runs: int = MIN_BASELINE_RUNS,
-    only: np.ndarray | None = None,
-) -> pd.DataFrame:
-    """Each run against the runner's own metric-speed relation before it.
-
-    For every run and metric, the runs of the previous ``window_days`` (start_utc in
-    [start - window, start)) with the metric and a speed give a Theil-Sen line
-    metric ~ median speed; the run's deviation is its median minus the line at its
-    median speed, and its robust z-score is deviation / (MAD_TO_SD x MAD of the
-    baseline runs' residuals). Running faster along the same relation gives
-    deviation ~ 0; the same pace with longer contact gives a positive deviation.
-
-    Parameters
-    ----------
-    summary : DataFrame
-        Output of :func:`form_summary` (the runner's whole history).
-    window_days : float
-        Baseline window [days].
-    min_runs : int
-        Fewest baseline runs for a fit.
-    only : boolean array, optional
-        Fit only these runs (in ``summary``'s row order; their windows still draw on
-        every run); the others get NaN expected, deviation and z. For a caller that
-        holds the others' results from before (analyzer.derived).
-
-    Returns
-    -------
-    DataFrame
-        activity_id, start_utc and, for m in gct_ms [ms], vo_mm [mm], vr_pct [%],
-        cadence_spm [steps/min]: ``expected_<m>`` (baseline prediction at the run's
-        pace), ``deviation_<m>`` (same unit), ``z_<m>`` (dimensionless),
-        ``baseline_n_<m>`` (runs in the window) and ``baseline_reason_<m>`` (why NaN).
-    """
-    order = np.argsort(summary[C.START_UTC].to_numpy(), kind="stable")
-    s = summary.iloc[order].reset_index(drop=True)
-    wanted = np.ones(len(s), dtype=bool) if only is None else np.asarray(only, dtype=bool)[order]
-    t = pd.to_datetime(s[C.START_UTC], utc=True).dt.as_unit("ns").astype("int64").to_numpy() / 1e9
-    speed = s["median_speed_m_s"].to_numpy(dtype="float64")
-    window_s = window_days * 86400.0
-    out = pd.DataFrame({C.ACTIVITY_ID: s[C.ACTIVITY_ID].to_numpy(), C.START_UTC: s[C.START_UTC].to_numpy()})
-    ys = {m: s[f"median_{m}"].to_numpy(dtype="float64") for m in BASELINE_METRICS}
-    # Metrics recorded on the same runs share their windows: fitted together.
-    groups: dict[bytes, list[str]] = {}
-    for m, y in ys.items():
-        groups.setdefault((np.isfinite(y) & np.isfinite(speed)).tobytes(), []).append(m)
-    for metrics in groups.values():
-        usable = np.isfinite(ys[metrics[0]]) & np.isfinite(speed)
-        # Each usable run's window among the usable runs (sorted by start): [lo, hi).
-        u = np.flatnonzero(usable)
-        lo = np.searchsorted(t[u], t[u] - window_s, side="left")
-        hi = np.searchsorted(t[u], t[u], side="left")
-        fit = np.flatnonzero((hi - lo >= min_runs) & wanted[u])
-        rows = u[fit]
-        y_all = np.column_stack([ys[m] for m in metrics])
-        a, b, mad = theil_sen_windows(speed[u], y_all[u], lo[fit], hi[fit])
-        for col, m in enumerate(metrics):
-            y = ys[m]
-            expected = np.full(len(s), np.nan)
-            z = np.full(len(s), np.nan)
-            n = np.zeros(len(s), dtype="int64")
-            reason = np.full(len(s), "the run has no value for this metric", dtype=object)
-            n[u] = hi - lo
-            reason[u] = [
-                f"{k} runs with this metric in the previous {window_days:g} days (need {min_runs})" for k in hi - lo
-            ]
-            expected[rows] = a[:, col] + b[:, col] * speed[rows]
-            spread = mad[:, col] > 0
-            z[rows[spread]] = (y[rows[spread]] - expected[rows[spread]]) / (MAD_TO_SD * mad[spread, col])
-            reason[rows] = np.where(spread, "", "baseline residuals have no spread (z-score undefined)")
-            out[f"expected_{m}"] = expected
-            out[f"deviation_{m}"] = y - expected
-            out[f"z_{m}"] = z
-            out[f"baseline_n_{m}"] = n
-            out[f"baseline_reason_{m}"] = reason
-    # Columns in the documented order, whatever the grouping.
-    cols = [
-        f"{p}_{m}" for m in BASELINE_METRICS for p in ("expected", "deviation", "z", "baseline_n", "baseline_reason")
-    ]
-    out = out[[C.ACTIVITY_ID, C.START_UTC, *cols]]
-    # Back to the caller's row order.
-    return out.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
-
-
-#: Most elements in one block of theil_sen_windows' work arrays (bounds its memory at
-#: about 8 bytes x this x the number of metrics, whatever the history's size).
-WINDOW_BLOCK_ELEMENTS = 1_000_000
-
-
-def _masked_median(values: np.ndarray, valid: np.ndarray) -> np.ndarray:
-    """Median along axis 1 over the valid entries (numpy.median's value); NaN where a
-    row has none. ``values``: (rows, n) or (rows, n, metrics); ``valid``: (rows, n),
-    the same for every metric."""
-    count = valid.sum(axis=1)
-    mask = valid if values.ndim == 2 else valid[:, :, None]
-    filled = np.where(mask, values, np.inf)  # invalid entries sort last
-    median = np.full((len(values), *values.shape[2:]), np.nan)
-    # Rows with the same count share their middle positions: one partition per count.
-    for c in np.unique(count[count > 0]):
-        rows = np.flatnonzero(count == c)
-        mid = sorted({(c - 1) // 2, c // 2})
-        part = np.partition(filled[rows], mid, axis=1)
-        # numpy.median: the mean of the two middle values (the middle one, odd counts).
-        median[rows] = (part[:, (c - 1) // 2] + part[:, c // 2]) / 2.0
-    return median
-
-
-def theil_sen_windows(
-    x: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """theil_sen over many windows of the same points at once, and the median absolute
-    deviation of each window's residuals.
-
-    Window k holds the points lo[k] <= i < hi[k]. ``y`` is one metric (n,) or several
-    sharing x and the windows (n, metrics). Returns (intercept, slope, mad), one value
-    per window (and metric); equal to calling theil_sen on each window. Vectorised:
-    the slope of every pair of points less than a window apart is computed once, and
-    each block of windows gathers its pairs from them.
-    """
-    y2 = np.asarray(y, dtype="float64")
-    y2 = y2[:, None] if y2.ndim == 1 else y2
-    k, n = len(lo), len(x)
-    shape = (k, y2.shape[1])
-    intercept, slope, mad = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan)
-    if k and n:
-        width = int((hi - lo).max())
-        # Pair (i, i + d) for d = 1 .. width - 1: its slope, and whether it has one.
-        d = np.arange(1, max(width, 2))
-        j = np.arange(n)[:, None] + d[None, :]
-        inside = j < n
-        j = np.minimum(j, n - 1)
-        dx = x[j] - x[:, None]
-        has_slope = inside & (dx != 0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            band = (y2[j] - y2[:, None, :]) / dx[:, :, None]
-        band_flat = band.reshape(-1, y2.shape[1])
-        pi, pj = np.triu_indices(width, k=1)
-        block = max(1, WINDOW_BLOCK_ELEMENTS // max(len(pi), width, 1))
-        for start in range(0, k, block):
-            sl = slice(start, start + block)
-            b_lo, size = lo[sl, None], (hi - lo)[sl, None]
-            # The pairs (i < j) inside each window, as rows of the band.
-            row = np.minimum(b_lo + pi[None, :], n - 1)
-            flat = row * len(d) + (pj - pi - 1)[None, :]
-            ok = (pj[None, :] < size) & has_slope.reshape(-1)[flat]
-            b = _masked_median(band_flat[flat], ok)
-            b = np.where(ok.any(axis=1)[:, None], b, 0.0)  # all x equal: slope 0
-            # The window's points, for the intercept and the residuals.
-            pos = np.arange(width)[None, :]
-            in_window = pos < size
-            idx = np.minimum(b_lo + pos, n - 1)
-            xs, ys = x[idx][:, :, None], y2[idx]
-            a = _masked_median(ys - b[:, None, :] * xs, in_window)
-            resid = ys - (a[:, None, :] + b[:, None, :] * xs)
-            centre = _masked_median(resid, in_window)
-            intercept[sl], slope[sl], mad[sl] = a, b, _masked_median(np.abs(resid - centre[:, None, :]), in_window)
-    if y.ndim == 1:
-        return intercept[:, 0], slope[:, 0], mad[:, 0]
-    return intercept, slope, mad
 
 
 def form_drift(runs: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
@@ -441,10 +256,10 @@ def form_drift(runs: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
         to the last third, positive when heart rate at pace rose; ``steady_s`` [s];
         ``drift_reason`` (why NaN, "" otherwise).
     """
-    runs = _only_runs(runs)
+    runs = only_runs(runs)
     steady = steady_samples(runs, samples)
     aid = steady[C.ACTIVITY_ID]
-    clock = steady["dt_s"].groupby(aid).cumsum()
+    clock = steady[C.DT_S].groupby(aid).cumsum()
     total = clock.groupby(aid).transform("max")
     frac = clock / total.where(total > 0)
     third = pd.Series(np.select([frac <= 1 / 3, frac > 2 / 3], ["first", "last"], ""), index=steady.index)
@@ -462,16 +277,16 @@ def form_drift(runs: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
 
     for m in DRIFT_METRICS:
         col = FORM_METRICS[m]
-        out[f"drift_{m}"] = (part(med, col, "last") - part(med, col, "first")).astype("float64")
+        out[C.form_column(C.DRIFT, m)] = (part(med, col, "last") - part(med, col, "first")).astype("float64")
     ratio_first = part(means, C.HEART_RATE_BPM, "first") / part(means, C.SPEED_M_S, "first")
     ratio_last = part(means, C.HEART_RATE_BPM, "last") / part(means, C.SPEED_M_S, "last")
-    out["drift_hr_per_speed_pct"] = ((ratio_last / ratio_first - 1.0) * 100.0).astype("float64")
-    out["steady_s"] = steady.groupby(C.ACTIVITY_ID)["dt_s"].sum().reindex(index).fillna(0.0)
-    short = out["steady_s"] < MIN_DRIFT_STEADY_S
-    drift_cols = [c for c in out.columns if c.startswith("drift_")]
+    out[C.DRIFT_HR_PER_SPEED_PCT] = ((ratio_last / ratio_first - 1.0) * 100.0).astype("float64")
+    out[C.STEADY_S] = steady.groupby(C.ACTIVITY_ID)[C.DT_S].sum().reindex(index).fillna(0.0)
+    short = out[C.STEADY_S] < MIN_DRIFT_STEADY_S
+    drift_cols = [*(C.form_column(C.DRIFT, m) for m in DRIFT_METRICS), C.DRIFT_HR_PER_SPEED_PCT]
     out.loc[short, drift_cols] = np.nan
-    out["drift_reason"] = np.select(
-        [short.to_numpy(), out["drift_gct_ms"].isna().to_numpy()],
+    out[C.DRIFT_REASON] = np.select(
+        [short.to_numpy(), out[C.form_column(C.DRIFT, C.FORM_GCT_MS)].isna().to_numpy()],
         [
             f"less than {MIN_DRIFT_STEADY_S / 60:g} min of steady running (above {WALK_SPEED_M_S} m/s)",
             "no ground contact time in the steady running (heart rate at pace only)",

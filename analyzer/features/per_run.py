@@ -21,7 +21,7 @@ from . import dynamics, load
 RUN_FEATURES_VERSION = "1"
 
 #: Columns of the efficiency part (load.efficiency).
-EFFICIENCY_COLUMNS = ("ef_m_per_beat", "decoupling_pct", "moving_s", "mean_temperature_c")
+EFFICIENCY_COLUMNS = (C.EF_M_PER_BEAT, C.DECOUPLING_PCT, C.MOVING_S, C.MEAN_TEMPERATURE_C)
 
 
 def compute(activities: pd.DataFrame, samples: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -40,7 +40,7 @@ def compute(activities: pd.DataFrame, samples: pd.DataFrame) -> tuple[pd.DataFra
     The runs are grouped by integer codes while the work is done: on a batch of a few
     files, grouping by the activity_id strings costs more than the arithmetic.
     """
-    runs = dynamics._only_runs(activities)
+    runs = dynamics.only_runs(activities)
     run_codes, ids = pd.factorize(runs[C.ACTIVITY_ID].to_numpy(dtype=object))
     ids = np.asarray(ids, dtype=object)
     code = pd.Index(ids).get_indexer(samples[C.ACTIVITY_ID].to_numpy(dtype=object))
@@ -74,14 +74,14 @@ def unavailable(activities: pd.DataFrame, samples: pd.DataFrame, reason: str) ->
     """(run features, heart-rate histogram) for runs whose samples could not be used:
     one row per run, every figure NaN, ``form_reason`` = ``reason``."""
     feats, hist = compute(activities, samples.iloc[:0])
-    feats["form_reason"] = reason
+    feats[C.FORM_REASON] = reason
     return feats, hist
 
 
 def efficiency_of(features: pd.DataFrame) -> pd.DataFrame:
     """load.efficiency's frame (indexed by activity_id, runs with heart rate only)
     from a run-features table (compute)."""
-    rows = features[features["moving_s"].notna()]
+    rows = features[features[C.MOVING_S].notna()]
     return rows.set_index(C.ACTIVITY_ID)[list(EFFICIENCY_COLUMNS)]
 
 
@@ -89,6 +89,6 @@ def form_summary_of(features: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
     """dynamics.form_summary's frame for ``runs`` (in their order) from a run-features
     table."""
     cols = [c for c in features.columns if c not in EFFICIENCY_COLUMNS]
-    runs = dynamics._only_runs(runs)
+    runs = dynamics.only_runs(runs)
     out = runs[[C.ACTIVITY_ID, C.START_UTC, C.START_LOCAL]].merge(features[cols], on=C.ACTIVITY_ID, how="left")
     return out[[C.ACTIVITY_ID, C.START_UTC, C.START_LOCAL, *[c for c in cols if c != C.ACTIVITY_ID]]]

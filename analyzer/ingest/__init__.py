@@ -6,7 +6,7 @@ entries.py    the activity rows and per-run features of the entries, via the cat
 duplicates.py the same outing recorded twice: the richer copy is kept
 local_time.py the runner's wall-clock time of each activity
 history.py    read_history: all of the above, every input accounted for
-baseline.py   the pace-adjusted form baseline, kept in the cache between analyses
+kept_baseline.py  the pace-adjusted form baseline, kept in the cache between analyses
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The pace-adjusted baseline of every run, kept in the cache between analyses.
 
-A run's result (features.dynamics.pace_adjusted_form) depends only on the run and the
+A run's result (features.baseline.pace_adjusted_form) depends only on the run and the
 runs of its baseline window, each fixed by its file's content. So it is kept under a
 key naming exactly that: the run, the runs in its window, the window's parameters and
 the versions of the code that computed them. A later analysis computes only the runs
@@ -17,7 +17,7 @@ import pandas as pd
 from .. import columns as C
 from ..cache import Cache
 from ..cache.kept import KEY
-from ..features import dynamics
+from ..features import baseline
 from ..features.per_run import RUN_FEATURES_VERSION
 
 #: Name of the kept table, and its version: bump when pace_adjusted_form's results
@@ -44,17 +44,17 @@ def window_keys(summary: pd.DataFrame, window_days: float, min_runs: int) -> np.
 def pace_adjusted_form(
     summary: pd.DataFrame,
     cache: Cache | None,
-    window_days: float = dynamics.BASELINE_WINDOW_DAYS,
-    min_runs: int = dynamics.MIN_BASELINE_RUNS,
+    window_days: float = baseline.BASELINE_WINDOW_DAYS,
+    min_runs: int = baseline.MIN_BASELINE_RUNS,
 ) -> pd.DataFrame:
-    """dynamics.pace_adjusted_form(summary), reusing the results kept in ``cache`` and
+    """baseline.pace_adjusted_form(summary), reusing the results kept in ``cache`` and
     keeping the new ones (without a cache: computed)."""
     if cache is None:
-        return dynamics.pace_adjusted_form(summary, window_days, min_runs)
+        return baseline.pace_adjusted_form(summary, window_days, min_runs)
     kept = cache.kept(BASELINE_TABLE, BASELINE_VERSION)
     keys = window_keys(summary, window_days, min_runs)
     have, reused = kept.lookup(keys)
-    out = dynamics.pace_adjusted_form(summary, window_days, min_runs, only=~have).copy()
+    out = baseline.pace_adjusted_form(summary, window_days, min_runs, only=~have).copy()
     if have.any():
         for col in reused.columns.intersection(out.columns).drop(C.ACTIVITY_ID, errors="ignore"):
             out.loc[have, col] = reused[col].to_numpy()
