@@ -1,4 +1,4 @@
-"""The README documents what the code does: its nomenclature is the one in columns.py."""
+"""The README documents what the code does: its nomenclature is the one in analyzer/columns/."""
 
 from pathlib import Path
 
@@ -9,7 +9,7 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 def test_readme_nomenclature_is_generated_from_columns():
     text = README.read_text(encoding="utf-8")
-    assert nomenclature_markdown() in text, "regenerate the README's nomenclature from analyzer/columns.py"
+    assert nomenclature_markdown() in text, "regenerate the README nomenclature from analyzer/columns/"
 
 
 def test_readme_leads_with_the_two_commands():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import columns as C
 from ..features import load
 from .base import Detector, Evidence, Threshold, exceedance, iso, rounded
 from .citations import GABBETT, LOLLI, REST_ADVICE, WILLIAMS
@@ -26,9 +27,9 @@ class AcuteLoad(Detector, id="acute_load", category="overtraining", rank=2, need
 
     def detect(self, ctx):
         d = ctx.daily
-        ratio = d["acwr"] if len(d) else pd.Series(dtype=float)
+        ratio = d[C.ACWR] if len(d) else pd.Series(dtype=float)
         if ratio.notna().sum() == 0:
-            reason = d["acwr_reason"].iloc[-1] if len(d) else "no runs"
+            reason = d[C.ACWR_REASON].iloc[-1] if len(d) else "no runs"
             return self.skipped(f"no acute:chronic ratio yet ({reason})")
         above = ratio >= load.ACWR_SWEET_SPOT[1]
         return [self._finding(ctx, days) for _, days in d[above].groupby((~above).cumsum()[above])]
@@ -36,24 +37,24 @@ class AcuteLoad(Detector, id="acute_load", category="overtraining", rank=2, need
     def _finding(self, ctx, days: pd.DataFrame):
         """One finding per spell of days above the sweet spot, at its peak."""
         hi, top = load.ACWR_SWEET_SPOT[1], load.ACWR_DANGER
-        peak_day = days["acwr"].idxmax()
+        peak_day = days[C.ACWR].idxmax()
         peak = days.loc[peak_day]
-        severity = "high" if peak["acwr"] >= top else "low"
-        note = peak["window_note"]
+        severity = "high" if peak[C.ACWR] >= top else "low"
+        note = peak[C.WINDOW_NOTE]
         day = iso(peak_day)
         ev = [
             Evidence(
-                "ACWR (rolling 7/28 d)", rounded(peak["acwr"], 2), "", f">= {top} high, >= {hi} raised", day, GABBETT
+                "ACWR (rolling 7/28 d)", rounded(peak[C.ACWR], 2), "", f">= {top} high, >= {hi} raised", day, GABBETT
             ),
-            Evidence("ACWR (EWMA)", rounded(peak["acwr_ewma"], 2), "", None, day, WILLIAMS),
-            Evidence("ACWR (uncoupled)", rounded(peak["acwr_uncoupled"], 2), "", None, day, LOLLI),
-            self.distance(ctx, "acute load (7-day mean)", peak["acute_7d"] * 7, day, unit=f"{ctx.units}/week"),
-            self.distance(ctx, "chronic load (28-day mean)", peak["chronic_28d"] * 7, day, unit=f"{ctx.units}/week"),
+            Evidence("ACWR (EWMA)", rounded(peak[C.ACWR_EWMA], 2), "", None, day, WILLIAMS),
+            Evidence("ACWR (uncoupled)", rounded(peak[C.ACWR_UNCOUPLED], 2), "", None, day, LOLLI),
+            self.distance(ctx, "acute load (7-day mean)", peak[C.ACUTE_7D] * 7, day, unit=f"{ctx.units}/week"),
+            self.distance(ctx, "chronic load (28-day mean)", peak[C.CHRONIC_28D] * 7, day, unit=f"{ctx.units}/week"),
         ]
         msg = (
-            f"On {peak_day:%d %b %Y} the last 7 days ({ctx.fmt_dist(peak['acute_7d'] * 7)}) were "
-            f"{peak['acwr']:.2f} times the 4-week average; above {top} is Gabbett's danger zone "
+            f"On {peak_day:%d %b %Y} the last 7 days ({ctx.fmt_dist(peak[C.ACUTE_7D] * 7)}) were "
+            f"{peak[C.ACWR]:.2f} times the 4-week average; above {top} is Gabbett's danger zone "
             "(a contested measure)." + (f" Note: {note}." if note else "")
         )
-        strength = exceedance(peak["acwr"], hi, ACWR_SCORE_SPAN)
+        strength = exceedance(peak[C.ACWR], hi, ACWR_SCORE_SPAN)
         return self.finding(ctx, severity, strength, days.index.min(), days.index.max(), ev, msg)

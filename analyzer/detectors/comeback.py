@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 
+from .. import columns as C
 from ..features import load
 from .base import Detector, Evidence, Threshold, exceedance, iso, rounded
 
@@ -35,25 +36,25 @@ class Comeback(Detector, id="comeback", category="overtraining", rank=4, needs=(
         out = []
         for _, r in cb.iterrows():
             worst, worst_week = _worst_week(r)
-            if r["pre_break_weekly_m"] > 0 and worst > 1.0:
+            if r[C.PRE_BREAK_WEEKLY_M] > 0 and worst > 1.0:
                 out.append(self._finding(ctx, r, worst, worst_week))
         return out
 
     def _finding(self, ctx, r: pd.Series, worst: float, worst_week: int):
-        pct = r[f"week{worst_week}_pct"]
+        pct = r[C.week_column(worst_week, "pct")]
         limit = COMEBACK_LIMITS_PCT[worst_week - 1]
         severity = "high" if worst >= COMEBACK_HIGH_RATIO else "medium"
-        start = r["return_date"]
+        start = r[C.RETURN_DATE]
         end = start + pd.Timedelta(days=7 * worst_week - 1)
         ev = [
             Evidence(
-                "break", int(r["gap_days"]), "days without a run", f">= {load.BREAK_DAYS} days", iso(r["last_run_date"])
+                "break", int(r[C.GAP_DAYS]), "days without a run", f">= {load.BREAK_DAYS} days", iso(r[C.LAST_RUN_DATE])
             ),
-            self.distance(ctx, "pre-break weekly volume", r["pre_break_weekly_m"], unit=f"{ctx.units}/week"),
+            self.distance(ctx, "pre-break weekly volume", r[C.PRE_BREAK_WEEKLY_M], unit=f"{ctx.units}/week"),
             self.distance(
                 ctx,
                 f"week {worst_week} after the break",
-                r[f"week{worst_week}_m"],
+                r[C.week_column(worst_week, "m")],
                 iso(start + pd.Timedelta(days=7 * (worst_week - 1))),
             ),
             Evidence(
@@ -66,9 +67,9 @@ class Comeback(Detector, id="comeback", category="overtraining", rank=4, needs=(
             ),
         ]
         msg = (
-            f"After {int(r['gap_days'])} days without running you came back on {start:%d %b %Y} with "
-            f"{ctx.fmt_dist(r[f'week{worst_week}_m'])} in week {worst_week}, {pct:.0f} % of your pre-break "
-            f"weekly volume ({ctx.fmt_dist(r['pre_break_weekly_m'])}): too much too soon."
+            f"After {int(r[C.GAP_DAYS])} days without running you came back on {start:%d %b %Y} with "
+            f"{ctx.fmt_dist(r[C.week_column(worst_week, 'm')])} in week {worst_week}, {pct:.0f} % of your pre-break "
+            f"weekly volume ({ctx.fmt_dist(r[C.PRE_BREAK_WEEKLY_M])}): too much too soon."
         )
         strength = exceedance(worst, 1.0, COMEBACK_SCORE_SPAN)
         return self.finding(ctx, severity, strength, start, min(end, ctx.as_of_ts), ev, msg)
@@ -79,7 +80,7 @@ def _worst_week(r: pd.Series) -> tuple[float, int]:
     (0, 0) when no week is known."""
     worst, worst_week = 0.0, 0
     for i, limit in enumerate(COMEBACK_LIMITS_PCT):
-        pct = r[f"week{i + 1}_pct"]
+        pct = r[C.week_column(i + 1, "pct")]
         if math.isfinite(pct) and pct / limit > worst:
             worst, worst_week = pct / limit, i + 1
     return worst, worst_week

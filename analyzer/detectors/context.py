@@ -78,7 +78,7 @@ class Context:
     def efficiency(self) -> pd.DataFrame:
         """load.efficiency per run, joined with the run's date, distance and duration."""
         eff = per_run.efficiency_of(self.run_features[0])
-        cols = [C.ACTIVITY_ID, C.START_LOCAL, "date", C.DISTANCE_M, C.DURATION_S]
+        cols = [C.ACTIVITY_ID, C.START_LOCAL, C.DATE, C.DISTANCE_M, C.DURATION_S]
         return self.runs[cols].merge(eff, left_on=C.ACTIVITY_ID, right_index=True, how="inner")
 
     @cached_property
@@ -133,31 +133,7 @@ class Context:
     @cached_property
     def shoes(self):
         """ShoeMileage at the end of the analysis day, or None when no run has a known pair."""
-        if (self.shoe_runs["shoe"] == "").all() and self.shoe_list is None:
+        if (self.shoe_runs[C.SHOE] == "").all() and self.shoe_list is None:
             return None
         end = self.as_of_ts + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
         return shoes.shoe_mileage(self.shoe_runs, as_of=end, shoes=self.shoe_list)
-
-    @cached_property
-    def activity_extras(self) -> pd.DataFrame:
-        """Per-activity form medians and shoe for activities.csv."""
-        out = pd.DataFrame({"activity_id": self.runs[C.ACTIVITY_ID]})
-        form = self.form
-        if len(form):
-            cols = {
-                "median_gct_ms": "gct_ms",
-                "median_vo_mm": "vo_mm",
-                "median_vr_pct": "vertical_ratio_pct",
-                "median_cadence_spm": "cadence_spm",
-                "deviation_gct_ms": "gct_vs_baseline_ms",
-                "deviation_vo_mm": "vo_vs_baseline_mm",
-            }
-            out = out.merge(form[["activity_id", *cols]].rename(columns=cols), on="activity_id", how="left")
-        mileage = self.shoes
-        if mileage is not None and len(mileage.runs):
-            m = mileage.runs[["activity_id", "shoe", "cumulative_km"]].rename(columns={"cumulative_km": "shoe_km"})
-            out = out.merge(m, on="activity_id", how="left")
-        else:
-            out["shoe"] = ""
-            out["shoe_km"] = float("nan")
-        return out

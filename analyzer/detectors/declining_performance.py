@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import columns as C
 from .base import Detector, Evidence, Threshold, exceedance, rounded
 from .citations import FRIEL
 
@@ -30,10 +31,10 @@ class DecliningPerformance(Detector, id="declining_performance", category="perfo
 
     def detect(self, ctx):
         eff = ctx.efficiency
-        eff = eff[eff["moving_s"] >= EF_MIN_MOVING_S] if len(eff) else eff
+        eff = eff[eff[C.MOVING_S] >= EF_MIN_MOVING_S] if len(eff) else eff
         if len(eff) < 2 * EF_MIN_RUNS:
             return self.skipped("too few runs with heart rate of 20+ minutes to compare efficiency")
-        day = pd.to_datetime(eff["date"])
+        day = pd.to_datetime(eff[C.DATE])
         recent_start = ctx.as_of_ts - pd.Timedelta(days=EF_RECENT_DAYS - 1)
         base_start = recent_start - pd.Timedelta(days=EF_BASELINE_DAYS)
         recent = eff[day >= recent_start]
@@ -43,7 +44,7 @@ class DecliningPerformance(Detector, id="declining_performance", category="perfo
                 f"needs {EF_MIN_RUNS}+ runs with heart rate in the last {EF_RECENT_DAYS} days and in the "
                 f"{EF_BASELINE_DAYS} days before"
             )
-        ef_recent, ef_base = recent["ef_m_per_beat"].median(), base["ef_m_per_beat"].median()
+        ef_recent, ef_base = recent[C.EF_M_PER_BEAT].median(), base[C.EF_M_PER_BEAT].median()
         drop = 100.0 * (1.0 - ef_recent / ef_base)
         if drop < EF_DROP_PCT:
             return []
@@ -52,7 +53,7 @@ class DecliningPerformance(Detector, id="declining_performance", category="perfo
     def _finding(self, ctx, ef_recent: float, ef_base: float, drop: float, recent_start, base_start):
         # Weekly load over exactly the two windows (daily distance, so an unfinished
         # calendar week does not count as a full one).
-        daily = ctx.daily["load"]
+        daily = ctx.daily[C.LOAD]
         recent_load = daily[daily.index >= recent_start].sum() / (EF_RECENT_DAYS / 7)
         base_load = daily[(daily.index >= base_start) & (daily.index < recent_start)].sum() / (EF_BASELINE_DAYS / 7)
         high_load = recent_load >= base_load

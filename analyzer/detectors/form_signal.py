@@ -8,6 +8,7 @@ import math
 
 import pandas as pd
 
+from .. import columns as C
 from ..features import baseline
 from .base import Detector, Evidence, Threshold, exceedance, rounded
 from .citations import BANDS_SOURCE, BASELINE_SOURCE
@@ -21,7 +22,7 @@ MIN_RECENT_RUNS = 3
 Z_LIMIT = 2.0
 #: ...and a median deviation at least this large (heavylegs convention, about the
 #: session-to-session spread of each metric at a fixed pace).
-MIN_EFFECT = {"gct_ms": 8.0, "vo_mm": 4.0, "cadence_spm": 4.0}
+MIN_EFFECT = {C.FORM_GCT_MS: 8.0, C.FORM_VO_MM: 4.0, C.FORM_CADENCE_SPM: 4.0}
 #: The two worst population bands, and the share of recent runs in them that counts.
 WORST_BANDS = ("orange", "red")
 WORST_BAND_SHARE = 0.5
@@ -62,8 +63,8 @@ class FormSignal(Detector):
 
     def detect(self, ctx):
         form = ctx.form
-        med = f"median_{self.metric}"
-        day = pd.to_datetime(form["start_local"]).dt.normalize()
+        med = C.form_column(C.MEDIAN, self.metric)
+        day = pd.to_datetime(form[C.START_LOCAL]).dt.normalize()
         recent = form[(day > ctx.as_of_ts - pd.Timedelta(days=RECENT_DAYS)) & form[med].notna()]
         if len(recent) < MIN_RECENT_RUNS:
             return self.skipped(f"fewer than {MIN_RECENT_RUNS} runs with {self.label} in the last {RECENT_DAYS} days")
@@ -76,8 +77,8 @@ class FormSignal(Detector):
     def _signal(self, ctx, recent: pd.DataFrame) -> dict | None:
         """The recent runs against the baseline and bands: severity, median deviation and
         z, trend per week, share in the worst bands; None when nothing is wrong."""
-        dev = recent[f"deviation_{self.metric}"] * self.sign
-        z = recent[f"z_{self.metric}"] * self.sign
+        dev = recent[C.form_column(C.DEVIATION, self.metric)] * self.sign
+        z = recent[C.form_column(C.Z, self.metric)] * self.sign
         have_baseline = dev.notna().sum() >= MIN_RECENT_RUNS
         med_dev = float(dev.median()) if have_baseline else float("nan")
         med_z = float(z.median()) if have_baseline else float("nan")
@@ -100,7 +101,7 @@ class FormSignal(Detector):
         return {"severity": severity, "dev": med_dev, "z": med_z, "slope": slope, "rising": rising, "bands": bad_bands}
 
     def _finding(self, ctx, recent: pd.DataFrame, s: dict, start, end):
-        med = f"median_{self.metric}"
+        med = C.form_column(C.MEDIAN, self.metric)
         worse = "+" if self.sign > 0 else "-"
         ev = [
             Evidence(
@@ -116,7 +117,7 @@ class FormSignal(Detector):
             ),
             Evidence(
                 "robust z-score",
-                rounded(self.sign * s["z"], 2),
+                rounded(self.sign * s[C.Z], 2),
                 "",
                 f"{'>=' if self.sign > 0 else '<='} {self.sign * Z_LIMIT:g}",
                 None,
@@ -132,7 +133,7 @@ class FormSignal(Detector):
                 BANDS_SOURCE,
             ),
         ]
-        strength = exceedance(s["z"], Z_LIMIT, Z_SCORE_SPAN) if math.isfinite(s["z"]) else 0.0
+        strength = exceedance(s[C.Z], Z_LIMIT, Z_SCORE_SPAN) if math.isfinite(s[C.Z]) else 0.0
         return self.finding(ctx, s["severity"], strength, start, end, ev, self._message(recent, s))
 
     def _message(self, recent: pd.DataFrame, s: dict) -> str:
@@ -145,6 +146,6 @@ class FormSignal(Detector):
                 + "."
             )
         return (
-            f"Your {self.label} ({recent[f'median_{self.metric}'].median():.0f} {self.unit}) sits in the population's "
+            f"Your {self.label} ({recent[C.form_column(C.MEDIAN, self.metric)].median():.0f} {self.unit}) sits in the population's "
             "two worst bands; too few runs for a personal baseline at your pace, and bands partly reflect pace."
         )

@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 
+from .. import columns as C
 from ..features import load
 from .base import Detector, Evidence, Threshold, exceedance, iso, rounded
 from .citations import FRIEL
@@ -35,33 +36,33 @@ class HeatDehydration(Detector, id="heat_dehydration", category="heat", rank=1, 
 
     def detect(self, ctx):
         eff = ctx.efficiency
-        long_runs = eff[eff["moving_s"] >= HEAT_MIN_S]
+        long_runs = eff[eff[C.MOVING_S] >= HEAT_MIN_S]
         if long_runs.empty:
             return self.skipped("no runs of 60+ minutes with heart rate")
         out = []
-        for _, r in long_runs[long_runs["decoupling_pct"] > load.DECOUPLING_LIMIT_PCT].iterrows():
-            temp = r["mean_temperature_c"]
+        for _, r in long_runs[long_runs[C.DECOUPLING_PCT] > load.DECOUPLING_LIMIT_PCT].iterrows():
+            temp = r[C.MEAN_TEMPERATURE_C]
             if math.isfinite(temp) and temp < HEAT_TEMPERATURE_C:
                 continue  # drifted, but not in the heat
             out.append(self._finding(ctx, r))
         return out
 
     def _finding(self, ctx, r: pd.Series):
-        temp = r["mean_temperature_c"]
+        temp = r[C.MEAN_TEMPERATURE_C]
         hot = math.isfinite(temp)
-        severity = ("high" if r["decoupling_pct"] > HEAT_HIGH_DECOUPLING_PCT else "medium") if hot else "low"
-        day = pd.Timestamp(r["date"])
+        severity = ("high" if r[C.DECOUPLING_PCT] > HEAT_HIGH_DECOUPLING_PCT else "medium") if hot else "low"
+        day = pd.Timestamp(r[C.DATE])
         limit = load.DECOUPLING_LIMIT_PCT
         ev = [
-            Evidence("aerobic decoupling", rounded(r["decoupling_pct"]), "%", f"> {limit:g} %", iso(day), FRIEL),
+            Evidence("aerobic decoupling", rounded(r[C.DECOUPLING_PCT]), "%", f"> {limit:g} %", iso(day), FRIEL),
             Evidence("mean temperature", rounded(temp), "degC", f">= {HEAT_TEMPERATURE_C:g} degC", None, HEAT_SOURCE),
-            Evidence("moving time", round(r["moving_s"] / 60), "min", f">= {HEAT_MIN_S // 60} min"),
-            self.distance(ctx, "distance", r["distance_m"]),
+            Evidence("moving time", round(r[C.MOVING_S] / 60), "min", f">= {HEAT_MIN_S // 60} min"),
+            self.distance(ctx, "distance", r[C.DISTANCE_M]),
         ]
         where = f"at {temp:.0f} degC" if hot else "(no temperature recorded)"
         msg = (
-            f"On the {ctx.fmt_dist(r['distance_m'])} run of {day:%d %b %Y} {where} your heart rate drifted "
-            f"{r['decoupling_pct']:.1f} % against pace: a sign of heat strain or dehydration."
+            f"On the {ctx.fmt_dist(r[C.DISTANCE_M])} run of {day:%d %b %Y} {where} your heart rate drifted "
+            f"{r[C.DECOUPLING_PCT]:.1f} % against pace: a sign of heat strain or dehydration."
         )
-        strength = exceedance(r["decoupling_pct"], limit, HEAT_SCORE_SPAN_PCT)
+        strength = exceedance(r[C.DECOUPLING_PCT], limit, HEAT_SCORE_SPAN_PCT)
         return self.finding(ctx, severity, strength, day, day, ev, msg)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import columns as C
 from ..features import load
 from .base import Detector, Evidence, Threshold, exceedance, iso, rounded
 
@@ -27,26 +28,26 @@ class LongRunSpike(Detector, id="long_run_spike", category="overtraining", rank=
 
     def detect(self, ctx):
         s = ctx.spikes
-        if s["prev_longest_m"].notna().sum() == 0:
+        if s[C.PREV_LONGEST_M].notna().sum() == 0:
             return self.skipped("no run has another run in the 30 days before it")
-        return [self._finding(ctx, r) for _, r in s[s["band"].isin(list(self.SEVERITY))].iterrows()]
+        return [self._finding(ctx, r) for _, r in s[s[C.BAND].isin(list(self.SEVERITY))].iterrows()]
 
     def _finding(self, ctx, r: pd.Series):
-        day = pd.Timestamp(r["start_local"]).normalize()
-        ci = f" (95 % CI {r['hr_ci_low']}-{r['hr_ci_high']})"
+        day = pd.Timestamp(r[C.START_LOCAL]).normalize()
+        ci = f" (95 % CI {r[C.HR_CI_LOW]}-{r[C.HR_CI_HIGH]})"
         ev = [
-            self.distance(ctx, "run distance", r["distance_m"], iso(day)),
-            self.distance(ctx, "longest run of the previous 30 days", r["prev_longest_m"]),
-            Evidence("longer by", rounded(r["spike_pct"]), "%", r["band"], iso(day), load.SPIKE_SOURCE),
+            self.distance(ctx, "run distance", r[C.DISTANCE_M], iso(day)),
+            self.distance(ctx, "longest run of the previous 30 days", r[C.PREV_LONGEST_M]),
+            Evidence("longer by", rounded(r[C.SPIKE_PCT]), "%", r[C.BAND], iso(day), load.SPIKE_SOURCE),
             Evidence(
-                "injury hazard-rate ratio vs <= 10 %", r["hazard_ratio"], "", r["band"] + ci, None, load.SPIKE_SOURCE
+                "injury hazard-rate ratio vs <= 10 %", r[C.HAZARD_RATIO], "", r[C.BAND] + ci, None, load.SPIKE_SOURCE
             ),
-            Evidence("share of its week", rounded(r["week_share_pct"]), "%"),
+            Evidence("share of its week", rounded(r[C.WEEK_SHARE_PCT]), "%"),
         ]
         msg = (
-            f"The {ctx.fmt_dist(r['distance_m'])} run on {day:%d %b %Y} was {r['spike_pct']:.0f} % longer than "
-            f"the longest of the previous 30 days ({ctx.fmt_dist(r['prev_longest_m'])}); runners with such "
-            f"spikes had {r['hazard_ratio']}x the injury rate (Frandsen 2025)."
+            f"The {ctx.fmt_dist(r[C.DISTANCE_M])} run on {day:%d %b %Y} was {r[C.SPIKE_PCT]:.0f} % longer than "
+            f"the longest of the previous 30 days ({ctx.fmt_dist(r[C.PREV_LONGEST_M])}); runners with such "
+            f"spikes had {r[C.HAZARD_RATIO]}x the injury rate (Frandsen 2025)."
         )
-        strength = exceedance(r["spike_pct"], SPIKE_SCORE_FLOOR_PCT, SPIKE_SCORE_SPAN_PCT)
-        return self.finding(ctx, self.SEVERITY[r["band"]], strength, day, day, ev, msg)
+        strength = exceedance(r[C.SPIKE_PCT], SPIKE_SCORE_FLOOR_PCT, SPIKE_SCORE_SPAN_PCT)
+        return self.finding(ctx, self.SEVERITY[r[C.BAND]], strength, day, day, ev, msg)

@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 
+from .. import columns as C
 from ..features import load
 from .base import Detector, Evidence, Threshold, exceedance, iso, rounded
 from .citations import NIELSEN, REST_ADVICE
@@ -34,20 +35,20 @@ class MileageJump(Detector, id="mileage_jump", category="overtraining", rank=1, 
 
     def detect(self, ctx):
         w = ctx.weekly
-        if len(w) == 0 or int((w["runs"] > 0).sum()) < 2:
+        if len(w) == 0 or int((w[C.RUNS] > 0).sum()) < 2:
             return self.skipped("fewer than two weeks with runs")
         limit = load.PROGRESSION_LIMIT_PCT
-        prev = w["distance_m"].shift(1)
-        recent_max = w["distance_m"].shift(1).rolling(RECENT_WEEKS, min_periods=1).max()
+        prev = w[C.DISTANCE_M].shift(1)
+        recent_max = w[C.DISTANCE_M].shift(1).rolling(RECENT_WEEKS, min_periods=1).max()
         # The rest of each week without its longest run, against the week before: when
         # only the long run grew, the week is ordinary and long_run_spike reports it.
-        rest = w["distance_m"] - w["longest_run_m"]
+        rest = w[C.DISTANCE_M] - w[C.LONGEST_RUN_M]
         rest_change = 100 * (rest / rest.shift(1) - 1)
-        spiky = ctx.spikes[ctx.spikes["spike_pct"] > limit]
-        spike_weeks = set(load.week_start(spiky["start_local"]))
+        spiky = ctx.spikes[ctx.spikes[C.SPIKE_PCT] > limit]
+        spike_weeks = set(load.week_start(spiky[C.START_LOCAL]))
         out = []
         # Only the weeks past the limit and above the previous month (a decade is 500+ weeks).
-        jumped = ((w["change_pct"] > limit) | (w["max_progression_pct"] > limit)) & (w["distance_m"] > recent_max)
+        jumped = ((w[C.CHANGE_PCT] > limit) | (w[C.MAX_PROGRESSION_PCT] > limit)) & (w[C.DISTANCE_M] > recent_max)
         for week, row in w[jumped].iterrows():
             if week in spike_weeks and rest_change[week] <= limit:
                 continue  # one long run made the week: long_run_spike reports it
@@ -56,13 +57,13 @@ class MileageJump(Detector, id="mileage_jump", category="overtraining", rank=1, 
 
     def _finding(self, ctx, week: pd.Timestamp, row: pd.Series, prev_m: float):
         limit = load.PROGRESSION_LIMIT_PCT
-        change, prog = row["change_pct"], row["max_progression_pct"]
+        change, prog = row[C.CHANGE_PCT], row[C.MAX_PROGRESSION_PCT]
         shown = change if math.isfinite(change) else prog
         severity = "high" if shown > JUMP_HIGH_PCT else "medium"
         end = min(week + pd.Timedelta(days=6), ctx.as_of_ts)
         day = iso(week)
         ev = [
-            self.distance(ctx, "weekly distance", row["distance_m"], day),
+            self.distance(ctx, "weekly distance", row[C.DISTANCE_M], day),
             Evidence(
                 "previous week",
                 round(ctx.dist(prev_m), 1) if math.isfinite(prev_m) else None,
@@ -74,7 +75,7 @@ class MileageJump(Detector, id="mileage_jump", category="overtraining", rank=1, 
             Evidence("two-week progression (max at a run)", rounded(prog), "%", f"> {limit:g} %", day, NIELSEN),
         ]
         msg = (
-            f"The week of {week:%d %b %Y} had {ctx.fmt_dist(row['distance_m'])}, "
+            f"The week of {week:%d %b %Y} had {ctx.fmt_dist(row[C.DISTANCE_M])}, "
             f"{shown:+.0f} % on the week before ({ctx.fmt_dist(prev_m) if math.isfinite(prev_m) else 'n/a'}); "
             f"more than {limit:g} % in a week is linked to distance-related injuries (Nielsen 2014)."
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import columns as C
 from ..features import load
 from .base import Detector, Evidence, Threshold, exceedance, iso, rounded
 from .citations import FOSTER
@@ -30,26 +31,26 @@ class Monotony(Detector, id="monotony", category="overtraining", rank=5, needs=(
 
     def detect(self, ctx):
         w = ctx.weekly
-        strain = w["strain"].dropna() if len(w) else pd.Series(dtype=float)
+        strain = w[C.STRAIN].dropna() if len(w) else pd.Series(dtype=float)
         if len(strain) < MIN_STRAIN_WEEKS:
             return self.skipped("fewer than 4 complete weeks with varied daily load")
         high_strain = float(np.percentile(strain, STRAIN_PERCENTILE))
-        flagged = (w["monotony"] >= load.MONOTONY_WARN) & (w["strain"] >= high_strain)
+        flagged = (w[C.MONOTONY] >= load.MONOTONY_WARN) & (w[C.STRAIN] >= high_strain)
         return [self._finding(ctx, week, r, high_strain) for week, r in w[flagged].iterrows()]
 
     def _finding(self, ctx, week: pd.Timestamp, r: pd.Series, high_strain: float):
-        severity = "medium" if r["monotony"] >= load.MONOTONY_CRITICAL else "low"
+        severity = "medium" if r[C.MONOTONY] >= load.MONOTONY_CRITICAL else "low"
         day = iso(week)
         ev = [
-            Evidence("monotony", rounded(r["monotony"], 2), "", f">= {load.MONOTONY_WARN}", day, FOSTER),
+            Evidence("monotony", rounded(r[C.MONOTONY], 2), "", f">= {load.MONOTONY_WARN}", day, FOSTER),
             Evidence(
-                "strain", round(ctx.dist(r["strain"]), 1), ctx.units, f">= {ctx.dist(high_strain):.1f}", day, FOSTER
+                "strain", round(ctx.dist(r[C.STRAIN]), 1), ctx.units, f">= {ctx.dist(high_strain):.1f}", day, FOSTER
             ),
         ]
         msg = (
-            f"The week of {week:%d %b %Y} was monotonous (monotony {r['monotony']:.2f}) at one of your highest "
+            f"The week of {week:%d %b %Y} was monotonous (monotony {r[C.MONOTONY]:.2f}) at one of your highest "
             "strains: the same load day after day without easy days."
         )
         end = min(week + pd.Timedelta(days=6), ctx.as_of_ts)
-        strength = exceedance(r["monotony"], load.MONOTONY_WARN, MONOTONY_SCORE_SPAN)
+        strength = exceedance(r[C.MONOTONY], load.MONOTONY_WARN, MONOTONY_SCORE_SPAN)
         return self.finding(ctx, severity, strength, week, end, ev, msg)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import columns as C
 from ..features import load
 from .base import Detector, Evidence, Threshold, exceedance, iso, rounded
 
@@ -27,17 +28,17 @@ class StrengthLoad(Detector, id="strength_load", category="strength", rank=1, ne
 
     def detect(self, ctx):
         weeks = load.strength_sessions(ctx.activities, ctx.as_of_ts)
-        out = [self._week(ctx, week, r) for week, r in weeks[weeks["sessions"] >= STRENGTH_WEEKLY_LIMIT].iterrows()]
+        out = [self._week(ctx, week, r) for week, r in weeks[weeks[C.SESSIONS] >= STRENGTH_WEEKLY_LIMIT].iterrows()]
         before = self._before_last_run(ctx)
         return out + ([before] if before is not None else [])
 
     def _week(self, ctx, week: pd.Timestamp, r: pd.Series):
-        n = int(r["sessions"])
+        n = int(r[C.SESSIONS])
         ev = [
             Evidence(
                 "strength sessions that week", n, "sessions", f">= {STRENGTH_WEEKLY_LIMIT}", iso(week), STRENGTH_SOURCE
             ),
-            Evidence("strength time that week", round(r["duration_s"] / 60), "min"),
+            Evidence("strength time that week", round(r[C.DURATION_S] / 60), "min"),
         ]
         msg = f"The week of {week:%d %b %Y} had {n} strength sessions; in season 1-2 a week is the advice."
         end = min(week + pd.Timedelta(days=6), ctx.as_of_ts)
@@ -51,15 +52,15 @@ class StrengthLoad(Detector, id="strength_load", category="strength", rank=1, ne
             return None
         st = ctx.strength
         run = ctx.runs.iloc[-1]
-        run_start = pd.Timestamp(run["start_local"])
-        st_end = pd.to_datetime(st["start_local"]) + pd.to_timedelta(st["duration_s"].fillna(0), unit="s")
+        run_start = pd.Timestamp(run[C.START_LOCAL])
+        st_end = pd.to_datetime(st[C.START_LOCAL]) + pd.to_timedelta(st[C.DURATION_S].fillna(0), unit="s")
         before = st[(st_end <= run_start) & (st_end > run_start - pd.Timedelta(hours=STRENGTH_BEFORE_RUN_H))]
         if not len(before):
             return None
         s0 = before.iloc[-1]
         gap_h = (run_start - st_end[before.index[-1]]).total_seconds() / 3600
         ev = [
-            Evidence("strength session", pd.Timestamp(s0["start_local"]).isoformat(timespec="minutes"), ""),
+            Evidence("strength session", pd.Timestamp(s0[C.START_LOCAL]).isoformat(timespec="minutes"), ""),
             Evidence(
                 "hours between it and the run",
                 rounded(gap_h),
@@ -73,4 +74,4 @@ class StrengthLoad(Detector, id="strength_load", category="strength", rank=1, ne
             f"Your run of {run_start:%d %b %Y %H:%M} came {gap_h:.0f} h after a strength session: "
             "legs are often heavy the day after lifting."
         )
-        return self.finding(ctx, "low", 1.0 - gap_h / STRENGTH_BEFORE_RUN_H, s0["start_local"], run_start, ev, msg)
+        return self.finding(ctx, "low", 1.0 - gap_h / STRENGTH_BEFORE_RUN_H, s0[C.START_LOCAL], run_start, ev, msg)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import columns as C
 from .base import Detector, Evidence, Threshold, exceedance, iso, rounded
 
 #: Body-mass gain flagged from +2.3 kg (5 lb) against the 90-day baseline or the same
@@ -30,31 +31,31 @@ class WeightGain(Detector, id="weight_gain", category="weight", rank=1, needs=("
     def detect(self, ctx):
         w = ctx.weights
         last = w.iloc[-1]
-        t = last["timestamp"]
+        t = last[C.TIMESTAMP]
         before = w[
-            (w["timestamp"] < t - pd.Timedelta(days=WEIGHT_RECENT_DAYS))
-            & (w["timestamp"] >= t - pd.Timedelta(days=WEIGHT_BASELINE_DAYS))
+            (w[C.TIMESTAMP] < t - pd.Timedelta(days=WEIGHT_RECENT_DAYS))
+            & (w[C.TIMESTAMP] >= t - pd.Timedelta(days=WEIGHT_BASELINE_DAYS))
         ]
-        year = w[(w["timestamp"] - (t - pd.Timedelta(days=365))).abs() <= pd.Timedelta(days=WEIGHT_YEAR_TOLERANCE_DAYS)]
+        year = w[(w[C.TIMESTAMP] - (t - pd.Timedelta(days=365))).abs() <= pd.Timedelta(days=WEIGHT_YEAR_TOLERANCE_DAYS)]
         if before.empty and year.empty:
             return self.skipped("no body-mass reading in the 90 days before the last one, nor a year earlier")
         for label, ref in (("the 90 days before", before), ("the same weeks a year earlier", year)):
             if ref.empty:
                 continue
-            base = float(ref["weight_kg"].median())
-            gain = float(last["weight_kg"]) - base
+            base = float(ref[C.WEIGHT_KG].median())
+            gain = float(last[C.WEIGHT_KG]) - base
             if gain >= WEIGHT_GAIN_KG:
                 return [self._finding(ctx, last, label, ref, base, gain)]
         return []
 
     def _finding(self, ctx, last: pd.Series, label: str, ref: pd.DataFrame, base: float, gain: float):
-        t = last["timestamp"]
+        t = last[C.TIMESTAMP]
         ev = [
-            Evidence("body mass", rounded(last["weight_kg"]), "kg", None, iso(t)),
+            Evidence("body mass", rounded(last[C.WEIGHT_KG]), "kg", None, iso(t)),
             Evidence(f"body mass, {label} (median)", rounded(base), "kg"),
             Evidence("gain", rounded(gain), "kg", f">= {WEIGHT_GAIN_KG} kg", None, WEIGHT_SOURCE),
         ]
-        msg = f"You weigh {last['weight_kg']:.1f} kg, {gain:.1f} kg more than {label} ({base:.1f} kg)."
+        msg = f"You weigh {last[C.WEIGHT_KG]:.1f} kg, {gain:.1f} kg more than {label} ({base:.1f} kg)."
         severity = "medium" if gain >= WEIGHT_MEDIUM_KG else "low"
         strength = exceedance(gain, WEIGHT_GAIN_KG, WEIGHT_SCORE_SPAN_KG)
-        return self.finding(ctx, severity, strength, ref["timestamp"].min(), t, ev, msg)
+        return self.finding(ctx, severity, strength, ref[C.TIMESTAMP].min(), t, ev, msg)

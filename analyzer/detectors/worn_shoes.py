@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from .. import columns as C
 from ..features import shoes
 from ..units import M_PER_MILE
 from .base import Detector, Evidence, Threshold, exceedance, rounded
@@ -58,7 +59,7 @@ class WornShoes(Detector, id="worn_shoes", category="shoes", rank=1, needs=("sho
         limit_m = shoes.SHOE_GUIDANCE_HIGH_M if high else shoes.SHOE_GUIDANCE_LOW_M
         runs = mileage.runs[mileage.runs["shoe"] == p["shoe"]]
         crossed = runs[runs["cumulative_m"] >= limit_m]
-        since = pd.Timestamp(crossed["start_local"].min()) if len(crossed) else pd.Timestamp(p["last_run"])
+        since = pd.Timestamp(crossed[C.START_LOCAL].min()) if len(crossed) else pd.Timestamp(p["last_run"])
         gct = slopes["gct_slope_ms_per_100km"].get(p["shoe"], np.nan) if len(slopes) else np.nan
         vo = slopes["vo_slope_mm_per_100km"].get(p["shoe"], np.nan) if len(slopes) else np.nan
         form_worse = (math.isfinite(gct) and gct > 0) or (math.isfinite(vo) and vo > 0)

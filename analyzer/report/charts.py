@@ -12,9 +12,13 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from .. import columns as C
+
 #: The form columns the dynamics chart reads (plots.DYNAMICS_LABELS' four metrics).
 DYNAMICS_COLUMNS = tuple(
-    f"{kind}_{metric}" for kind in ("median", "expected") for metric in ("gct_ms", "vo_mm", "vr_pct", "cadence_spm")
+    C.form_column(kind, metric)
+    for kind in (C.MEDIAN, C.EXPECTED)
+    for metric in (C.FORM_GCT_MS, C.FORM_VO_MM, C.FORM_VR_PCT, C.FORM_CADENCE_SPM)
 )
 
 
@@ -196,9 +200,9 @@ def context_plot_data(ctx) -> PlotData:
     (computing features the detectors use anyway)."""
     mileage = ctx.shoes
     return PlotData(
-        spikes=Table.of(ctx.spikes, ("start_local", "distance_m", "prev_longest_m", "band")),
-        form=Table.of(ctx.form, ("start_local", *DYNAMICS_COLUMNS)),
-        shoes=None if mileage is None else ShoeRuns(Table.of(mileage.runs, ("shoe", "start_local", "cumulative_m"))),
+        spikes=Table.of(ctx.spikes, (C.START_LOCAL, C.DISTANCE_M, C.PREV_LONGEST_M, C.BAND)),
+        form=Table.of(ctx.form, (C.START_LOCAL, *DYNAMICS_COLUMNS)),
+        shoes=None if mileage is None else ShoeRuns(Table.of(mileage.runs, (C.SHOE, C.START_LOCAL, C.CUMULATIVE_M))),
         as_of=ctx.as_of,
         units=ctx.units,
     )
@@ -208,7 +212,7 @@ def plot_data(analysis, text_lines: list[str] | None = None) -> PlotData:
     """Every chart's inputs, from an `detectors.run.Analysis` (and the PDF's text page)."""
     return replace(
         context_plot_data(analysis.context),
-        weekly=Table.of(analysis.context.weekly, ("distance_m", "acwr"), index=True),
+        weekly=Table.of(analysis.context.weekly, (C.DISTANCE_M, C.ACWR), index=True),
         spans=[Span(f.cause, f.severity, dict(f.window)) for f in analysis.timeline],
         text_lines=list(text_lines or []),
     )

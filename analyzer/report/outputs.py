@@ -35,13 +35,13 @@ def weekly_csv(analysis) -> pd.DataFrame:
     ctx = analysis.context
     w = ctx.weekly.copy()
     out = pd.DataFrame(index=w.index)
-    out["distance_km"] = (w["distance_m"] / 1000).round(3)
+    out["distance_km"] = (w[C.DISTANCE_M] / 1000).round(3)
     for col in ("runs", "change_pct"):
         out[col] = w[col]
-    out["longest_run_km"] = (w["longest_run_m"] / 1000).round(3)
+    out["longest_run_km"] = (w[C.LONGEST_RUN_M] / 1000).round(3)
     if ctx.units == "mi":
-        out["distance_mi"] = (w["distance_m"] * ctx.dist(1.0)).round(3)
-        out["longest_run_mi"] = (w["longest_run_m"] * ctx.dist(1.0)).round(3)
+        out["distance_mi"] = (w[C.DISTANCE_M] * ctx.dist(1.0)).round(3)
+        out["longest_run_mi"] = (w[C.LONGEST_RUN_M] * ctx.dist(1.0)).round(3)
     keep = [c for c in w.columns if c not in ("distance_m", "longest_run_m", "runs", "change_pct")]
     out = out.join(w[keep])
     return out.round(4).reset_index()
@@ -66,9 +66,34 @@ def activities_csv(analysis) -> pd.DataFrame:
     )
     if ctx.units == "mi":
         out["distance_mi"] = (acts[C.DISTANCE_M] * ctx.dist(1.0)).round(3)
-    extra = getattr(ctx, "activity_extras", None)
-    if extra is not None:
-        out = out.merge(extra, on="activity_id", how="left")
+    return out.merge(_run_extras(ctx), on="activity_id", how="left")
+
+
+#: activities.csv's form columns: the form summary's column each is taken from.
+FORM_OUTPUT = {
+    C.form_column(C.MEDIAN, C.FORM_GCT_MS): "gct_ms",
+    C.form_column(C.MEDIAN, C.FORM_VO_MM): "vo_mm",
+    C.form_column(C.MEDIAN, C.FORM_VR_PCT): "vertical_ratio_pct",
+    C.form_column(C.MEDIAN, C.FORM_CADENCE_SPM): "cadence_spm",
+    C.form_column(C.DEVIATION, C.FORM_GCT_MS): "gct_vs_baseline_ms",
+    C.form_column(C.DEVIATION, C.FORM_VO_MM): "vo_vs_baseline_mm",
+}
+
+
+def _run_extras(ctx) -> pd.DataFrame:
+    """Per-run form medians and the shoe with its distance, for activities.csv."""
+    out = pd.DataFrame({"activity_id": ctx.runs[C.ACTIVITY_ID]})
+    form = ctx.form
+    if len(form):
+        picked = form[[C.ACTIVITY_ID, *FORM_OUTPUT]].rename(columns=FORM_OUTPUT)
+        out = out.merge(picked, left_on="activity_id", right_on=C.ACTIVITY_ID, how="left")
+    mileage = ctx.shoes
+    if mileage is not None and len(mileage.runs):
+        m = mileage.runs[[C.ACTIVITY_ID, C.SHOE, C.CUMULATIVE_KM]].rename(columns={C.CUMULATIVE_KM: "shoe_km"})
+        out = out.merge(m, left_on="activity_id", right_on=C.ACTIVITY_ID, how="left")
+    else:
+        out["shoe"] = ""
+        out["shoe_km"] = float("nan")
     return out
 
 

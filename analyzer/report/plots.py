@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import matplotlib
 
+from .. import columns as C
+
 matplotlib.use("Agg")
 
 import matplotlib.dates as mdates  # noqa: E402
@@ -83,7 +85,7 @@ def weekly_distance(ax, weekly, findings, units: str = "km") -> None:
     second axis with Gabbett's 0.8-1.3 band and 1.5 line. ``weekly`` is indexed by week
     start, with distance_m and acwr."""
     title = "Weekly distance and acute:chronic load"
-    if _rows(weekly) == 0 or "distance_m" not in weekly or np.nansum(_num(weekly, "distance_m")) == 0:
+    if _rows(weekly) == 0 or C.DISTANCE_M not in weekly or np.nansum(_num(weekly, C.DISTANCE_M)) == 0:
         no_data(ax, title, "No runs in the analysed period.")
         return
     per = UNIT_M[units]
@@ -91,11 +93,11 @@ def weekly_distance(ax, weekly, findings, units: str = "km") -> None:
     flagged = np.array([_day(f.window["start"]) for f in findings if f.cause == "mileage_jump"], dtype="datetime64[ns]")
     colours = ["#c0392b" if hit else "#5b8db8" for hit in np.isin(starts, flagged)]
     # One collection of bars, not one patch per week: a decade is 500+ weeks.
-    _bars(ax, starts, _num(weekly, "distance_m") / per, colours, label="weekly distance")
+    _bars(ax, starts, _num(weekly, C.DISTANCE_M) / per, colours, label="weekly distance")
     ax.set_ylabel(f"distance per week [{units}]")
     ax.set_title(title)
     date_axis(ax)
-    ratio = _num(weekly, "acwr") if "acwr" in weekly else None
+    ratio = _num(weekly, C.ACWR) if C.ACWR in weekly else None
     if ratio is not None and np.isfinite(ratio).any():
         ax2 = ax.twinx()
         lo, hi = bands.ACWR_SWEET_SPOT
@@ -126,18 +128,18 @@ def long_runs(ax, spikes, units: str = "km") -> None:
         no_data(ax, title, "No runs in the analysed period.")
         return
     per = UNIT_M[units]
-    t = _times(spikes["start_local"])
-    distance = _num(spikes, "distance_m") / per
+    t = _times(spikes[C.START_LOCAL])
+    distance = _num(spikes, C.DISTANCE_M) / per
     ax.plot(
         t,
-        _num(spikes, "prev_longest_m") / per,
+        _num(spikes, C.PREV_LONGEST_M) / per,
         color="#888",
         lw=1.2,
         drawstyle="steps-post",
         label="longest run, previous 30 days",
     )
     ax.scatter(t, distance, s=12, color="#5b8db8", label="run", zorder=3)
-    band_of = np.asarray(spikes["band"], dtype=object)
+    band_of = np.asarray(spikes[C.BAND], dtype=object)
     for band, colour in BAND_COLOURS.items():
         sel = band_of == band
         if sel.any():
@@ -186,17 +188,17 @@ def cause_timeline(ax, timeline, as_of) -> None:
 
 #: Population band edges per metric (best to worst), from features.bands.
 BAND_EDGES = {
-    "gct_ms": bands.GCT_BAND_EDGES_MS,
-    "vo_mm": bands.VO_BAND_EDGES_MM,
-    "vr_pct": bands.VR_BAND_EDGES_PCT,
-    "cadence_spm": bands.CADENCE_BAND_EDGES_SPM,
+    C.FORM_GCT_MS: bands.GCT_BAND_EDGES_MS,
+    C.FORM_VO_MM: bands.VO_BAND_EDGES_MM,
+    C.FORM_VR_PCT: bands.VR_BAND_EDGES_PCT,
+    C.FORM_CADENCE_SPM: bands.CADENCE_BAND_EDGES_SPM,
 }
 BAND_FILL = ("#8e44ad", "#3498db", "#2ecc71", "#e67e22", "#e74c3c")  # purple, blue, green, orange, red
 DYNAMICS_LABELS = {
-    "gct_ms": ("Ground contact time", "ms"),
-    "vo_mm": ("Vertical oscillation", "mm"),
-    "vr_pct": ("Vertical ratio", "%"),
-    "cadence_spm": ("Cadence", "steps/min"),
+    C.FORM_GCT_MS: ("Ground contact time", "ms"),
+    C.FORM_VO_MM: ("Vertical oscillation", "mm"),
+    C.FORM_VR_PCT: ("Vertical ratio", "%"),
+    C.FORM_CADENCE_SPM: ("Cadence", "steps/min"),
 }
 
 
@@ -206,11 +208,11 @@ def dynamics_over_time(ax, form, metric: str) -> None:
     at each run's pace."""
     name, unit = DYNAMICS_LABELS[metric]
     title = f"{name} per run"
-    col = f"median_{metric}"
+    col = C.form_column(C.MEDIAN, metric)
     if _rows(form) == 0 or col not in form or not np.isfinite(_num(form, col)).any():
         no_data(ax, title, f"No {name.lower()} recorded: GPX files and watches without the sensor carry none.")
         return
-    t = _times(form["start_local"])
+    t = _times(form[C.START_LOCAL])
     values = _num(form, col)
     edges = list(BAND_EDGES[metric])
     lo = float(np.nanmin(values)) - 0.1 * abs(float(np.nanmin(values)))
@@ -220,7 +222,8 @@ def dynamics_over_time(ax, form, metric: str) -> None:
     for i, colour in enumerate(BAND_FILL):
         ax.axhspan(bounds[i], bounds[i + 1], color=colour, alpha=0.10, lw=0)
     ax.scatter(t, values, s=12, color="#2c3e50", label="run (median of steady running)", zorder=3)
-    expected = _num(form, f"expected_{metric}") if f"expected_{metric}" in form else None
+    expected_col = C.form_column(C.EXPECTED, metric)
+    expected = _num(form, expected_col) if expected_col in form else None
     if expected is not None and np.isfinite(expected).any():
         ax.plot(t, expected, color="#c0392b", lw=1.2, label="own baseline at the run's pace")
     ax.set_ylim(lo, hi)
@@ -243,9 +246,9 @@ def shoe_mileage(ax, mileage, units: str = "km") -> None:
         no_data(ax, title, "No shoe data: give --shoes shoes.csv, or a Strava export with gear.")
         return
     per = UNIT_M[units]
-    shoe_of = np.asarray(runs["shoe"], dtype=object)
-    t = _times(runs["start_local"])
-    cumulative = _num(runs, "cumulative_m") / per
+    shoe_of = np.asarray(runs[C.SHOE], dtype=object)
+    t = _times(runs[C.START_LOCAL])
+    cumulative = _num(runs, C.CUMULATIVE_M) / per
     for shoe in sorted(set(shoe_of)):  # one line per pair, in name order
         sel = shoe_of == shoe
         ax.plot(t[sel], cumulative[sel], drawstyle="steps-post", marker=".", ms=3, label=shoe)
