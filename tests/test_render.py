@@ -95,6 +95,16 @@ def test_a_helper_that_cannot_start_falls_back(data, reference, tmp_path):
     assert got.pngs() == reference
 
 
+def test_an_unrelated_analyzer_folder_where_the_command_runs_is_not_imported(data, reference, tmp_path, monkeypatch):
+    (tmp_path / "analyzer").mkdir()
+    (tmp_path / "analyzer" / "__init__.py").write_text("raise ImportError('the wrong analyzer')\n")
+    monkeypatch.chdir(tmp_path)
+    with Renderer() as renderer:
+        got = renderer.render(data)
+    assert renderer.fallback is None
+    assert got.pngs() == reference
+
+
 def test_the_pdf_through_the_helper(data):
     with Renderer() as renderer:
         got = renderer.render(data, pdf=True)

@@ -107,12 +107,14 @@ class Renderer:
         self._keys: dict[str, str] = {}  # cache key of every chart looked up
         self._kept: dict[str, bytes] = {}  # the charts found in the cache
         self._outbox: queue.SimpleQueue = queue.SimpleQueue()
+        # This package first on the helper's path; -P keeps the current folder off it, so
+        # that an unrelated `analyzer` folder where the command runs is never imported.
         package_root = str(Path(__file__).resolve().parents[2])
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
         try:
             self._proc: subprocess.Popen | None = subprocess.Popen(
-                command or [sys.executable, "-m", "analyzer.report.helper"],
+                command or [sys.executable, "-P", "-m", "analyzer.report.helper"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 env=env,
