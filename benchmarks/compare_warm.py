@@ -8,7 +8,8 @@ runs the whole command in a fresh process, ``--rounds`` times, two ways:
 * **charts drawn**: the kept charts removed first (every chart drawn again);
 * **charts kept**: nothing changed since the last run.
 
-Prints the median and range of each. The corpus is bench_import.build_corpus's
+Prints the median and range of each. Python's bytecode cache is on (the first run
+writes it), as on a runner's machine. The corpus is bench_import.build_corpus's
 (``--corpus``, built when missing).
 
     git worktree add /tmp/before <old commit>
@@ -33,6 +34,9 @@ HEAVYLEGS = str(Path(sys.executable).with_name("heavylegs"))
 
 def run(tree: Path, corpus: Path, cache: Path, out: Path) -> float:
     env = dict(os.environ, PYTHONPATH=str(tree.resolve()))
+    # Bytecode is cached, as on a runner's machine (pip compiles on install): without
+    # it every module is compiled from source on every run, which times the compiler.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     t = time.perf_counter()
     # From the cache's folder: an older figure helper ran with the current folder first
     # on its path, and a checkout there would shadow the version under test.
