@@ -34,7 +34,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analyzer.importers import fastfit  # noqa: E402
+from analyzer.importers import fastfit, fit_profile  # noqa: E402
 
 SAMPLE_RUNS = ("easy", "long", "tempo", "intervals")
 WEEK_S = 7 * 86400
@@ -75,7 +75,7 @@ def time_offsets(data: bytes, fields: dict[int, set[int]]) -> tuple[np.ndarray, 
         d, spots = local[h & 0x0F]
         for off in spots:
             value = struct.unpack_from(">I" if d.big_endian else "<I", data, pos + 1 + off)[0]
-            if fastfit.FIT_ABSOLUTE_MIN <= value != 0xFFFFFFFF:
+            if fit_profile.FIT_ABSOLUTE_MIN <= value != 0xFFFFFFFF:
                 offsets.append(pos + 1 + off)
         pos += 1 + d.size
     return np.asarray(offsets, dtype=np.int64), big

@@ -19,7 +19,8 @@ compressed_speed_distance, device-relative timestamps, developer fields describe
 after they are first defined, fields of an unexpected layout, no records at all.
 
 Field numbers, scales and offsets: FIT SDK profile (Profile.xlsx, message ``record``
-= 20), as in fitparse/profile.py; ``tests/test_fastfit.py`` checks them against it.
+= 20), as in fitparse/profile.py, in ``fit_profile.py``; ``tests/test_fastfit.py``
+checks them against it.
 """
 
 from __future__ import annotations
@@ -27,19 +28,28 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 
+import fitparse.records
 import numpy as np
 import pandas as pd
 
 from .. import columns as C
+from .fit_messages import read_messages
+from .fit_profile import (
+    BASE_SIZE,
+    BASE_TYPES,
+    FIT_ABSOLUTE_MIN,
+    FIT_EPOCH_UNIX_S,
+    PLAIN_COLUMNS,
+    RECORD_COMPONENTS,
+    RECORD_FIELDS,
+    RECORD_MESG,
+    RECORD_UNSUPPORTED,
+    SEMICIRCLE_TO_DEG,
+    TIMESTAMP_FIELD,
+    UINT16,
+    UINT32,
+)
 
-#: Seconds from the Unix epoch to the FIT epoch, 1989-12-31 00:00:00 UTC (FIT profile, date_time).
-FIT_EPOCH_UNIX_S = 631065600
-#: Smallest absolute FIT timestamp; below it a value is device-relative (FIT profile, date_time).
-FIT_ABSOLUTE_MIN = 0x10000000
-SEMICIRCLE_TO_DEG = 180.0 / 2**31
-
-RECORD_MESG = 20
-TIMESTAMP_FIELD = 253
 #: Global message numbers decoded by fitparse (FIT profile mesg_num): file_id 0,
 #: device_settings 2, user_profile 3, sport 12, session 18, lap 19, weight_scale 30,
 #: activity 34, timestamp_correlation 162, and the developer-field descriptions
@@ -48,73 +58,6 @@ OTHER_MESGS = frozenset({0, 2, 3, 12, 18, 19, 30, 34, 162, 206, 207})
 DEV_DESCRIPTION_MESGS = frozenset({206, 207})
 #: Message headers read at once when taking a run of record messages of one definition.
 RUN_WINDOW = 64
-
-#: FIT base types: number -> (numpy type, size [bytes], invalid value; None for NaN).
-#: FIT SDK fit.h / fitparse.records.BASE_TYPES.
-BASE_TYPES = {
-    0x00: ("u1", 1, 0xFF),  # enum
-    0x01: ("i1", 1, 0x7F),  # sint8
-    0x02: ("u1", 1, 0xFF),  # uint8
-    0x83: ("i2", 2, 0x7FFF),  # sint16
-    0x84: ("u2", 2, 0xFFFF),  # uint16
-    0x85: ("i4", 4, 0x7FFFFFFF),  # sint32
-    0x86: ("u4", 4, 0xFFFFFFFF),  # uint32
-    0x88: ("f4", 4, None),  # float32
-    0x89: ("f8", 8, None),  # float64
-    0x0A: ("u1", 1, 0),  # uint8z
-    0x8B: ("u2", 2, 0),  # uint16z
-    0x8C: ("u4", 4, 0),  # uint32z
-    0x8E: ("i8", 8, 0x7FFFFFFFFFFFFFFF),  # sint64
-    0x8F: ("u8", 8, 0xFFFFFFFFFFFFFFFF),  # uint64
-    0x90: ("u8", 8, 0),  # uint64z
-}
-#: string (0x07) and byte (0x0D), and any unknown base type, are one byte wide.
-BASE_SIZE = {**{k: v[1] for k, v in BASE_TYPES.items()}, 0x07: 1, 0x0D: 1}
-UINT16 = 0x84
-UINT32 = 0x86
-
-#: record field number -> (fitparse field name, scale, offset), FIT profile.
-RECORD_FIELDS: dict[int, tuple[str, float | None, float | None]] = {
-    0: ("position_lat", None, None),  # sint32 semicircles
-    1: ("position_long", None, None),  # sint32 semicircles
-    2: ("altitude", 5, 500),  # uint16 m
-    3: ("heart_rate", None, None),  # uint8 bpm
-    4: ("cadence", None, None),  # uint8 rpm (strides/min when running)
-    5: ("distance", 100, None),  # uint32 m
-    6: ("speed", 1000, None),  # uint16 m/s
-    7: ("power", None, None),  # uint16 W
-    13: ("temperature", None, None),  # sint8 C
-    39: ("vertical_oscillation", 10, None),  # uint16 mm
-    41: ("stance_time", 10, None),  # uint16 ms
-    53: ("fractional_cadence", 128, None),  # uint8 rpm
-    73: ("enhanced_speed", 1000, None),  # uint32 m/s
-    78: ("enhanced_altitude", 5, 500),  # uint32 m
-    83: ("vertical_ratio", 100, None),  # uint16 %
-    84: ("stance_time_balance", 100, None),  # uint16 % (left)
-    85: ("step_length", 10, None),  # uint16 mm
-}
-#: Fields whose value is also expanded into another field (FIT profile components:
-#: 16 bits at bit 0, the component's own scale/offset): fitparse writes the
-#: component just before the field itself, so a later field in the definition wins.
-RECORD_COMPONENTS: dict[int, tuple[str, float | None, float | None]] = {
-    2: ("enhanced_altitude", 5, 500),
-    6: ("enhanced_speed", 1000, None),
-}
-#: Record fields this decoder does not handle: the whole file falls back.
-RECORD_UNSUPPORTED = {8: "compressed_speed_distance (speed and distance accumulated from packed bits)"}
-
-#: fitparse record field name -> our sample column, for the plain fields.
-PLAIN_COLUMNS = {
-    "distance": C.SAMPLE_DISTANCE_M,
-    "heart_rate": C.HEART_RATE_BPM,
-    "stance_time": C.STANCE_TIME_MS,
-    "vertical_oscillation": C.VERTICAL_OSCILLATION_MM,
-    "vertical_ratio": C.VERTICAL_RATIO_PCT,
-    "step_length": C.STEP_LENGTH_MM,
-    "stance_time_balance": C.STANCE_TIME_BALANCE_PCT,
-    "temperature": C.TEMPERATURE_C,
-    "power": C.POWER_W,
-}
 
 try:  # a C CRC (crcmod) runs at hundreds of MB/s; the table version at a few
     import crcmod.predefined
@@ -174,7 +117,7 @@ class FastDecode:
         (exactly what ``fit._samples_frame`` gives)
     dropped : record messages without a usable timestamp
     n_records : record messages in the file
-    others : the non-record messages ``fit._read_messages`` keeps, decoded by fitparse
+    others : the non-record messages ``fit_messages.read_messages`` keeps, decoded by fitparse
     """
 
     samples: pd.DataFrame
@@ -507,14 +450,10 @@ def decode(data: bytes) -> FastDecode:
     """Decode a FIT file's records with numpy and its other messages with fitparse.
 
     Raises Fallback (with the reason) for anything this decoder does not handle."""
-    import fitparse.records
-
-    from .fit import _read_messages
-
     layout = _walk(data)
     if not layout.record_defs:
         raise Fallback("no record messages")
-    records, _dev, others, error = _read_messages(layout.others)
+    records, _dev, others, error = read_messages(layout.others)
     if error:
         raise Fallback(f"fitparse could not read the summary messages: {error}")
     if records:  # pragma: no cover - the walk keeps no record data

@@ -19,11 +19,7 @@ FIT facts this module relies on (FIT SDK profile; DOMAIN.md):
 from __future__ import annotations
 
 import datetime as dt
-import io
 
-import fitparse
-import fitparse.records
-import fitparse.utils
 import numpy as np
 import pandas as pd
 
@@ -41,93 +37,12 @@ from .base import (
     summarise,
     to_utc,
 )
+from .fit_messages import read_messages
+from .fit_profile import FIT_EPOCH, PLAIN_COLUMNS, SEMICIRCLE_TO_DEG
 
-#: FIT record field -> our sample column, for fields that need no conversion beyond
-#: fitparse's scale/offset: one map for both decoders (fastfit defines it).
-RECORD_MAP = fastfit.PLAIN_COLUMNS
-#: Record fields read and combined below (speed, altitude, position, cadence).
-COMBINED_FIELDS = {
-    "timestamp",
-    "speed",
-    "enhanced_speed",
-    "altitude",
-    "enhanced_altitude",
-    "position_lat",
-    "position_long",
-    "cadence",
-    "fractional_cadence",
-}
-RECORD_FIELDS = frozenset(RECORD_MAP) | COMBINED_FIELDS
-
-SEMICIRCLE_TO_DEG = 180.0 / 2**31
-#: Smallest absolute FIT timestamp (FIT profile, date_time type).
-FIT_ABSOLUTE_MIN = 0x10000000
 #: Records this long [s] after a session's end still belong to it (devices write the
 #: last record a moment after the session's timestamp).
 SESSION_TAIL_S = 60.0
-
-MESSAGES_KEPT = frozenset(
-    {
-        "file_id",
-        "session",
-        "lap",
-        "activity",
-        "sport",
-        "weight_scale",
-        "user_profile",
-        "timestamp_correlation",
-        "device_settings",
-    }
-)
-
-
-def _fit_error_reason(err: Exception) -> str:
-    text = " ".join(str(err).split())
-    if isinstance(err, fitparse.utils.FitCRCError):
-        return f"CRC check failed ({text})"
-    if isinstance(err, fitparse.utils.FitEOFError):
-        return f"file ends early: truncated ({text})"
-    if isinstance(err, fitparse.utils.FitHeaderError):
-        return f"invalid FIT header ({text})"
-    if isinstance(err, fitparse.utils.FitParseError):
-        return f"FIT decode error ({text})"
-    return f"decoder failed: {type(err).__name__}: {text}"
-
-
-def _read_messages(data: bytes):
-    """Decode every message fitparse can read. Returns (records, dev_columns, others, error).
-
-    On a decode error the messages read so far are kept and ``error`` says why."""
-    fitparse.records.DEV_TYPES.clear()  # fitparse keeps developer definitions globally
-    records: list[dict] = []
-    others: dict[str, list[dict]] = {}
-    dev_names: set[str] = set()
-    error = None
-    dev_field_type = fitparse.records.DevField
-    try:
-        ff = fitparse.FitFile(io.BytesIO(data), check_crc=True)
-        for msg in ff.get_messages():
-            name = msg.name
-            if name == "record":
-                row = {}
-                for fd in msg.fields:
-                    f = fd.field
-                    v = fd.value
-                    if f is None or v is None:
-                        continue
-                    if type(f) is dev_field_type:
-                        if isinstance(v, (int, float)) and not isinstance(v, bool):
-                            key = C.DEV_PREFIX + str(f.name)
-                            row[key] = v
-                            dev_names.add(key)
-                    elif f.name in RECORD_FIELDS:
-                        row[f.name] = v
-                records.append(row)
-            elif name in MESSAGES_KEPT:
-                others.setdefault(name, []).append({fd.name: fd.value for fd in msg.fields if fd.value is not None})
-    except Exception as err:  # noqa: BLE001 - fitparse raises many types on damaged input
-        error = _fit_error_reason(err)
-    return records, dev_names, others, error
 
 
 class _Clock:
@@ -175,9 +90,6 @@ class _Clock:
         return None
 
 
-FIT_EPOCH = dt.datetime(1989, 12, 31)
-
-
 def _samples_frame(records: list[dict], clock: _Clock) -> tuple[pd.DataFrame, int]:
     """Records -> sample columns (before session assignment). Returns (frame, dropped)."""
     raw = pd.DataFrame.from_records(records)
@@ -201,7 +113,7 @@ def _samples_frame(records: list[dict], clock: _Clock) -> tuple[pd.DataFrame, in
             return pd.Series(np.nan, index=raw.index)
         return pd.to_numeric(raw[name], errors="coerce").astype("float64")
 
-    for field, col in RECORD_MAP.items():
+    for field, col in PLAIN_COLUMNS.items():
         out[col] = num(field)
     out[C.SPEED_M_S] = num("enhanced_speed").fillna(num("speed"))
     out[C.ALTITUDE_M] = num("enhanced_altitude").fillna(num("altitude"))
@@ -244,7 +156,7 @@ def decode_fit(data: bytes, label: str, sha256: str) -> Decoded:
     if fast is not None:
         n_records, others, error = fast.n_records, fast.others, None
     else:
-        records, _dev, others, error = _read_messages(data)
+        records, _dev, others, error = read_messages(data)
         n_records = len(records)
     file_id = (others.get("file_id") or [{}])[0]
     file_type = file_id.get("type")
