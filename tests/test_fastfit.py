@@ -19,7 +19,7 @@ import pytest
 from fitparse.profile import MESSAGE_TYPES
 
 from analyzer import columns as C
-from analyzer.importers import fastfit, fit, fit_messages, fit_profile
+from analyzer.importers import fastfit, fit, fit_layout, fit_messages, fit_profile
 from tests.conftest import REAL, SAMPLE
 
 REAL_FIT = REAL / "fit"
@@ -65,7 +65,7 @@ def test_profile_numbers_match_fitparse():
     # The same fields and columns as the fitparse path.
     assert ours | {"timestamp"} == fit_messages.RECORD_FIELDS
     assert fastfit.PLAIN_COLUMNS == fit.PLAIN_COLUMNS == fit_profile.PLAIN_COLUMNS  # one map for both
-    names = {MESSAGE_TYPES[n].name for n in fastfit.OTHER_MESGS}
+    names = {MESSAGE_TYPES[n].name for n in fit_layout.OTHER_MESGS}
     assert names == fit_messages.MESSAGES_KEPT | {"field_description", "developer_data_id"}
 
 
@@ -170,9 +170,9 @@ def _fit_file(big_endian: bool = False, compressed: int = 0) -> bytes:
             last += 3
             body += bytes([0x80 | (1 << 5) | (last & 0x1F), 100 + i])
     header = bytearray(struct.pack("<BBHI4s", 14, 0x20, 2100, len(body), b".FIT"))
-    header += struct.pack("<H", fastfit.crc16(bytes(header)))
+    header += struct.pack("<H", fit_layout.crc16(bytes(header)))
     out = bytes(header) + bytes(body)
-    return out + struct.pack("<H", fastfit.crc16(out))
+    return out + struct.pack("<H", fit_layout.crc16(out))
 
 
 @pytest.mark.parametrize("big_endian", [False, True], ids=["little", "big"])
