@@ -64,7 +64,7 @@ def test_profile_numbers_match_fitparse():
             assert num in fit_profile.RECORD_UNSUPPORTED, f.name
     # The same fields and columns as the fitparse path.
     assert ours | {"timestamp"} == fit_messages.RECORD_FIELDS
-    assert fastfit.PLAIN_COLUMNS == fit.PLAIN_COLUMNS == fit_profile.PLAIN_COLUMNS  # one map for both
+    assert fastfit.PLAIN_COLUMNS == fit_messages.PLAIN_COLUMNS == fit_profile.PLAIN_COLUMNS  # one map for both
     names = {MESSAGE_TYPES[n].name for n in fit_layout.OTHER_MESGS}
     assert names == fit_messages.MESSAGES_KEPT | {"field_description", "developer_data_id"}
 
@@ -92,7 +92,7 @@ def test_fast_path_equals_fitparse(path: Path, monkeypatch):
 
     records, _dev, others, error = _slow_and_fast(data, monkeypatch)
     assert error is None
-    slow_samples, slow_dropped = fit._samples_frame(records, fit._Clock(others))
+    slow_samples, slow_dropped = fit_messages.samples_frame(records, fit_messages.Clock(others))
     assert fast.n_records == len(records)
     assert fast.dropped == slow_dropped
     assert fast.others == others
@@ -208,7 +208,7 @@ def test_hand_made_file(big_endian):
     # fitparse reads the same
     records, _dev, others, error = fit_messages.read_messages(data)
     assert error is None
-    slow, _ = fit._samples_frame(records, fit._Clock(others))
+    slow, _ = fit_messages.samples_frame(records, fit_messages.Clock(others))
     pd.testing.assert_frame_equal(fast.samples[list(slow.columns)], slow, check_exact=True)
 
 

@@ -54,7 +54,7 @@ class FastDecode:
     """What the fast path read from one file.
 
     samples : sample columns before session assignment, rows with a timestamp
-        (exactly what ``fit._samples_frame`` gives)
+        (exactly what ``fit_messages.samples_frame`` gives)
     dropped : record messages without a usable timestamp
     n_records : record messages in the file
     others : the non-record messages ``fit_messages.read_messages`` keeps, decoded by fitparse
@@ -215,7 +215,7 @@ def _in_file_order(record_defs: list[Definition], parts: list) -> tuple[np.ndarr
 
 def _samples(stamps: np.ndarray, valid: np.ndarray, columns: dict[str, np.ndarray]) -> pd.DataFrame:
     """Our sample columns from the records' fields (every record; those without a
-    valid timestamp have NaT), combined as ``fit._samples_frame`` does."""
+    valid timestamp have NaT), combined as ``fit_messages.samples_frame`` does."""
     n = len(stamps)
     ns = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)  # NaT
     ns[valid] = (stamps[valid].astype(np.int64) + FIT_EPOCH_UNIX_S) * 1_000_000_000
@@ -236,7 +236,7 @@ def _samples(stamps: np.ndarray, valid: np.ndarray, columns: dict[str, np.ndarra
     out[C.ALTITUDE_M] = first("enhanced_altitude", "altitude")
     out[C.LATITUDE_DEG] = col("position_lat") * SEMICIRCLE_TO_DEG
     out[C.LONGITUDE_DEG] = col("position_long") * SEMICIRCLE_TO_DEG
-    # Strides/min -> steps/min, as fit._samples_frame does.
+    # Strides/min -> steps/min, as fit_messages.samples_frame does.
     out[C.CADENCE_SPM] = 2.0 * (col("cadence") + np.where(np.isnan(frac), 0.0, frac))
     for name, values in columns.items():
         if name.startswith(C.DEV_PREFIX) and not np.isnan(values).all():
