@@ -11,6 +11,7 @@ import pandas as pd
 from .. import columns as C
 from .. import derived
 from ..features import dynamics, load, per_run, shoes
+from ..importers import read_shoes_csv
 
 UNIT_M = {"km": 1000.0, "mi": 1609.344}
 
@@ -112,7 +113,7 @@ class Context:
     def shoe_list(self) -> pd.DataFrame | None:
         """The runner's shoes.csv: --shoes, else one found among the inputs."""
         if self.shoes_path is not None:
-            return shoes.read_shoes_csv(self.shoes_path)
+            return read_shoes_csv(self.shoes_path)
         found = getattr(self.history, "shoes", None)
         return found if found is not None and len(found) else None
 

@@ -21,8 +21,6 @@ _PUBLIC = {
     "assign_shoes": ".shoes",
     "form_vs_shoe_mileage": ".shoes",
     "gear_mileage": ".shoes",
-    "read_shoe_overrides": ".shoes",
-    "read_shoes_csv": ".shoes",
     "shoe_mileage": ".shoes",
 }
 
