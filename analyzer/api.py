@@ -63,7 +63,7 @@ def analyze_to(
         from .detectors import Context
         from .detectors.run import run_detectors
         from .errors import NoInputRead
-        from .features.shoes import read_shoe_overrides, read_shoes_csv  # MERGE: importers.shoes
+        from .importers.shoes import read_shoe_overrides, read_shoes_csv
         from .ingest import read_history
         from .report.charts import context_plot_data
         from .report.html import write_report

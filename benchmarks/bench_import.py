@@ -34,7 +34,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analyzer.importers import fastfit  # noqa: E402
+from analyzer.importers import fastfit, fit_layout, fit_profile  # noqa: E402
 
 SAMPLE_RUNS = ("easy", "long", "tempo", "intervals")
 WEEK_S = 7 * 86400
@@ -63,7 +63,7 @@ def time_offsets(data: bytes, fields: dict[int, set[int]]) -> tuple[np.ndarray, 
     while pos < end:
         h = data[pos]
         if h & 0xC0 == 0x40:
-            d, length = fastfit._parse_definition(data, pos, h)
+            d, length = fit_layout.parse_definition(data, pos, h)
             wanted = fields.get(d.mesg, set())
             spots = [off for num, size, base, off in d.fields if num in wanted and size == 4 and base == 0x86]
             local[h & 0x0F] = (d, spots)
@@ -75,7 +75,7 @@ def time_offsets(data: bytes, fields: dict[int, set[int]]) -> tuple[np.ndarray, 
         d, spots = local[h & 0x0F]
         for off in spots:
             value = struct.unpack_from(">I" if d.big_endian else "<I", data, pos + 1 + off)[0]
-            if fastfit.FIT_ABSOLUTE_MIN <= value != 0xFFFFFFFF:
+            if fit_profile.FIT_ABSOLUTE_MIN <= value != 0xFFFFFFFF:
                 offsets.append(pos + 1 + off)
         pos += 1 + d.size
     return np.asarray(offsets, dtype=np.int64), big
@@ -88,7 +88,7 @@ def shifted(data: bytes, offsets: np.ndarray, shift_s: int) -> bytes:
     values = buf[idx].copy().view("<u4").reshape(-1).astype(np.int64) + shift_s
     buf[idx] = values.astype("<u4").view(np.uint8).reshape(-1, 4)
     end = len(data) - 2
-    buf[end:] = np.frombuffer(fastfit.crc16(buf[:end].tobytes()).to_bytes(2, "little"), dtype=np.uint8)
+    buf[end:] = np.frombuffer(fit_layout.crc16(buf[:end].tobytes()).to_bytes(2, "little"), dtype=np.uint8)
     return buf.tobytes()
 
 
@@ -188,10 +188,11 @@ def main(argv: list[str] | None = None) -> None:
 
     import os
 
-    from analyzer import read_history
     from analyzer.analysis import analyze, write_outputs
-    from analyzer.detectors.context import Context
     from analyzer.importers.sources import InputMemo
+
+    from analyzer import read_history
+    from analyzer.detectors.context import Context
     from analyzer.report.html import write_report
 
     tmp = Path(tempfile.mkdtemp(prefix="heavylegs-bench-"))

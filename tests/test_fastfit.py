@@ -19,7 +19,7 @@ import pytest
 from fitparse.profile import MESSAGE_TYPES
 
 from analyzer import columns as C
-from analyzer.importers import fastfit, fit
+from analyzer.importers import fastfit, fit, fit_layout, fit_messages, fit_profile
 from tests.conftest import REAL, SAMPLE
 
 REAL_FIT = REAL / "fit"
@@ -42,39 +42,38 @@ EXPECTED_FALLBACKS = {
 
 def test_profile_numbers_match_fitparse():
     """Field numbers, scales, offsets and components as in fitparse's FIT profile."""
-    record = MESSAGE_TYPES[fastfit.RECORD_MESG]
+    record = MESSAGE_TYPES[fit_profile.RECORD_MESG]
     assert record.name == "record"
-    assert record.fields[fastfit.TIMESTAMP_FIELD].name == "timestamp"
-    assert record.fields[fastfit.TIMESTAMP_FIELD].type.name == "date_time"
-    for num, (name, scale, offset) in fastfit.RECORD_FIELDS.items():
+    assert record.fields[fit_profile.TIMESTAMP_FIELD].name == "timestamp"
+    assert record.fields[fit_profile.TIMESTAMP_FIELD].type.name == "date_time"
+    for num, (name, scale, offset) in fit_profile.RECORD_FIELDS.items():
         f = record.fields[num]
         assert (f.name, f.scale, f.offset) == (name, scale, offset), num
         assert not f.subfields, num
         components = {(c.name, c.scale, c.offset, c.bits, c.bit_offset, c.accumulate) for c in f.components or []}
-        if num in fastfit.RECORD_COMPONENTS:
-            assert components == {(*fastfit.RECORD_COMPONENTS[num], 16, 0, False)}, num
+        if num in fit_profile.RECORD_COMPONENTS:
+            assert components == {(*fit_profile.RECORD_COMPONENTS[num], 16, 0, False)}, num
         else:
             assert not components, num
     # No other record field expands into one we read, except those we refuse.
-    ours = {name for name, _s, _o in fastfit.RECORD_FIELDS.values()}
+    ours = {name for name, _s, _o in fit_profile.RECORD_FIELDS.values()}
     for num, f in record.fields.items():
-        if num in fastfit.RECORD_FIELDS:
+        if num in fit_profile.RECORD_FIELDS:
             continue
         if {c.name for c in f.components or []} & ours:
-            assert num in fastfit.RECORD_UNSUPPORTED, f.name
+            assert num in fit_profile.RECORD_UNSUPPORTED, f.name
     # The same fields and columns as the fitparse path.
-    assert ours | {"timestamp"} == fit.RECORD_FIELDS
-    assert fastfit.PLAIN_COLUMNS == fit.RECORD_MAP
-    names = {MESSAGE_TYPES[n].name for n in fastfit.OTHER_MESGS}
-    assert names == fit.MESSAGES_KEPT | {"field_description", "developer_data_id"}
+    assert ours | {"timestamp"} == fit_messages.RECORD_FIELDS
+    names = {MESSAGE_TYPES[n].name for n in fit_layout.OTHER_MESGS}
+    assert names == fit_messages.MESSAGES_KEPT | {"field_description", "developer_data_id"}
 
 
 def _slow_and_fast(data: bytes, monkeypatch):
     """(fitparse decode_fit, fast decode_fit), fitparse's message read shared by both
     the sample comparison and the fitparse decode_fit."""
-    real_read = fit._read_messages
+    real_read = fit_messages.read_messages
     slow_read = real_read(data)
-    monkeypatch.setattr(fit, "_read_messages", lambda d: slow_read if d is data else real_read(d))
+    monkeypatch.setattr(fit, "read_messages", lambda d: slow_read if d is data else real_read(d))
     return slow_read
 
 
@@ -92,7 +91,7 @@ def test_fast_path_equals_fitparse(path: Path, monkeypatch):
 
     records, _dev, others, error = _slow_and_fast(data, monkeypatch)
     assert error is None
-    slow_samples, slow_dropped = fit._samples_frame(records, fit._Clock(others))
+    slow_samples, slow_dropped = fit_messages.samples_frame(records, fit_messages.Clock(others))
     assert fast.n_records == len(records)
     assert fast.dropped == slow_dropped
     assert fast.others == others
@@ -170,9 +169,9 @@ def _fit_file(big_endian: bool = False, compressed: int = 0) -> bytes:
             last += 3
             body += bytes([0x80 | (1 << 5) | (last & 0x1F), 100 + i])
     header = bytearray(struct.pack("<BBHI4s", 14, 0x20, 2100, len(body), b".FIT"))
-    header += struct.pack("<H", fastfit.crc16(bytes(header)))
+    header += struct.pack("<H", fit_layout.crc16(bytes(header)))
     out = bytes(header) + bytes(body)
-    return out + struct.pack("<H", fastfit.crc16(out))
+    return out + struct.pack("<H", fit_layout.crc16(out))
 
 
 @pytest.mark.parametrize("big_endian", [False, True], ids=["little", "big"])
@@ -206,9 +205,9 @@ def test_hand_made_file(big_endian):
     assert rest[C.HEART_RATE_BPM].tolist() == [100.0 + i for i in range(40)]
 
     # fitparse reads the same
-    records, _dev, others, error = fit._read_messages(data)
+    records, _dev, others, error = fit_messages.read_messages(data)
     assert error is None
-    slow, _ = fit._samples_frame(records, fit._Clock(others))
+    slow, _ = fit_messages.samples_frame(records, fit_messages.Clock(others))
     pd.testing.assert_frame_equal(fast.samples[list(slow.columns)], slow, check_exact=True)
 
 

@@ -19,11 +19,10 @@ from analyzer.features.shoes import (
     assign_shoes,
     form_vs_shoe_mileage,
     gear_mileage,
-    read_shoe_overrides,
-    read_shoes_csv,
     shoe_mileage,
 )
 from analyzer.importers.gear import decode_gear_csv
+from analyzer.importers.shoes import read_shoe_overrides, read_shoes_csv
 from tests.conftest import REAL, requires_real
 
 OTHER = REAL / "other"

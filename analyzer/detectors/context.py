@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import columns as C
 from ..features import dynamics, load, per_run, shoes
-from ..features.shoes import read_shoe_overrides, read_shoes_csv  # MERGE: importers.shoes
+from ..importers.shoes import read_shoe_overrides, read_shoes_csv
 from ..ingest.kept_baseline import pace_adjusted_form
 from ..units import UNIT_M
 

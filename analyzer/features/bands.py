@@ -6,6 +6,8 @@ them without importing pandas; load/ and dynamics.py use and re-export them.
 
 from __future__ import annotations
 
+from ..units import M_PER_MILE
+
 #: ACWR "sweet spot" and danger zone: Gabbett TJ. Br J Sports Med 2016;50:273-280.
 #: Widely quoted and contested (Impellizzeri FM et al. Sports Med 2020; Lolli L et al.
 #: BJSM 2019;53:921): shown with the critique.
@@ -28,8 +30,6 @@ VR_BAND_EDGES_PCT = (6.1, 7.4, 8.6, 10.1)
 CADENCE_BAND_EDGES_SPM = (185.0, 173.0, 162.0, 151.0)
 
 # --- shoes ------------------------------------------------------------------------------
-#: Metres in an international mile.
-M_PER_MILE = 1609.344
 #: The seed article's "replace shoes every 300-500 miles" (483 / 805 km) [m]. This is
 #: industry guidance, not a finding: no study establishes it as a threshold. What
 #: exists: Cook SD et al. 1985 (machine-worn shoes kept ~60 % of their cushioning at

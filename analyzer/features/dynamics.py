@@ -14,15 +14,6 @@ import pandas as pd
 from .. import columns as C
 from .bands import BAND_NAMES, CADENCE_BAND_EDGES_SPM, GCT_BAND_EDGES_MS, VO_BAND_EDGES_MM, VR_BAND_EDGES_PCT
 
-# The pace-adjusted baseline moved to baseline.py: re-exported until the merge, for the
-# callers outside features/ that still name it here.
-from .baseline import (  # noqa: F401
-    BASELINE_WINDOW_DAYS,  # derived.py
-    MIN_BASELINE_RUNS,  # derived.py
-    pace_adjusted_form,  # derived.py, detectors/context.py, features/__init__.py
-    theil_sen,  # re-exported for features/shoes.py until the merge (and detectors/form.py)
-)
-
 # --- what counts as steady running ------------------------------------------------
 #: Samples at or below this speed are walking or standing, not running [m/s].
 #: Source: comfortable adult walking speed is ~1.3-1.4 m/s (Bohannon RW, Age Ageing

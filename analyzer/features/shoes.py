@@ -11,19 +11,15 @@ Pure functions: frames in, frames out; inputs are never modified.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .. import columns as C
-from ..errors import InputFileError
-from .bands import M_PER_MILE, SHOE_GUIDANCE_HIGH_M, SHOE_GUIDANCE_LOW_M  # noqa: F401  (re-exported)
-from .dynamics import theil_sen
-
-#: Metres in a kilometre (M_PER_MILE, in an international mile, is in bands.py).
-M_PER_KM = 1000.0
+from ..units import M_PER_KM, M_PER_MILE
+from .bands import SHOE_GUIDANCE_HIGH_M, SHOE_GUIDANCE_LOW_M  # noqa: F401  (re-exported)
+from .baseline import theil_sen
 
 # SHOE_GUIDANCE_LOW_M / _HIGH_M, the seed article's 300-500 miles: defined with their
 # sources in bands.py (imported above), which the report's shoe chart draws without pandas.
@@ -40,10 +36,6 @@ GEAR_MATCH_S = 120.0
 STRAVA_RUN_TYPES = frozenset({"Run", "Trail Run", "Virtual Run", "TrailRun", "VirtualRun"})
 #: Fewest runs with dynamics in a pair for a form-against-mileage slope (convention).
 MIN_RUNS_FOR_SLOPE = 5
-
-SHOE = "shoe"
-SHOE_SOURCE = "shoe_source"
-CUMULATIVE_M = "cumulative_m"
 
 
 @dataclass(frozen=True)
@@ -67,102 +59,6 @@ class ShoeMileage:
     unassigned_runs: int
     unassigned_m: float
     as_of: pd.Timestamp
-
-
-def _read_csv(path, what: str, label: str | None = None) -> pd.DataFrame:
-    name = label or str(path)
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig")
-    except FileNotFoundError as err:
-        raise InputFileError(name, f"{what} not found") from err
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as err:
-        raise InputFileError(name, f"not a readable CSV ({' '.join(str(err).split())[:120]})") from err
-
-
-def _dates(path: str, frame: pd.DataFrame, col: str, required: bool) -> pd.Series:
-    text = frame[col].str.strip() if col in frame.columns else pd.Series("", index=frame.index)
-    parsed = pd.to_datetime(text.where(text != ""), format="ISO8601", errors="coerce")
-    bad = (text != "") & parsed.isna()
-    if required:
-        bad |= text == ""
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputFileError(path, f"{col} {text.iloc[i]!r} is not an ISO date (YYYY-MM-DD)", row=i + 2)
-    return parsed.dt.normalize()
-
-
-def read_shoes_csv(path, label: str | None = None) -> pd.DataFrame:
-    """Read the runner's shoes.csv.
-
-    Header ``name,first_used,retired,initial_km``: one pair per row; ISO dates
-    (YYYY-MM-DD), read in the runner's local calendar; ``retired`` optional (empty =
-    still in use); ``initial_km`` optional distance the pair had before the history
-    starts, or ``initial_miles`` instead.
-
-    Parameters
-    ----------
-    path : str, PathLike or a binary file object
-    label : the name used in error messages (default: the path)
-
-    Returns
-    -------
-    DataFrame
-        name, first_used, retired (naive dates, NaT = in use), initial_m [m].
-
-    Raises
-    ------
-    InputFileError
-        With a one-line reason naming the file (missing column, empty name, bad date,
-        retired before first_used, bad distance).
-    """
-    raw = _read_csv(path, "shoes file", label)
-    path = label or str(path)
-    raw.columns = [c.strip().lower() for c in raw.columns]
-    missing = [c for c in ("name", "first_used") if c not in raw.columns]
-    if missing:
-        raise InputFileError(path, f"missing column {', '.join(missing)} (header: name,first_used,retired,initial_km)")
-    if "initial_km" in raw.columns and "initial_miles" in raw.columns:
-        raise InputFileError(path, "give initial_km or initial_miles, not both")
-    names = raw["name"].str.strip()
-    if (names == "").any():
-        raise InputFileError(path, "empty shoe name", row=int(np.flatnonzero((names == "").to_numpy())[0]) + 2)
-    if names.duplicated().any():
-        raise InputFileError(path, f"shoe {names[names.duplicated()].iloc[0]!r} listed twice")
-    first = _dates(path, raw, "first_used", required=True)
-    retired = _dates(path, raw, "retired", required=False)
-    backwards = retired < first
-    if backwards.any():
-        i = int(np.flatnonzero(backwards.to_numpy())[0])
-        raise InputFileError(path, f"retired {retired.iloc[i]:%Y-%m-%d} is before first_used", row=i + 2)
-    col, scale = ("initial_miles", M_PER_MILE) if "initial_miles" in raw.columns else ("initial_km", M_PER_KM)
-    text = raw[col].str.strip() if col in raw.columns else pd.Series("", index=raw.index)
-    value = pd.to_numeric(text.where(text != "", "0"), errors="coerce")
-    bad = value.isna() | (value < 0)
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputFileError(path, f"{col} {text.iloc[i]!r} is not a distance (a number >= 0)", row=i + 2)
-    return pd.DataFrame(
-        {"name": names.to_numpy(), "first_used": first, "retired": retired, "initial_m": value.to_numpy() * scale}
-    )
-
-
-def read_shoe_overrides(path: str | os.PathLike) -> pd.DataFrame:
-    """Read a per-activity override file: CSV ``activity_id,shoe``.
-
-    Returns
-    -------
-    DataFrame
-        activity_id, shoe (an empty shoe means "no known pair" for that run).
-    """
-    path = str(path)
-    raw = _read_csv(path, "shoe override file")
-    raw.columns = [c.strip().lower() for c in raw.columns]
-    if not {"activity_id", "shoe"} <= set(raw.columns):
-        raise InputFileError(path, "expected the header activity_id,shoe")
-    out = pd.DataFrame({C.ACTIVITY_ID: raw["activity_id"].str.strip(), SHOE: raw["shoe"].str.strip()})
-    if (out[C.ACTIVITY_ID] == "").any():
-        raise InputFileError(path, "empty id", row=int(np.flatnonzero((out[C.ACTIVITY_ID] == "").to_numpy())[0]) + 2)
-    return out.drop_duplicates(C.ACTIVITY_ID, keep="last").reset_index(drop=True)
 
 
 def _by_dates(runs: pd.DataFrame, shoes: pd.DataFrame) -> pd.Series:
@@ -236,7 +132,7 @@ def assign_shoes(
         Activity table rows of runs: activity_id, source, start_utc, start_local,
         distance_m [m].
     shoes : DataFrame, optional
-        :func:`read_shoes_csv` output: a run belongs to the pair whose
+        :func:`analyzer.importers.shoes.read_shoes_csv` output: a run belongs to the pair whose
         first_used..retired covers its local date (from start_local); the newer
         pair where ranges overlap.
     gear : DataFrame, optional
@@ -245,7 +141,7 @@ def assign_shoes(
         GEAR_MATCH_S of the run's, gives its gear. Wins over ``shoes``: it was tagged
         per activity.
     overrides : DataFrame, optional
-        :func:`read_shoe_overrides` output; wins over both.
+        :func:`analyzer.importers.shoes.read_shoe_overrides` output; wins over both.
 
     Returns
     -------
@@ -265,11 +161,11 @@ def assign_shoes(
         hit = found != ""
         shoe[hit], source[hit] = found[hit], name
     if overrides is not None and len(overrides):
-        mapped = runs[C.ACTIVITY_ID].map(overrides.set_index(C.ACTIVITY_ID)[SHOE])
+        mapped = runs[C.ACTIVITY_ID].map(overrides.set_index(C.ACTIVITY_ID)[C.SHOE])
         hit = mapped.notna()
         shoe[hit], source[hit] = mapped[hit], "override"
-    out[SHOE] = shoe.to_numpy()
-    out[SHOE_SOURCE] = source.where(shoe != "", "").to_numpy()
+    out[C.SHOE] = shoe.to_numpy()
+    out[C.SHOE_SOURCE] = source.where(shoe != "", "").to_numpy()
     return out
 
 
@@ -278,15 +174,15 @@ def _mileage(table: pd.DataFrame, id_col: str, initial_m: pd.Series | None, as_o
     t = table
     if pd.notna(as_of):
         t = t[pd.to_datetime(t[C.START_LOCAL]) <= as_of]
-    known = t[SHOE] != ""
-    runs = t.loc[known, [id_col, SHOE, C.START_LOCAL, C.DISTANCE_M]].copy()
+    known = t[C.SHOE] != ""
+    runs = t.loc[known, [id_col, C.SHOE, C.START_LOCAL, C.DISTANCE_M]].copy()
     runs[C.DISTANCE_M] = runs[C.DISTANCE_M].astype("float64").fillna(0.0)
-    runs = runs.sort_values([SHOE, C.START_LOCAL], kind="stable").reset_index(drop=True)
-    init = runs[SHOE].map(initial_m).fillna(0.0) if initial_m is not None else 0.0
-    runs[CUMULATIVE_M] = runs.groupby(SHOE)[C.DISTANCE_M].cumsum() + init
-    runs["cumulative_km"] = runs[CUMULATIVE_M] / M_PER_KM
-    runs["cumulative_mi"] = runs[CUMULATIVE_M] / M_PER_MILE
-    g = runs.groupby(SHOE)
+    runs = runs.sort_values([C.SHOE, C.START_LOCAL], kind="stable").reset_index(drop=True)
+    init = runs[C.SHOE].map(initial_m).fillna(0.0) if initial_m is not None else 0.0
+    runs[C.CUMULATIVE_M] = runs.groupby(C.SHOE)[C.DISTANCE_M].cumsum() + init
+    runs[C.CUMULATIVE_KM] = runs[C.CUMULATIVE_M] / M_PER_KM
+    runs[C.CUMULATIVE_MI] = runs[C.CUMULATIVE_M] / M_PER_MILE
+    g = runs.groupby(C.SHOE)
     pairs = pd.DataFrame(
         {
             "n_runs": g.size(),
@@ -297,7 +193,7 @@ def _mileage(table: pd.DataFrame, id_col: str, initial_m: pd.Series | None, as_o
     )
     if initial_m is not None:
         # Pairs listed in shoes.csv but not yet run in still appear (initial distance only).
-        pairs = pairs.reindex(pairs.index.union(pd.Index(initial_m.index, name=SHOE)))
+        pairs = pairs.reindex(pairs.index.union(pd.Index(initial_m.index, name=C.SHOE)))
         pairs["n_runs"] = pairs["n_runs"].fillna(0).astype("int64")
         pairs["run_m"] = pairs["run_m"].fillna(0.0)
         pairs["initial_m"] = initial_m.reindex(pairs.index).fillna(0.0)
@@ -308,7 +204,7 @@ def _mileage(table: pd.DataFrame, id_col: str, initial_m: pd.Series | None, as_o
     pairs["total_mi"] = pairs["total_m"] / M_PER_MILE
     pairs["past_300_mi"] = pairs["total_m"] >= SHOE_GUIDANCE_LOW_M
     pairs["past_500_mi"] = pairs["total_m"] >= SHOE_GUIDANCE_HIGH_M
-    pairs = pairs.rename_axis(SHOE).reset_index()
+    pairs = pairs.rename_axis(C.SHOE).reset_index()
     lost = t.loc[~known, C.DISTANCE_M].astype("float64")
     return ShoeMileage(
         runs=runs,
@@ -334,14 +230,14 @@ def shoe_mileage(
         Analysis date in the runner's local time; runs starting after it are left out.
         Default: all runs.
     shoes : DataFrame, optional
-        :func:`read_shoes_csv` output, for each pair's initial distance (and to list
+        :func:`analyzer.importers.shoes.read_shoes_csv` output, for each pair's initial distance (and to list
         pairs not yet run in).
 
     Returns
     -------
     ShoeMileage
     """
-    initial = shoes.set_index("name")["initial_m"].rename_axis(SHOE) if shoes is not None and len(shoes) else None
+    initial = shoes.set_index("name")["initial_m"].rename_axis(C.SHOE) if shoes is not None and len(shoes) else None
     return _mileage(runs_with_shoes, C.ACTIVITY_ID, initial, as_of)
 
 
@@ -368,7 +264,7 @@ def gear_mileage(gear: pd.DataFrame, as_of: pd.Timestamp | str | None = None) ->
     table = pd.DataFrame(
         {
             "strava_id": runs["strava_id"].to_numpy(),
-            SHOE: runs["gear"].astype(str).str.strip().to_numpy(),
+            C.SHOE: runs["gear"].astype(str).str.strip().to_numpy(),
             C.START_LOCAL: pd.to_datetime(runs["start_utc"], utc=True).dt.tz_localize(None).to_numpy(),
             C.DISTANCE_M: runs["distance_m"].astype("float64").to_numpy(),
         }
@@ -383,7 +279,7 @@ def form_vs_shoe_mileage(pace_adjusted: pd.DataFrame, mileage_runs: pd.DataFrame
     Parameters
     ----------
     pace_adjusted : DataFrame
-        :func:`analyzer.features.dynamics.pace_adjusted_form` output.
+        :func:`analyzer.features.baseline.pace_adjusted_form` output.
     mileage_runs : DataFrame
         ``ShoeMileage.runs`` from :func:`shoe_mileage` (activity_id, shoe, cumulative_m).
 
@@ -396,18 +292,18 @@ def form_vs_shoe_mileage(pace_adjusted: pd.DataFrame, mileage_runs: pd.DataFrame
         slopes NaN with fewer than MIN_RUNS_FOR_SLOPE runs.
     """
     cols = [C.ACTIVITY_ID, "deviation_gct_ms", "deviation_vo_mm"]
-    both = mileage_runs[[C.ACTIVITY_ID, SHOE, CUMULATIVE_M]].merge(pace_adjusted[cols], on=C.ACTIVITY_ID)
+    both = mileage_runs[[C.ACTIVITY_ID, C.SHOE, C.CUMULATIVE_M]].merge(pace_adjusted[cols], on=C.ACTIVITY_ID)
     rows = []
-    for shoe, grp in both.groupby(SHOE, sort=True):  # one fit per pair
-        row: dict[str, object] = {SHOE: shoe}
+    for shoe, grp in both.groupby(C.SHOE, sort=True):  # one fit per pair
+        row: dict[str, object] = {C.SHOE: shoe}
         for short, unit in (("gct", "ms"), ("vo", "mm")):
-            d = grp[[CUMULATIVE_M, f"deviation_{short}_{unit}"]].dropna()
+            d = grp[[C.CUMULATIVE_M, f"deviation_{short}_{unit}"]].dropna()
             row[f"n_{short}"] = len(d)
             slope = np.nan
             if len(d) >= MIN_RUNS_FOR_SLOPE:
-                slope = theil_sen(d[CUMULATIVE_M].to_numpy() / (100 * M_PER_KM), d.iloc[:, 1].to_numpy())[1]
+                slope = theil_sen(d[C.CUMULATIVE_M].to_numpy() / (100 * M_PER_KM), d.iloc[:, 1].to_numpy())[1]
             row[f"{short}_slope_{unit}_per_100km"] = slope
         if row["n_gct"] or row["n_vo"]:
             rows.append(row)
-    columns = [SHOE, "n_gct", "gct_slope_ms_per_100km", "n_vo", "vo_slope_mm_per_100km"]
+    columns = [C.SHOE, "n_gct", "gct_slope_ms_per_100km", "n_vo", "vo_slope_mm_per_100km"]
     return pd.DataFrame(rows, columns=columns)

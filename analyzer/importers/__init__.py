@@ -12,6 +12,9 @@ import os
 from ..errors import InputFileError, NotAnActivity, UnreadableExport
 from ..tables import activity_frame
 from .base import Decoded
+from .shoes import read_shoe_overrides, read_shoes_csv
+
+__all__ = ["IMPORTER_VERSION", "Decoded", "decode", "read_shoe_overrides", "read_shoes_csv", "sniff"]
 
 #: Bumped whenever an importer's output changes: part of every cache key, so a new
 #: version re-decodes instead of serving stale tables.
@@ -71,8 +74,6 @@ def decode(data: bytes, label: str, sha256: str) -> Decoded:
         columns = {c.strip().lower() for c in head[0].split(",")} if head else set()
         if not {"name", "first_used"} <= columns:
             raise
-        from ..features.shoes import read_shoes_csv
-
         try:
             shoes = read_shoes_csv(io.BytesIO(data), label=label)
         except InputFileError as err:

@@ -47,7 +47,7 @@ class Decoded:
     samples : one row per sample (SAMPLE_COLUMNS), keyed by activity_id
     weights : body-mass readings (WEIGHT_COLUMNS)
     gear : a gear export's rows (see importers.gear)
-    shoes : a shoe list's rows (shoes.csv, see features.shoes.read_shoes_csv)
+    shoes : a shoe list's rows (shoes.csv, see importers.shoes.read_shoes_csv)
     note : what the importer had to say about the file as a whole (partial read, ...)
     """
 

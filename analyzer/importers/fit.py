@@ -1,29 +1,16 @@
-"""FIT importer (fitparse): sessions become activities, records become samples.
+"""FIT importer: sessions become activities, records become samples.
 
 The common case goes through the vectorised decoder in ``fastfit.py`` (identical
 output, checked by tests/test_fastfit.py); anything it does not handle falls back to
-fitparse for the whole file.
-
-FIT facts this module relies on (FIT SDK profile; DOMAIN.md):
-
-* timestamps count seconds from 1989-12-31 UTC; values below 0x10000000 are
-  device-relative (seconds since power-on), and fitparse leaves them as ints;
-* running cadence is strides per minute: steps/min = 2 x (cadence + fractional_cadence);
-* stance_time [ms], vertical_oscillation [mm], vertical_ratio [%], step_length [mm],
-  stance_time_balance [% left] arrive already scaled by fitparse;
-* enhanced_speed / enhanced_altitude supersede speed / altitude;
-* positions are semicircles: degrees = value x 180 / 2^31;
-* invalid values (all ones) are decoded as None, so they become NaN, never 0.
+fitparse for the whole file (``fit_messages.py``, which also states the FIT facts the
+record conversion relies on).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
+from dataclasses import dataclass
 
-import fitparse
-import fitparse.records
-import fitparse.utils
 import numpy as np
 import pandas as pd
 
@@ -41,179 +28,11 @@ from .base import (
     summarise,
     to_utc,
 )
+from .fit_messages import Clock, read_messages, samples_frame
 
-#: FIT record field -> our sample column, for fields that need no conversion beyond
-#: fitparse's scale/offset: one map for both decoders (fastfit defines it).
-RECORD_MAP = fastfit.PLAIN_COLUMNS
-#: Record fields read and combined below (speed, altitude, position, cadence).
-COMBINED_FIELDS = {
-    "timestamp",
-    "speed",
-    "enhanced_speed",
-    "altitude",
-    "enhanced_altitude",
-    "position_lat",
-    "position_long",
-    "cadence",
-    "fractional_cadence",
-}
-RECORD_FIELDS = frozenset(RECORD_MAP) | COMBINED_FIELDS
-
-SEMICIRCLE_TO_DEG = 180.0 / 2**31
-#: Smallest absolute FIT timestamp (FIT profile, date_time type).
-FIT_ABSOLUTE_MIN = 0x10000000
 #: Records this long [s] after a session's end still belong to it (devices write the
 #: last record a moment after the session's timestamp).
 SESSION_TAIL_S = 60.0
-
-MESSAGES_KEPT = frozenset(
-    {
-        "file_id",
-        "session",
-        "lap",
-        "activity",
-        "sport",
-        "weight_scale",
-        "user_profile",
-        "timestamp_correlation",
-        "device_settings",
-    }
-)
-
-
-def _fit_error_reason(err: Exception) -> str:
-    text = " ".join(str(err).split())
-    if isinstance(err, fitparse.utils.FitCRCError):
-        return f"CRC check failed ({text})"
-    if isinstance(err, fitparse.utils.FitEOFError):
-        return f"file ends early: truncated ({text})"
-    if isinstance(err, fitparse.utils.FitHeaderError):
-        return f"invalid FIT header ({text})"
-    if isinstance(err, fitparse.utils.FitParseError):
-        return f"FIT decode error ({text})"
-    return f"decoder failed: {type(err).__name__}: {text}"
-
-
-def _read_messages(data: bytes):
-    """Decode every message fitparse can read. Returns (records, dev_columns, others, error).
-
-    On a decode error the messages read so far are kept and ``error`` says why."""
-    fitparse.records.DEV_TYPES.clear()  # fitparse keeps developer definitions globally
-    records: list[dict] = []
-    others: dict[str, list[dict]] = {}
-    dev_names: set[str] = set()
-    error = None
-    dev_field_type = fitparse.records.DevField
-    try:
-        ff = fitparse.FitFile(io.BytesIO(data), check_crc=True)
-        for msg in ff.get_messages():
-            name = msg.name
-            if name == "record":
-                row = {}
-                for fd in msg.fields:
-                    f = fd.field
-                    v = fd.value
-                    if f is None or v is None:
-                        continue
-                    if type(f) is dev_field_type:
-                        if isinstance(v, (int, float)) and not isinstance(v, bool):
-                            key = C.DEV_PREFIX + str(f.name)
-                            row[key] = v
-                            dev_names.add(key)
-                    elif f.name in RECORD_FIELDS:
-                        row[f.name] = v
-                records.append(row)
-            elif name in MESSAGES_KEPT:
-                others.setdefault(name, []).append({fd.name: fd.value for fd in msg.fields if fd.value is not None})
-    except Exception as err:  # noqa: BLE001 - fitparse raises many types on damaged input
-        error = _fit_error_reason(err)
-    return records, dev_names, others, error
-
-
-class _Clock:
-    """Turns FIT timestamps (absolute datetimes or device-relative ints) into UTC."""
-
-    def __init__(self, others: dict[str, list[dict]]):
-        self.shift_s: float | None = None  # relative -> UTC seconds since 1989-12-31
-        self.note = ""
-        for corr in others.get("timestamp_correlation", []):
-            ts, sys_ts = corr.get("timestamp"), corr.get("system_timestamp")
-            if isinstance(ts, dt.datetime) and isinstance(sys_ts, (int, float)):
-                self.shift_s = (ts - FIT_EPOCH).total_seconds() - sys_ts
-                self.note = "device-relative timestamps placed by timestamp_correlation"
-                return
-        for settings in others.get("device_settings", []):
-            offs = settings.get("time_offset")
-            offs = offs[0] if isinstance(offs, (tuple, list)) else offs
-            if isinstance(offs, (int, float)) and offs > 0:
-                self.shift_s = float(offs)
-                self.note = "device-relative timestamps placed by device_settings.time_offset"
-                return
-        for act in others.get("activity", []):
-            ts, local = act.get("timestamp"), act.get("local_timestamp")
-            if isinstance(ts, int) and isinstance(local, dt.datetime):
-                # Only the wall clock at the end is known, and some devices (FR70) write
-                # the download time there: say so; the offset stays unknown.
-                self.shift_s = (local - FIT_EPOCH).total_seconds() - ts
-                self.note = (
-                    "timestamps are device-relative (seconds since power-on); placed in time by "
-                    f"activity.local_timestamp ({local:%Y-%m-%d %H:%M} local, read as UTC), which "
-                    "some watches write at download: date uncertain"
-                )
-                self.assumed_local = True
-                return
-
-    assumed_local = False
-    used = False  # True once a device-relative value was converted
-
-    def utc(self, value) -> pd.Timestamp | None:
-        if isinstance(value, dt.datetime):
-            return to_utc(value)
-        if isinstance(value, (int, np.integer)) and self.shift_s is not None:
-            self.used = True
-            return pd.Timestamp(FIT_EPOCH + dt.timedelta(seconds=float(value) + self.shift_s), tz="UTC")
-        return None
-
-
-FIT_EPOCH = dt.datetime(1989, 12, 31)
-
-
-def _samples_frame(records: list[dict], clock: _Clock) -> tuple[pd.DataFrame, int]:
-    """Records -> sample columns (before session assignment). Returns (frame, dropped)."""
-    raw = pd.DataFrame.from_records(records)
-    if raw.empty or "timestamp" not in raw:
-        return pd.DataFrame({C.TIMESTAMP: pd.Series([], dtype="datetime64[ns, UTC]")}), len(raw)
-    ts = raw["timestamp"]
-    is_dt = ts.map(lambda v: isinstance(v, dt.datetime))
-    out = pd.DataFrame(index=raw.index)
-    stamps = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns, UTC]")
-    if is_dt.any():
-        stamps[is_dt] = pd.to_datetime(ts[is_dt].astype("datetime64[ns]")).dt.tz_localize("UTC")
-    rel = ts.map(lambda v: isinstance(v, (int, np.integer)) and not isinstance(v, bool))
-    if rel.any() and clock.shift_s is not None:
-        clock.used = True
-        secs = ts[rel].astype("float64") + clock.shift_s
-        stamps[rel] = pd.Timestamp(FIT_EPOCH, tz="UTC") + pd.to_timedelta(secs, unit="s")
-    out[C.TIMESTAMP] = stamps.dt.as_unit("ns")
-
-    def num(name: str) -> pd.Series:
-        if name not in raw:
-            return pd.Series(np.nan, index=raw.index)
-        return pd.to_numeric(raw[name], errors="coerce").astype("float64")
-
-    for field, col in RECORD_MAP.items():
-        out[col] = num(field)
-    out[C.SPEED_M_S] = num("enhanced_speed").fillna(num("speed"))
-    out[C.ALTITUDE_M] = num("enhanced_altitude").fillna(num("altitude"))
-    out[C.LATITUDE_DEG] = num("position_lat") * SEMICIRCLE_TO_DEG
-    out[C.LONGITUDE_DEG] = num("position_long") * SEMICIRCLE_TO_DEG
-    # Strides/min -> steps/min for foot sports (finish_samples moves it for others).
-    out[C.CADENCE_SPM] = 2.0 * (num("cadence") + num("fractional_cadence").fillna(0.0))
-    for col in raw.columns:
-        if col.startswith(C.DEV_PREFIX):
-            out[col] = num(col)
-    dropped = int(out[C.TIMESTAMP].isna().sum())
-    return out[out[C.TIMESTAMP].notna()], dropped
 
 
 def _read_fast(data: bytes) -> fastfit.FastDecode | None:
@@ -244,30 +63,61 @@ def decode_fit(data: bytes, label: str, sha256: str) -> Decoded:
     if fast is not None:
         n_records, others, error = fast.n_records, fast.others, None
     else:
-        records, _dev, others, error = _read_messages(data)
+        records, _dev, others, error = read_messages(data)
         n_records = len(records)
-    file_id = (others.get("file_id") or [{}])[0]
-    file_type = file_id.get("type")
     sessions = others.get("session", [])
     weights = _weights(others, label)
-
     if not n_records and not sessions:
-        if len(weights):
-            return Decoded(
-                kind="weight",
-                activities=activity_frame([]),
-                samples=pd.DataFrame(),
-                weights=weights,
-                note=f"weight readings: {len(weights)} (no activity)" + (f"; {error}" if error else ""),
-            )
-        if error:
-            raise UnreadableExport(label, error)
-        if file_type not in (None, "activity"):
-            raise NotAnActivity(label, f"FIT file type '{file_type}' is not an activity")
-        raise NotAnActivity(label, "FIT file holds no sessions and no records")
+        return _without_activity(others, weights, error, label)
 
-    clock = _Clock(others)
-    samples, no_time = (fast.samples, fast.dropped) if fast is not None else _samples_frame(records, clock)
+    clock = Clock(others)
+    samples, no_time = (fast.samples, fast.dropped) if fast is not None else samples_frame(records, clock)
+    notes = _read_notes(error, n_records, no_time, clock)
+    if samples.empty and not sessions:
+        raise UnreadableExport(label, "; ".join(notes) or "no records with timestamps")
+    spans = _session_spans(sessions, samples, clock, others)
+    if clock.used:
+        notes.append(clock.note)
+    if not spans:
+        raise UnreadableExport(label, "; ".join(notes) or "sessions carry no start time")
+
+    manufacturer, product = _product((others.get("file_id") or [{}])[0])
+    facts = _FileFacts(label, sha256, manufacturer, product, _device_offset(others), clock)
+    frames = _session_samples(samples, spans, sha256)
+    rows = [
+        _activity_row(facts, i, span, part, notes) for i, (span, part) in enumerate(zip(spans, frames, strict=True))
+    ]
+    return Decoded(
+        kind="activity",
+        activities=activity_frame(rows),
+        samples=pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(),
+        weights=weights,
+        note="; ".join(notes),
+    )
+
+
+def _without_activity(others: dict[str, list[dict]], weights: pd.DataFrame, error: str | None, label: str) -> Decoded:
+    """A FIT file with no records and no sessions: its weight readings, else raise why
+    it holds no activity."""
+    if len(weights):
+        return Decoded(
+            kind="weight",
+            activities=activity_frame([]),
+            samples=pd.DataFrame(),
+            weights=weights,
+            note=f"weight readings: {len(weights)} (no activity)" + (f"; {error}" if error else ""),
+        )
+    if error:
+        raise UnreadableExport(label, error)
+    file_type = (others.get("file_id") or [{}])[0].get("type")
+    if file_type not in (None, "activity"):
+        raise NotAnActivity(label, f"FIT file type '{file_type}' is not an activity")
+    raise NotAnActivity(label, "FIT file holds no sessions and no records")
+
+
+def _read_notes(error: str | None, n_records: int, no_time: int, clock: Clock) -> list[str]:
+    """What the file's notes say about the read: a damaged or partial read, records
+    dropped for want of a timestamp."""
     notes = []
     if error and error.startswith("CRC"):
         notes.append(f"all {n_records} records read, but the {error}: the data may be damaged")
@@ -278,89 +128,96 @@ def decode_fit(data: bytes, label: str, sha256: str) -> Decoded:
             f"{no_time} records without a usable timestamp dropped"
             + ("" if clock.shift_s is not None or not n_records else " (device-relative time and no anchor)")
         )
-    if samples.empty and not sessions:
-        raise UnreadableExport(label, "; ".join(notes) or "no records with timestamps")
+    return notes
 
-    manufacturer, product = _product(file_id)
+
+def _device_offset(others: dict[str, list[dict]]) -> float | None:
+    """The UTC offset [s] the device states: activity.local_timestamp - timestamp."""
     activity = (others.get("activity") or [{}])[0]
-    device_offset = None
     a_ts, a_local = activity.get("timestamp"), activity.get("local_timestamp")
     if isinstance(a_ts, dt.datetime) and isinstance(a_local, dt.datetime):
-        device_offset = (a_local - a_ts).total_seconds()
+        return (a_local - a_ts).total_seconds()
+    return None
 
-    spans = _session_spans(sessions, samples, clock, others)
-    if clock.used:
-        notes.append(clock.note)
-    if not spans:
-        raise UnreadableExport(label, "; ".join(notes) or "sessions carry no start time")
+
+def _session_samples(samples: pd.DataFrame, spans: list[dict], sha256: str) -> list[pd.DataFrame]:
+    """Each session's samples, finished (finish_samples) and keyed by its activity id. A
+    record belongs to the last session that started at or before it (the first session
+    for one written a moment before it starts), up to SESSION_TAIL_S after its end."""
     starts = np.array([s["start"].value for s in spans])
     sample_ns = (
         samples[C.TIMESTAMP].dt.as_unit("ns").astype("int64").to_numpy() if len(samples) else np.array([], "int64")
     )
     owner = np.searchsorted(starts, sample_ns, side="right") - 1
     owner[owner < 0] = 0  # a record written a moment before the first session starts
-
-    rows, frames = [], []
+    frames = []
     for i, span in enumerate(spans):
-        aid = activity_id(sha256, i)
         limit = span["end"] + pd.Timedelta(seconds=SESSION_TAIL_S)
         mask = (owner == i) & (sample_ns <= limit.value)
-        part = finish_samples(samples[mask].assign(**{C.ACTIVITY_ID: aid}), span["sport"])
-        frames.append(part)
-        row_notes = list(notes)
-        distance = span["distance"]
-        dist_span = part[C.SAMPLE_DISTANCE_M].max() - part[C.SAMPLE_DISTANCE_M].min() if len(part) else np.nan
-        if not (distance and distance > 0):
-            if np.isfinite(dist_span):
-                distance = float(dist_span)
-                row_notes.append("session has no distance: taken from the records")
-            else:
-                distance = 0.0 if span["sport"] in ("training",) else np.nan
-        if clock.assumed_local:
-            offset, source, offset_note = np.nan, LOCAL_CLOCK_ONLY, ""
+        frames.append(finish_samples(samples[mask].assign(**{C.ACTIVITY_ID: activity_id(sha256, i)}), span["sport"]))
+    return frames
+
+
+@dataclass(frozen=True)
+class _FileFacts:
+    """What every activity of one FIT file shares."""
+
+    label: str
+    sha256: str
+    manufacturer: str
+    product: str
+    device_offset: float | None  # [s], see _device_offset
+    clock: Clock
+
+
+def _activity_row(facts: _FileFacts, i: int, span: dict, part: pd.DataFrame, notes: list[str]) -> dict:
+    """The activity row of session ``i`` (``span``) and its samples ``part``; ``notes``
+    are the file's, to which the row adds its own."""
+    row_notes = list(notes)
+    distance = span["distance"]
+    dist_span = part[C.SAMPLE_DISTANCE_M].max() - part[C.SAMPLE_DISTANCE_M].min() if len(part) else np.nan
+    if not (distance and distance > 0):
+        if np.isfinite(dist_span):
+            distance = float(dist_span)
+            row_notes.append("session has no distance: taken from the records")
         else:
-            offset, source, offset_note = choose_offset(
-                device_offset, "fit activity.local_timestamp", part, span["start"]
-            )
-            if manufacturer == "coros" and source.startswith("fit") and offset == 0:
-                offset, source = np.nan, "unknown: COROS writes local time = UTC and there is no GPS fix"
-        if offset_note:
-            row_notes.append(offset_note)
-        timer = span["timer"]
-        elapsed = span["elapsed"]
-        rows.append(
-            {
-                C.ACTIVITY_ID: aid,
-                C.SOURCE: label,
-                C.FILE_SHA256: sha256,
-                C.FORMAT: "fit",
-                C.SESSION_INDEX: i,
-                C.MANUFACTURER: manufacturer,
-                C.PRODUCT: product,
-                C.SPORT: span["sport"] or "",
-                C.SUB_SPORT: span["sub_sport"] or "",
-                C.SPORT_SOURCE: "file" if span["sport"] else "unknown",
-                C.IS_RUN: is_run(span["sport"]),
-                C.START_UTC: span["start"],
-                C.END_UTC: span["end"],
-                C.UTC_OFFSET_S: offset,
-                C.UTC_OFFSET_SOURCE: source,
-                C.ELAPSED_S: elapsed,
-                C.TIMER_S: timer,
-                C.DURATION_S: timer if np.isfinite(timer) and timer > 0 else elapsed,
-                C.DISTANCE_M: distance,
-                **summarise(part),
-                C.DUPLICATE_OF: "",
-                C.NOTE: "; ".join(row_notes),
-            }
+            distance = 0.0 if span["sport"] in ("training",) else np.nan
+    if facts.clock.assumed_local:
+        offset, source, offset_note = np.nan, LOCAL_CLOCK_ONLY, ""
+    else:
+        offset, source, offset_note = choose_offset(
+            facts.device_offset, "fit activity.local_timestamp", part, span["start"]
         )
-    return Decoded(
-        kind="activity",
-        activities=activity_frame(rows),
-        samples=pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(),
-        weights=weights,
-        note="; ".join(notes),
-    )
+        if facts.manufacturer == "coros" and source.startswith("fit") and offset == 0:
+            offset, source = np.nan, "unknown: COROS writes local time = UTC and there is no GPS fix"
+    if offset_note:
+        row_notes.append(offset_note)
+    timer = span["timer"]
+    elapsed = span["elapsed"]
+    return {
+        C.ACTIVITY_ID: activity_id(facts.sha256, i),
+        C.SOURCE: facts.label,
+        C.FILE_SHA256: facts.sha256,
+        C.FORMAT: "fit",
+        C.SESSION_INDEX: i,
+        C.MANUFACTURER: facts.manufacturer,
+        C.PRODUCT: facts.product,
+        C.SPORT: span["sport"] or "",
+        C.SUB_SPORT: span["sub_sport"] or "",
+        C.SPORT_SOURCE: "file" if span["sport"] else "unknown",
+        C.IS_RUN: is_run(span["sport"]),
+        C.START_UTC: span["start"],
+        C.END_UTC: span["end"],
+        C.UTC_OFFSET_S: offset,
+        C.UTC_OFFSET_SOURCE: source,
+        C.ELAPSED_S: elapsed,
+        C.TIMER_S: timer,
+        C.DURATION_S: timer if np.isfinite(timer) and timer > 0 else elapsed,
+        C.DISTANCE_M: distance,
+        **summarise(part),
+        C.DUPLICATE_OF: "",
+        C.NOTE: "; ".join(row_notes),
+    }
 
 
 def _fnum(value) -> float:

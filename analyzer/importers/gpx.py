@@ -194,85 +194,22 @@ def _utc_times(times: list) -> tuple[pd.DatetimeIndex, float | None, str]:
 def decode_gpx(data: bytes, label: str, sha256: str) -> Decoded:
     """Decode one GPX file into one activity and its samples."""
     gpx, dropped = _parse(data, label)
-    rows = []
-    for track in gpx.tracks:
-        for _seg_no, segment in enumerate(track.segments):
-            first = True
-            for p in segment.points:
-                row = {
-                    C.TIMESTAMP: p.time,
-                    C.LATITUDE_DEG: p.latitude,
-                    C.LONGITUDE_DEG: p.longitude,
-                    C.ALTITUDE_M: p.elevation,
-                    "_segment_start": first,
-                }
-                first = False
-                if p.extensions:
-                    row.update(_extensions(p))
-                rows.append(row)
+    rows = _points(gpx)
     notes = []
     if dropped:
         notes.append(f"{dropped} track points without coordinates dropped")
     if not rows:
         raise NotAnActivity(label, "GPX holds no track points" + (f" ({notes[0]})" if notes else ""))
-    raw = pd.DataFrame(rows)
-    timed = raw[C.TIMESTAMP].notna()
-    if not timed.any():
-        raise NotAnActivity(label, f"GPX track of {len(raw)} points has no timestamps: not a recorded activity")
-    if not timed.all():
-        notes.append(f"{int((~timed).sum())} track points without time dropped")
-        raw = raw[timed]
-    stamps, zone_offset, zone_note = _utc_times(raw[C.TIMESTAMP].tolist())
-    if zone_note:
-        notes.append(zone_note)
-    raw = raw.assign(**{C.TIMESTAMP: stamps.as_unit("ns")})
-    backwards = int((np.diff(raw[C.TIMESTAMP].astype("int64").to_numpy()) < 0).sum())
-    if backwards:
-        notes.append(f"{backwards} backward time steps: points re-ordered by time")
-        raw = raw.sort_values(C.TIMESTAMP, kind="stable")
-
-    lat = raw[C.LATITUDE_DEG].to_numpy(float)
-    lon = raw[C.LONGITUDE_DEG].to_numpy(float)
-    step = np.concatenate([[0.0], haversine_m(lat, lon)])
-    step[raw["_segment_start"].to_numpy(bool)] = 0.0  # no distance across segment breaks
-    raw[C.SAMPLE_DISTANCE_M] = np.cumsum(step)
-    secs = raw[C.TIMESTAMP].astype("int64").to_numpy() / 1e9
-    dt_s = np.concatenate([[np.nan], np.diff(secs)])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        raw[C.SPEED_M_S] = np.where(dt_s > 0, step / dt_s, np.nan)
-    raw = raw.drop(columns="_segment_start")
-
-    sport, unknown_type = _sport(gpx)
-    sport_source = "file" if sport else "inferred"
+    raw, zone_offset = _timed_points(pd.DataFrame(rows), label, notes)
+    raw, dt_s = _with_distance_and_speed(raw)
     moving = (dt_s > 0) & (dt_s <= PAUSE_GAP_S)
     median_speed = float(np.nanmedian(raw[C.SPEED_M_S].to_numpy()[moving])) if moving.any() else float("nan")
-    if not sport:
-        low, high = RUN_SPEED_BAND_M_S
-        if unknown_type:
-            notes.append(f"activity type code {unknown_type!r} not recognised")
-        if low <= median_speed <= high:
-            sport = "running"
-            notes.append(
-                f"no activity type in the file: median moving speed {median_speed:.2f} m/s is within "
-                f"{low}-{high} m/s, counted as a run"
-            )
-        else:
-            sport = "unknown"
-            notes.append(
-                f"no activity type in the file: median moving speed {median_speed:.2f} m/s is outside "
-                f"{low}-{high} m/s, not counted as a run"
-            )
+    sport, sport_source = _sport_or_inferred(gpx, median_speed, notes)
 
     aid = activity_id(sha256, 0)
     raw[C.ACTIVITY_ID] = aid
     samples = finish_samples(raw, sport)
-    cad = samples[C.CADENCE_SPM]
-    fast = samples[C.SPEED_M_S] > RUN_SPEED_BAND_M_S[0]
-    if cad.notna().any() and sport in ("running", "walking", "hiking"):
-        ref = cad[fast & (cad > 0)] if (fast & (cad > 0)).any() else cad[cad > 0]
-        if len(ref) and ref.median() < STRIDE_CADENCE_CEILING:
-            samples[C.CADENCE_SPM] = cad * 2.0
-            notes.append("GPX cadence counts strides (one foot): doubled to steps/min")
+    _strides_to_steps(samples, sport, notes)
 
     start, end = samples[C.TIMESTAMP].iloc[0], samples[C.TIMESTAMP].iloc[-1]
     elapsed = (end - start).total_seconds()
@@ -280,14 +217,13 @@ def decode_gpx(data: bytes, label: str, sha256: str) -> Decoded:
     offset, source, offset_note = choose_offset(zone_offset, "gpx time zone", samples, start)
     if offset_note:
         notes.append(offset_note)
-    creator = (gpx.creator or "").strip()
     row = {
         C.ACTIVITY_ID: aid,
         C.SOURCE: label,
         C.FILE_SHA256: sha256,
         C.FORMAT: "gpx",
         C.SESSION_INDEX: 0,
-        C.MANUFACTURER: creator,
+        C.MANUFACTURER: (gpx.creator or "").strip(),
         C.PRODUCT: "",
         C.SPORT: sport,
         C.SUB_SPORT: "",
@@ -306,3 +242,95 @@ def decode_gpx(data: bytes, label: str, sha256: str) -> Decoded:
         C.NOTE: "; ".join(notes),
     }
     return Decoded(kind="activity", activities=activity_frame([row]), samples=samples, note="; ".join(notes))
+
+
+def _points(gpx: gpxpy.gpx.GPX) -> list[dict]:
+    """Every track point: time, position, elevation, extension values, and whether it
+    starts a segment."""
+    rows = []
+    for track in gpx.tracks:
+        for _seg_no, segment in enumerate(track.segments):
+            first = True
+            for p in segment.points:
+                row = {
+                    C.TIMESTAMP: p.time,
+                    C.LATITUDE_DEG: p.latitude,
+                    C.LONGITUDE_DEG: p.longitude,
+                    C.ALTITUDE_M: p.elevation,
+                    "_segment_start": first,
+                }
+                first = False
+                if p.extensions:
+                    row.update(_extensions(p))
+                rows.append(row)
+    return rows
+
+
+def _timed_points(raw: pd.DataFrame, label: str, notes: list[str]) -> tuple[pd.DataFrame, float | None]:
+    """The points with a time, in time order, times in UTC [ns]; and the UTC offset [s]
+    the first point states (None when UTC or unstated). Adds to ``notes`` what it had
+    to do; raises NotAnActivity when no point has a time."""
+    timed = raw[C.TIMESTAMP].notna()
+    if not timed.any():
+        raise NotAnActivity(label, f"GPX track of {len(raw)} points has no timestamps: not a recorded activity")
+    if not timed.all():
+        notes.append(f"{int((~timed).sum())} track points without time dropped")
+        raw = raw[timed]
+    stamps, zone_offset, zone_note = _utc_times(raw[C.TIMESTAMP].tolist())
+    if zone_note:
+        notes.append(zone_note)
+    raw = raw.assign(**{C.TIMESTAMP: stamps.as_unit("ns")})
+    backwards = int((np.diff(raw[C.TIMESTAMP].astype("int64").to_numpy()) < 0).sum())
+    if backwards:
+        notes.append(f"{backwards} backward time steps: points re-ordered by time")
+        raw = raw.sort_values(C.TIMESTAMP, kind="stable")
+    return raw, zone_offset
+
+
+def _with_distance_and_speed(raw: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """The points with cumulative distance (haversine, none across segment breaks) and
+    speed [m/s] from the previous point; and the seconds since the previous point."""
+    lat = raw[C.LATITUDE_DEG].to_numpy(float)
+    lon = raw[C.LONGITUDE_DEG].to_numpy(float)
+    step = np.concatenate([[0.0], haversine_m(lat, lon)])
+    step[raw["_segment_start"].to_numpy(bool)] = 0.0  # no distance across segment breaks
+    raw[C.SAMPLE_DISTANCE_M] = np.cumsum(step)
+    secs = raw[C.TIMESTAMP].astype("int64").to_numpy() / 1e9
+    dt_s = np.concatenate([[np.nan], np.diff(secs)])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        raw[C.SPEED_M_S] = np.where(dt_s > 0, step / dt_s, np.nan)
+    return raw.drop(columns="_segment_start"), dt_s
+
+
+def _sport_or_inferred(gpx: gpxpy.gpx.GPX, median_speed: float, notes: list[str]) -> tuple[str, str]:
+    """(sport, sport_source): the file's <type>, else a run when the median moving speed
+    [m/s] lies in RUN_SPEED_BAND_M_S, else 'unknown'; the note says which and why."""
+    sport, unknown_type = _sport(gpx)
+    if sport:
+        return sport, "file"
+    low, high = RUN_SPEED_BAND_M_S
+    if unknown_type:
+        notes.append(f"activity type code {unknown_type!r} not recognised")
+    if low <= median_speed <= high:
+        notes.append(
+            f"no activity type in the file: median moving speed {median_speed:.2f} m/s is within "
+            f"{low}-{high} m/s, counted as a run"
+        )
+        return "running", "inferred"
+    notes.append(
+        f"no activity type in the file: median moving speed {median_speed:.2f} m/s is outside "
+        f"{low}-{high} m/s, not counted as a run"
+    )
+    return "unknown", "inferred"
+
+
+def _strides_to_steps(samples: pd.DataFrame, sport: str, notes: list[str]) -> None:
+    """Double a foot sport's cadence in place when it counts strides (one foot): its
+    median, over the points faster than a walk, is below STRIDE_CADENCE_CEILING."""
+    cad = samples[C.CADENCE_SPM]
+    fast = samples[C.SPEED_M_S] > RUN_SPEED_BAND_M_S[0]
+    if cad.notna().any() and sport in ("running", "walking", "hiking"):
+        ref = cad[fast & (cad > 0)] if (fast & (cad > 0)).any() else cad[cad > 0]
+        if len(ref) and ref.median() < STRIDE_CADENCE_CEILING:
+            samples[C.CADENCE_SPM] = cad * 2.0
+            notes.append("GPX cadence counts strides (one foot): doubled to steps/min")

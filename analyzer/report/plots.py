@@ -19,7 +19,7 @@ import matplotlib.dates as mdates  # noqa: E402
 import numpy as np  # noqa: E402
 
 from ..features import bands  # noqa: E402
-from ..units import UNIT_M  # noqa: E402
+from ..units import M_PER_MILE, UNIT_M  # noqa: E402
 
 
 def _rows(table) -> int:
@@ -258,6 +258,6 @@ def shoe_mileage(ax, mileage, units: str = "km") -> None:
             color="#c0392b",
             ls=style,
             lw=1,
-            label=f"{limit_m / bands.M_PER_MILE:.0f} miles ({limit_m / 1000:.0f} km): guidance, not a study",
+            label=f"{limit_m / M_PER_MILE:.0f} miles ({limit_m / 1000:.0f} km): guidance, not a study",
         )
     _finish(ax, title, f"distance on the pair [{units}]")
