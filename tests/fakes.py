@@ -28,11 +28,12 @@ def activity(
     hours: float = 1.0,
     has_dynamics: bool = False,
     day0: pd.Timestamp = DAY0,
+    start: pd.Timestamp | None = None,
     **columns,
 ) -> dict:
-    """One activity row: ``metres`` [m] on ``day`` days after ``day0`` (local time =
-    UTC), lasting ``hours``; any other column of the activity table by name."""
-    start = day0 + pd.Timedelta(days=day)
+    """One activity row: ``metres`` [m] on ``day`` days after ``day0`` (or at ``start``;
+    local time = UTC), lasting ``hours``; any other column of the activity table by name."""
+    start = (day0 + pd.Timedelta(days=day)) if start is None else pd.Timestamp(start).tz_localize(None)
     aid = f"{prefix}{i}"
     row = {
         C.ACTIVITY_ID: aid,

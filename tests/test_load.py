@@ -14,27 +14,12 @@ from hypothesis import strategies as st
 from analyzer import columns as C
 from analyzer.features import load as L
 from tests.conftest import REAL, requires_real
-
-DAY0 = pd.Timestamp("2024-01-01 07:00")  # a Monday
+from tests.fakes import DAY0, on_days
 
 
 def history(runs: list[tuple[int, float]], sport: str = "running", sub_sport: str = "") -> pd.DataFrame:
-    """Activities from (day offset from DAY0, km), one hour each."""
-    rows = []
-    for i, (day, km) in enumerate(runs):
-        rows.append(
-            {
-                C.ACTIVITY_ID: f"{sport}{i}",
-                C.START_LOCAL: DAY0 + pd.Timedelta(days=day),
-                C.DISTANCE_M: km * 1000.0,
-                C.DURATION_S: 3600.0,
-                C.IS_RUN: sport == "running",
-                C.SPORT: sport,
-                C.SUB_SPORT: sub_sport,
-                C.DUPLICATE_OF: "",
-            }
-        )
-    return pd.DataFrame(rows)
+    """Activities from (day offset from DAY0, km), one hour each (tests/fakes.py)."""
+    return on_days([(day, km * 1000.0) for day, km in runs], sport=sport, sub_sport=sub_sport, prefix=sport)
 
 
 def steady_weeks(weeks: int, km_per_run: float = 10.0, days=(0, 2, 4, 6)) -> list[tuple[int, float]]:

@@ -15,8 +15,9 @@ from analyzer.importers.base import sane_offset
 from analyzer.importers.gpx import EARTH_RADIUS_M, decode_gpx, haversine_m
 from analyzer.ingest.duplicates import find_duplicates
 from analyzer.ingest.local_time import fill_local_time
-from analyzer.tables import activity_frame
 from tests.conftest import DATA
+
+from .fakes import activities, activity
 
 
 @pytest.mark.parametrize(
@@ -92,33 +93,20 @@ def test_gpx_cadence_is_steps_per_minute(recorded, expected):
 
 
 def _acts(rows: list[dict]) -> pd.DataFrame:
-    base = {
-        C.SESSION_INDEX: 0,
-        C.FORMAT: "fit",
-        C.IS_RUN: True,
-        C.HAS_HR: True,
-        C.HAS_DYNAMICS: False,
-        C.N_SAMPLES: 100,
-        C.NOTE: "",
-        C.DUPLICATE_OF: "",
-        C.UTC_OFFSET_S: 0.0,
-        C.TIMER_S: np.nan,
-    }
-    out = []
-    for i, r in enumerate(rows):
-        start = pd.Timestamp("2024-03-01T07:00:00Z") + pd.Timedelta(seconds=r.pop("start_s"))
-        out.append(
-            {
-                **base,
-                C.ACTIVITY_ID: f"id{i}",
-                C.SOURCE: f"f{i}",
-                C.FILE_SHA256: f"{i}" * 64,
-                C.START_UTC: start,
-                C.END_UTC: start + pd.Timedelta(seconds=r[C.ELAPSED_S]),
-                **r,
-            }
+    """Activities from rows giving start_s [s after 2024-03-01 07:00 UTC], elapsed time
+    and whatever else the test is about (the shared builder, tests/fakes.py)."""
+    t0 = pd.Timestamp("2024-03-01T07:00:00")
+    return activities(
+        activity(
+            start=t0 + pd.Timedelta(seconds=r.pop("start_s")),
+            hours=r[C.ELAPSED_S] / 3600,
+            i=i,
+            prefix="id",
+            **{C.SOURCE: f"f{i}", C.FILE_SHA256: f"{i}" * 64, C.HAS_HR: True, C.N_SAMPLES: 100, C.TIMER_S: np.nan},
+            **r,
         )
-    return activity_frame(out)
+        for i, r in enumerate(rows)
+    )
 
 
 def test_duplicates_follow_the_two_minute_five_percent_rule():
