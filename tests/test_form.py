@@ -17,18 +17,14 @@ from analyzer.features.dynamics import (
     form_summary,
 )
 from tests.conftest import REAL, requires_real
+from tests.fakes import activity
 
 T0 = pd.Timestamp("2024-03-01 07:00:00", tz="UTC")
 
 
 def _run(activity_id: str = "r1", fmt: str = "fit", start: pd.Timestamp = T0) -> dict:
-    return {
-        C.ACTIVITY_ID: activity_id,
-        C.START_UTC: start,
-        C.START_LOCAL: start.tz_localize(None),
-        C.FORMAT: fmt,
-        C.IS_RUN: True,
-    }
+    """One run's activity row (tests/fakes.py), local time = UTC."""
+    return activity(start=start, **{C.ACTIVITY_ID: activity_id, C.FORMAT: fmt})
 
 
 def _samples(activity_id: str, seconds, **cols) -> pd.DataFrame:

@@ -24,6 +24,7 @@ from analyzer.features.shoes import (
 from analyzer.importers.gear import decode_gear_csv
 from analyzer.importers.shoes import read_shoe_overrides, read_shoes_csv
 from tests.conftest import REAL, requires_real
+from tests.fakes import activities, activity
 
 OTHER = REAL / "other"
 
@@ -35,11 +36,15 @@ def _write(tmp_path, name: str, text: str):
 
 
 def _runs(rows: list[tuple[str, str, str, float, str]]) -> pd.DataFrame:
-    """(activity_id, start_utc, start_local, distance_m, source) rows."""
-    frame = pd.DataFrame(rows, columns=[C.ACTIVITY_ID, C.START_UTC, C.START_LOCAL, C.DISTANCE_M, C.SOURCE])
-    frame[C.START_UTC] = pd.to_datetime(frame[C.START_UTC], utc=True, format="ISO8601")
-    frame[C.START_LOCAL] = pd.to_datetime(frame[C.START_LOCAL], format="ISO8601")
-    return frame
+    """Runs from (activity_id, start_utc, start_local, distance_m, source) rows (tests/fakes.py)."""
+    return activities(
+        activity(
+            metres=metres,
+            start=pd.Timestamp(utc),
+            **{C.ACTIVITY_ID: aid, C.START_LOCAL: pd.Timestamp(local), C.SOURCE: source},
+        )
+        for aid, utc, local, metres, source in rows
+    )
 
 
 SHOES_KM = "name,first_used,retired,initial_km\nPegasus,2024-01-01,2024-06-30,100\nNovablast,2024-06-01,,\n"
