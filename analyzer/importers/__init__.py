@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 
 from ..errors import InputFileError, NotAnActivity, UnreadableExport
-from ..tables import activity_frame
 from .base import Decoded
 from .shoes import read_shoe_overrides, read_shoes_csv
 
@@ -63,8 +62,6 @@ def decode(data: bytes, label: str, sha256: str) -> Decoded:
         raise NotAnActivity(label, "TCX files are not imported yet (export FIT or GPX instead)")
     import io
 
-    import pandas as pd
-
     from .gear import decode_gear_csv
 
     try:
@@ -78,18 +75,7 @@ def decode(data: bytes, label: str, sha256: str) -> Decoded:
             shoes = read_shoes_csv(io.BytesIO(data), label=label)
         except InputFileError as err:
             raise UnreadableExport(label, f"shoe list: {err.reason}") from err
-        return Decoded(
-            kind="shoes",
-            activities=activity_frame([]),
-            samples=pd.DataFrame(),
-            shoes=shoes,
-            note=f"shoe list: {len(shoes)} pairs (used for shoe mileage)",
-        )
+        return Decoded.without_activity("shoes", f"shoe list: {len(shoes)} pairs (used for shoe mileage)", shoes=shoes)
     with_gear = int((gear["gear"].str.len() > 0).sum())
-    return Decoded(
-        kind="gear",
-        activities=activity_frame([]),
-        samples=pd.DataFrame(),
-        gear=gear,
-        note=f"Strava activities.csv: {len(gear)} activities, {with_gear} with gear (used for shoe mileage)",
-    )
+    note = f"Strava activities.csv: {len(gear)} activities, {with_gear} with gear (used for shoe mileage)"
+    return Decoded.without_activity("gear", note, gear=gear)

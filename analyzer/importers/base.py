@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import columns as C
-from ..tables import empty_weights
+from ..tables import activity_frame, empty_weights
 
 #: FIT sport names (and their GPX/vendor spellings, mapped to them) that count as running.
 #: Sub-sports of running (trail, treadmill, track, street, indoor, virtual) are all runs.
@@ -58,6 +58,11 @@ class Decoded:
     gear: pd.DataFrame = field(default_factory=pd.DataFrame)
     shoes: pd.DataFrame = field(default_factory=pd.DataFrame)
     note: str = ""
+
+    @classmethod
+    def without_activity(cls, kind: str, note: str, **tables: pd.DataFrame) -> Decoded:
+        """A file that holds no activity but a table heavylegs uses (weights, gear, shoes)."""
+        return cls(kind=kind, activities=activity_frame([]), samples=pd.DataFrame(), note=note, **tables)
 
 
 def activity_id(sha256: str, session_index: int) -> str:

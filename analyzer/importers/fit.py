@@ -18,16 +18,7 @@ from .. import columns as C
 from ..errors import NotAnActivity, UnreadableExport
 from ..tables import activity_frame, empty_weights
 from . import fastfit
-from .base import (
-    LOCAL_CLOCK_ONLY,
-    Decoded,
-    activity_id,
-    choose_offset,
-    finish_samples,
-    is_run,
-    summarise,
-    to_utc,
-)
+from .base import LOCAL_CLOCK_ONLY, Decoded, activity_id, choose_offset, finish_samples, is_run, summarise, to_utc
 from .fit_messages import Clock, read_messages, samples_frame
 
 #: Records this long [s] after a session's end still belong to it (devices write the
@@ -100,13 +91,8 @@ def _without_activity(others: dict[str, list[dict]], weights: pd.DataFrame, erro
     """A FIT file with no records and no sessions: its weight readings, else raise why
     it holds no activity."""
     if len(weights):
-        return Decoded(
-            kind="weight",
-            activities=activity_frame([]),
-            samples=pd.DataFrame(),
-            weights=weights,
-            note=f"weight readings: {len(weights)} (no activity)" + (f"; {error}" if error else ""),
-        )
+        note = f"weight readings: {len(weights)} (no activity)" + (f"; {error}" if error else "")
+        return Decoded.without_activity("weight", note, weights=weights)
     if error:
         raise UnreadableExport(label, error)
     file_type = (others.get("file_id") or [{}])[0].get("type")

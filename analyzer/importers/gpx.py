@@ -18,15 +18,7 @@ import pandas as pd
 from .. import columns as C
 from ..errors import NotAnActivity, UnreadableExport
 from ..tables import activity_frame
-from .base import (
-    STRIDE_CADENCE_CEILING,
-    Decoded,
-    activity_id,
-    choose_offset,
-    finish_samples,
-    is_run,
-    summarise,
-)
+from .base import STRIDE_CADENCE_CEILING, Decoded, activity_id, choose_offset, finish_samples, is_run, summarise
 
 #: Extension element local names (lower case) -> our sample column. Garmin
 #: TrackPointExtension v1/v2 (hr, cad, atemp, wtemp), Strava/Runkeeper (hr, cad),
