@@ -29,7 +29,9 @@ class InputMemo:
     #: How old a file's times must be before it is remembered [s]: coarse file systems
     #: (FAT, some network shares) keep times to 2 s.
     SETTLE_S = 2.0
-    VERSION = 1
+    #: 2: inputs are kept as the part of their label after the file's path (a zip's
+    #: "!member"), so that the same file named another way gets labels in that spelling.
+    VERSION = 2
 
     def __init__(self, path: str | os.PathLike | None, known=None) -> None:
         self.path = path
@@ -49,13 +51,14 @@ class InputMemo:
                 self._files = {}
 
     def inputs(self, source: str, identity: tuple[int, ...]) -> list[tuple[str, str]] | None:
-        """The (label, sha256) of each input of ``source`` as last read, when its
-        identity is unchanged and every one of them is in the cache; else None (read it)."""
+        """The (label, sha256) of each input of ``source`` as last read (labels spelt with
+        ``source`` as given now), when its identity is unchanged and every one of them is
+        in the cache; else None (read it)."""
         entry = self._files.get(os.path.abspath(source))
         try:
             if entry is None or tuple(entry[0]) != identity:
                 return None
-            items = [(str(label), str(sha)) for label, sha in entry[1]]
+            items = [(source + str(suffix), str(sha)) for suffix, sha in entry[1]]
         except (TypeError, ValueError):
             return None
         if not items or not all(self.known(sha) for _, sha in items):
@@ -67,15 +70,15 @@ class InputMemo:
         ``sha256``; None: that input had an error (the file is not remembered)."""
         if source is None or identity is None:
             return
-        source = os.path.abspath(source)
+        given, source = source, os.path.abspath(source)
         repeat = source in self._seen and source != self._last
         self._last = source
         if repeat:
             return  # the same file named twice (a folder and a file in it): noted once
-        if sha256 is None:
+        if sha256 is None or not label.startswith(given):
             self._rejected.add(source)
             return
-        self._seen.setdefault(source, [list(identity), []])[1].append([label, sha256])
+        self._seen.setdefault(source, [list(identity), []])[1].append([label[len(given) :], sha256])
 
     def save(self) -> None:
         """Write the memo when this import learnt something (atomically)."""

@@ -14,6 +14,7 @@ SPORT = "sport"
 SUB_SPORT = "sub_sport"
 SPORT_SOURCE = "sport_source"
 IS_RUN = "is_run"
+SUSPECT = "suspect"
 START_UTC = "start_utc"
 END_UTC = "end_utc"
 UTC_OFFSET_S = "utc_offset_s"
@@ -43,7 +44,11 @@ ACTIVITY_COLUMNS: dict[str, tuple[str, str]] = {
     SPORT_SOURCE: ("", "'file' when the file names the sport; 'inferred' when heavylegs guessed it from speed."),
     IS_RUN: (
         "",
-        "True for running sessions (road, trail, treadmill, track); walks, rides, swims, strength are not runs.",
+        "True for running sessions (road, trail, treadmill, track) of at least 60 s and 200 m (time alone indoors); walks, rides, swims, strength are not runs.",
+    ),
+    SUSPECT: (
+        "",
+        "True for a run faster than the world record for its distance (a GPS or device error): kept, left out of load.",
     ),
     START_UTC: ("UTC", "Start time, timezone-aware UTC."),
     END_UTC: ("UTC", "End time (start + elapsed), timezone-aware UTC."),

@@ -36,6 +36,12 @@ LOCAL_CLOCK_ONLY = "unknown: device-relative time placed by the watch's local cl
 
 FOOT_SPORTS = frozenset({"running", "walking", "hiking", "generic", "unknown"})
 
+#: A session has running dynamics when at least this share of its moving samples carry
+#: ground contact time or vertical oscillation (heavylegs convention: less is a sensor
+#: that dropped out, or the boundary samples of the next leg of a multisport file, too
+#: little to summarise form from).
+DYNAMICS_MIN_SHARE = 0.5
+
 
 @dataclass
 class Decoded:
@@ -150,13 +156,15 @@ def choose_offset(
     return float("nan"), "unknown: the file states no local time and has no GPS fix", ""
 
 
-def finish_samples(frame: pd.DataFrame, sport: str | None) -> pd.DataFrame:
+def finish_samples(frame: pd.DataFrame, sport: str | None, cadence_doubled: bool = False) -> pd.DataFrame:
     """Order, type and complete a sample frame: one row per timestamp, every native
     column present (NaN where the file has nothing), cadence in the sport's unit.
 
     ``frame`` holds ACTIVITY_ID, TIMESTAMP (UTC), any of the native numeric columns and
     any developer columns; the result has a fresh index, ACTIVITY_ID, TIMESTAMP [ns],
-    NUMERIC_SAMPLE_COLUMNS as float64, then the developer columns by name."""
+    NUMERIC_SAMPLE_COLUMNS as float64, then the developer columns by name.
+    ``cadence_doubled``: the frame's CADENCE_SPM is twice the recorded cadence (FIT:
+    strides to steps); for a sport that is not on foot it goes back to the recorded rpm."""
     stamps = frame[C.TIMESTAMP].dt.as_unit("ns")
     ns = stamps.to_numpy(dtype="datetime64[ns]")
     strictly_increasing = not np.isnat(ns).any() and bool((np.diff(ns) > np.timedelta64(0, "ns")).all())
@@ -172,19 +180,30 @@ def finish_samples(frame: pd.DataFrame, sport: str | None) -> pd.DataFrame:
     for col in C.NUMERIC_SAMPLE_COLUMNS:
         columns[col] = frame[col].to_numpy(dtype=np.float64) if col in frame else np.full(n, np.nan)
     if sport not in FOOT_SPORTS:
-        # Cycling rpm, swim strokes: not steps.
-        columns[C.CADENCE_RPM] = columns[C.CADENCE_SPM]
+        # Cycling rpm, swim strokes: not steps (halving a doubled value is exact).
+        columns[C.CADENCE_RPM] = columns[C.CADENCE_SPM] / 2.0 if cadence_doubled else columns[C.CADENCE_SPM]
         columns[C.CADENCE_SPM] = np.full(n, np.nan)
     for col in sorted(c for c in frame.columns if c.startswith(C.DEV_PREFIX)):
         columns[col] = frame[col].array
     return pd.DataFrame(columns)
 
 
-def summarise(samples: pd.DataFrame) -> dict:
+def has_dynamics(samples: pd.DataFrame, sport: str | None) -> bool:
+    """Whether a session on foot carries running dynamics: ground contact time or
+    vertical oscillation on at least DYNAMICS_MIN_SHARE of its moving samples (speed
+    above 0, or unknown)."""
+    if sport not in FOOT_SPORTS or not len(samples):
+        return False
+    moving = ~(samples[C.SPEED_M_S] <= 0).to_numpy()
+    carried = (samples[C.STANCE_TIME_MS].notna() | samples[C.VERTICAL_OSCILLATION_MM].notna()).to_numpy()
+    return bool(moving.any() and carried[moving].mean() >= DYNAMICS_MIN_SHARE)
+
+
+def summarise(samples: pd.DataFrame, sport: str | None) -> dict:
     """Per-activity figures derived from its samples."""
     hr = samples[C.HEART_RATE_BPM]
     has_hr = bool(hr.notna().any())
-    has_dyn = bool(samples[C.STANCE_TIME_MS].notna().any() or samples[C.VERTICAL_OSCILLATION_MM].notna().any())
+    has_dyn = has_dynamics(samples, sport)
     return {
         C.N_SAMPLES: len(samples),
         C.HAS_HR: has_hr,

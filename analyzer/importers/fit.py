@@ -20,10 +20,8 @@ from ..tables import activity_frame, empty_weights
 from . import fastfit
 from .base import LOCAL_CLOCK_ONLY, Decoded, activity_id, choose_offset, finish_samples, is_run, summarise, to_utc
 from .fit_messages import Clock, read_messages, samples_frame
-
-#: Records this long [s] after a session's end still belong to it (devices write the
-#: last record a moment after the session's timestamp).
-SESSION_TAIL_S = 60.0
+from .fit_sessions import extend_to_records, rebase_clock_jumps, session_of, session_spans
+from .plausible import judge_run
 
 
 def _read_fast(data: bytes) -> fastfit.FastDecode | None:
@@ -66,7 +64,7 @@ def decode_fit(data: bytes, label: str, sha256: str) -> Decoded:
     notes = _read_notes(error, n_records, no_time, clock)
     if samples.empty and not sessions:
         raise UnreadableExport(label, "; ".join(notes) or "no records with timestamps")
-    spans = _session_spans(sessions, samples, clock, others)
+    spans = session_spans(sessions, samples, clock, others)
     if clock.used:
         notes.append(clock.note)
     if not spans:
@@ -74,6 +72,8 @@ def decode_fit(data: bytes, label: str, sha256: str) -> Decoded:
 
     manufacturer, product = _product((others.get("file_id") or [{}])[0])
     facts = _FileFacts(label, sha256, manufacturer, product, _device_offset(others), clock)
+    samples = rebase_clock_jumps(samples, spans)
+    extend_to_records(samples, spans)
     frames = _session_samples(samples, spans, sha256)
     rows = [
         _activity_row(facts, i, span, part, notes) for i, (span, part) in enumerate(zip(spans, frames, strict=True))
@@ -127,21 +127,15 @@ def _device_offset(others: dict[str, list[dict]]) -> float | None:
 
 
 def _session_samples(samples: pd.DataFrame, spans: list[dict], sha256: str) -> list[pd.DataFrame]:
-    """Each session's samples, finished (finish_samples) and keyed by its activity id. A
-    record belongs to the last session that started at or before it (the first session
-    for one written a moment before it starts), up to SESSION_TAIL_S after its end."""
-    starts = np.array([s["start"].value for s in spans])
-    sample_ns = (
-        samples[C.TIMESTAMP].dt.as_unit("ns").astype("int64").to_numpy() if len(samples) else np.array([], "int64")
-    )
-    owner = np.searchsorted(starts, sample_ns, side="right") - 1
-    owner[owner < 0] = 0  # a record written a moment before the first session starts
-    frames = []
-    for i, span in enumerate(spans):
-        limit = span["end"] + pd.Timedelta(seconds=SESSION_TAIL_S)
-        mask = (owner == i) & (sample_ns <= limit.value)
-        frames.append(finish_samples(samples[mask].assign(**{C.ACTIVITY_ID: activity_id(sha256, i)}), span["sport"]))
-    return frames
+    """Each session's samples (fit_sessions.session_of), finished (finish_samples: FIT
+    cadence counts strides, doubled to steps on foot) and keyed by its activity id."""
+    owner = session_of(samples, spans)
+    return [
+        finish_samples(
+            samples[owner == i].assign(**{C.ACTIVITY_ID: activity_id(sha256, i)}), span["sport"], cadence_doubled=True
+        )
+        for i, span in enumerate(spans)
+    ]
 
 
 @dataclass(frozen=True)
@@ -159,7 +153,7 @@ class _FileFacts:
 def _activity_row(facts: _FileFacts, i: int, span: dict, part: pd.DataFrame, notes: list[str]) -> dict:
     """The activity row of session ``i`` (``span``) and its samples ``part``; ``notes``
     are the file's, to which the row adds its own."""
-    row_notes = list(notes)
+    row_notes = list(notes) + span["notes"]
     distance = span["distance"]
     dist_span = part[C.SAMPLE_DISTANCE_M].max() - part[C.SAMPLE_DISTANCE_M].min() if len(part) else np.nan
     if not (distance and distance > 0):
@@ -180,7 +174,7 @@ def _activity_row(facts: _FileFacts, i: int, span: dict, part: pd.DataFrame, not
         row_notes.append(offset_note)
     timer = span["timer"]
     elapsed = span["elapsed"]
-    return {
+    row = {
         C.ACTIVITY_ID: activity_id(facts.sha256, i),
         C.SOURCE: facts.label,
         C.FILE_SHA256: facts.sha256,
@@ -200,78 +194,11 @@ def _activity_row(facts: _FileFacts, i: int, span: dict, part: pd.DataFrame, not
         C.TIMER_S: timer,
         C.DURATION_S: timer if np.isfinite(timer) and timer > 0 else elapsed,
         C.DISTANCE_M: distance,
-        **summarise(part),
+        **summarise(part, span["sport"]),
         C.DUPLICATE_OF: "",
         C.NOTE: "; ".join(row_notes),
     }
-
-
-def _fnum(value) -> float:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else float("nan")
-
-
-def _session_spans(sessions, samples, clock, others) -> list[dict]:
-    """Start/end/sport/totals per session, in time order. A file without sessions (a
-    watch that died mid-run) becomes one span over its records."""
-    spans = []
-    for s in sessions:
-        start = clock.utc(s.get("start_time")) or clock.utc(s.get("timestamp"))
-        if start is None:
-            continue
-        elapsed = _fnum(s.get("total_elapsed_time"))
-        timer = _fnum(s.get("total_timer_time"))
-        end_ts = clock.utc(s.get("timestamp"))
-        ends = [t for t in (end_ts,) if t is not None]
-        for secs in (elapsed, timer):
-            if np.isfinite(secs):
-                ends.append(start + pd.Timedelta(seconds=secs))
-        end = max(ends) if ends else start
-        sport = s.get("sport")
-        sub = s.get("sub_sport")
-        spans.append(
-            {
-                "start": start,
-                "end": end,
-                "elapsed": (end - start).total_seconds() if not np.isfinite(elapsed) else elapsed,
-                "timer": timer,
-                "distance": _fnum(s.get("total_distance")),
-                "sport": str(sport) if sport is not None else "",
-                "sub_sport": str(sub) if sub is not None and sub != "generic" else "",
-            }
-        )
-    if not spans and len(samples):
-        # No session (a watch that died mid-run, a truncated file): the sport message,
-        # else the laps written so far say what it was.
-        sport_msg = (others.get("sport") or [{}])[0]
-        if sport_msg.get("sport") is None:
-            lap_sports = [lap.get("sport") for lap in others.get("lap", []) if lap.get("sport") is not None]
-            if lap_sports:
-                sport_msg = {
-                    "sport": max(set(lap_sports), key=lap_sports.count),
-                    "sub_sport": next(
-                        (
-                            lap.get("sub_sport")
-                            for lap in others.get("lap", [])
-                            if lap.get("sub_sport") not in (None, "generic")
-                        ),
-                        "",
-                    ),
-                }
-        sport = sport_msg.get("sport")
-        start, end = samples[C.TIMESTAMP].min(), samples[C.TIMESTAMP].max()
-        spans.append(
-            {
-                "start": start,
-                "end": end,
-                "elapsed": (end - start).total_seconds(),
-                "timer": float("nan"),
-                "distance": float("nan"),
-                "sport": str(sport) if sport is not None else "",
-                "sub_sport": str(sport_msg.get("sub_sport") or ""),
-            }
-        )
-    spans.sort(key=lambda s: s["start"])
-    return spans
+    return judge_run(row)
 
 
 def _weights(others: dict[str, list[dict]], label: str) -> pd.DataFrame:

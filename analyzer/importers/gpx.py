@@ -19,6 +19,7 @@ from .. import columns as C
 from ..errors import NotAnActivity, UnreadableExport
 from ..tables import activity_frame
 from .base import STRIDE_CADENCE_CEILING, Decoded, activity_id, choose_offset, finish_samples, is_run, summarise
+from .plausible import judge_run
 
 #: Extension element local names (lower case) -> our sample column. Garmin
 #: TrackPointExtension v1/v2 (hr, cad, atemp, wtemp), Strava/Runkeeper (hr, cad),
@@ -229,11 +230,11 @@ def decode_gpx(data: bytes, label: str, sha256: str) -> Decoded:
         C.TIMER_S: timer,
         C.DURATION_S: timer if timer > 0 else elapsed,
         C.DISTANCE_M: float(samples[C.SAMPLE_DISTANCE_M].iloc[-1]),
-        **summarise(samples),
+        **summarise(samples, sport),
         C.DUPLICATE_OF: "",
         C.NOTE: "; ".join(notes),
     }
-    return Decoded(kind="activity", activities=activity_frame([row]), samples=samples, note="; ".join(notes))
+    return Decoded(kind="activity", activities=activity_frame([judge_run(row)]), samples=samples, note="; ".join(notes))
 
 
 def _points(gpx: gpxpy.gpx.GPX) -> list[dict]:

@@ -16,6 +16,7 @@ from ..cache.parquet import read_parquets
 from ..features.per_run import RUN_FEATURES_VERSION, empty
 from ..importers import IMPORTER_VERSION
 from ..importers.gear import GEAR_COLUMNS
+from ..importers.plausible import NOT_A_RUN
 from ..tables import activity_frame, empty_samples, empty_weights
 from .duplicates import find_duplicates
 from .entries import entry_tables
@@ -267,19 +268,28 @@ def _resolve_activities(files: list[FileResult], all_acts: pd.DataFrame, first_l
     if dups:
         all_acts[C.DUPLICATE_OF] = all_acts[C.ACTIVITY_ID].map(lambda a: dups.get(a, ("",))[0])
     facts = {
-        aid: (dup, run, "/".join(x for x in (sp, sub) if x) or "unknown sport")
-        for aid, dup, run, sp, sub in zip(
+        aid: (dup, run, _sport_label(sp, sub, note))
+        for aid, dup, run, sp, sub, note in zip(
             all_acts[C.ACTIVITY_ID],
             all_acts[C.DUPLICATE_OF],
             all_acts[C.IS_RUN],
             all_acts[C.SPORT],
             all_acts[C.SUB_SPORT],
+            all_acts[C.NOTE],
             strict=True,
         )
     }
     for rec in files:
         _activity_file_status(rec, facts, dups)
     return fill_local_time(all_acts)[list(C.ACTIVITY_COLUMNS)]
+
+
+def _sport_label(sport: str, sub_sport: str, note: str) -> str:
+    """What an activity was, for a file's reason: its sport, and why a session of a
+    running sport was not counted as a run."""
+    label = "/".join(x for x in (sport, sub_sport) if x) or "unknown sport"
+    why = next((part for part in note.split("; ") if part.startswith(NOT_A_RUN)), "")
+    return f"{label} ({why})" if why else label
 
 
 def _activity_file_status(rec: FileResult, facts: dict, dups: dict) -> None:

@@ -14,11 +14,14 @@ PAUSE_S = 10.0
 
 
 def runs_only(activities: pd.DataFrame) -> pd.DataFrame:
-    """The runs of an activity table (duplicates dropped), with a local ``date`` column."""
+    """The runs of an activity table (duplicates and suspect runs dropped: a run faster
+    than any human is a device error, never load), with a local ``date`` column."""
     acts = activities
     keep = acts[C.IS_RUN].astype(bool)
     if C.DUPLICATE_OF in acts:
         keep &= acts[C.DUPLICATE_OF].fillna("") == ""
+    if C.SUSPECT in acts:
+        keep &= ~acts[C.SUSPECT].fillna(False).astype(bool)
     runs = acts[keep].copy()
     runs[C.DATE] = pd.to_datetime(runs[C.START_LOCAL]).dt.normalize()
     return runs.sort_values(C.START_LOCAL, kind="stable").reset_index(drop=True)
