@@ -28,14 +28,15 @@ ACTIVITY_INT_COLUMNS = (C.SESSION_INDEX, C.N_SAMPLES)
 
 
 def _activity_column(name: str, values: list):
-    """One activity column, typed: UTC datetimes, float64, bool, int64, or text (str
-    dtype, "" where the value is missing: None, NaN)."""
+    """One activity column, typed: UTC datetimes, float64, bool (False where missing),
+    int64, or text (str dtype, "" where the value is missing: None, NaN)."""
     if name in ACTIVITY_TIME_COLUMNS:
         return pd.to_datetime(values, utc=True).array
     if name in ACTIVITY_FLOAT_COLUMNS:
         return np.array(values, dtype=np.float64)
     if name in ACTIVITY_BOOL_COLUMNS:
-        return np.array(values, dtype=bool)
+        # A flag a row does not give is false (bool(NaN) would be true).
+        return np.array([False if v is None or v != v else bool(v) for v in values], dtype=bool)
     if name in ACTIVITY_INT_COLUMNS:
         return np.array(values, dtype=np.int64)
     text = np.array(values, dtype=object)

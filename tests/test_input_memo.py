@@ -18,7 +18,7 @@ from analyzer.cache.inputs import InputMemo
 from analyzer.ingest import sources
 
 DATA = Path(__file__).resolve().parent / "data"
-RUN = DATA / "dtcooper__garmin-fenix5-run-57s.fit"
+RUN = DATA / "dtcooper__garmin-fr110-run-2013.fit"
 WALK = DATA / "dtcooper__garmin-fenix5-walk-with-dynamics.fit"
 
 

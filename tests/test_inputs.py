@@ -160,7 +160,8 @@ def build_unreadable_junk(folder: Path) -> dict[str, str]:
 
 def build_gpx_missing_position(folder: Path) -> list[str]:
     path = folder / "missing-position.gpx"
-    path.write_text(_gpx_doc(_gpx_points(30, skip_position_of=12)), encoding="utf-8")
+    # 2 minutes at ~2.8 m/s, one point without a position: long enough to count as a run.
+    path.write_text(_gpx_doc(_gpx_points(121, skip_position_of=12)), encoding="utf-8")
     return [str(path)]
 
 
@@ -179,7 +180,7 @@ def build_gz_bomb(folder: Path) -> list[str]:
 
 def build_evil_zip(folder: Path) -> dict[str, str]:
     """{label: expected status} for a zip with traversal, absolute and symlink members."""
-    run = FENIX_RUN.read_bytes()
+    run = FR110.read_bytes()
     path = folder / "evil.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("../evil.fit", run)
@@ -279,12 +280,17 @@ def test_truncated_fit_run_is_imported(tmp_path):
 # --- 2. bit flip and bad CRC ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("source", [FR110, FENIX_RUN], ids=["fr110", "fenix5"])
-def test_bit_flipped_fit(tmp_path, source):
+@pytest.mark.parametrize(
+    ("source", "read"),
+    # The 57 s fenix5 recording is read but is no run (under 60 s: importers.plausible).
+    [(FR110, "imported"), (FENIX_RUN, "not_run")],
+    ids=["fr110", "fenix5"],
+)
+def test_bit_flipped_fit(tmp_path, source, read):
     (label,) = build_bit_flipped_fit(tmp_path, source)
     h = _import([label], tmp_path)
     rec = _one(h, label)
-    assert rec.status in ("imported", "skipped"), rec
+    assert rec.status in (read, "skipped"), rec
     assert "CRC" in rec.reason or "decode error" in rec.reason, rec.reason
 
 
@@ -335,7 +341,7 @@ def test_gpx_points_without_coordinates_dropped(tmp_path):
     assert "1 track points without coordinates dropped" in rec.reason, rec.reason
     (act,) = h.activities.itertuples()
     assert act.is_run and act.sport == "running"
-    assert len(h.samples) == 29
+    assert len(h.samples) == 120
 
 
 # --- 5. decompression bombs ----------------------------------------------------------
@@ -447,7 +453,7 @@ def test_cache_second_import_decodes_nothing(tmp_path):
 
 def test_cache_entry_without_meta_is_not_trusted(tmp_path):
     path = tmp_path / "run.fit"
-    path.write_bytes(FENIX_RUN.read_bytes())
+    path.write_bytes(FR110.read_bytes())
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     entry = tmp_path / "cache" / f"v{IMPORTER_VERSION}" / sha[:2] / sha
     entry.mkdir(parents=True)
@@ -518,7 +524,7 @@ ACTIVITY_KEYS = JSON_ACTIVITY_KEYS
 def test_cli_import_json(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
-    (folder / "run.fit").write_bytes(FENIX_RUN.read_bytes())
+    (folder / "run.fit").write_bytes(FR110.read_bytes())
     (folder / "walk.fit").write_bytes(FENIX_WALK.read_bytes())
     (folder / "README.txt").write_text("notes\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["import", str(folder), "--cache", str(tmp_path / "cache"), "--json"])
@@ -551,7 +557,7 @@ def test_fifo_in_a_folder_is_skipped_without_blocking(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     os.mkfifo(folder / "pipe.fit")
-    shutil.copy(DATA / "dtcooper__garmin-fenix5-run-57s.fit", folder / "run.fit")
+    shutil.copy(FR110, folder / "run.fit")
     h = read_history([folder], cache=tmp_path / "cache", workers=1, progress=False)
     status = {Path(f.path).name: f for f in h.files}
     assert status["pipe.fit"].status == "skipped" and "regular file" in status["pipe.fit"].reason

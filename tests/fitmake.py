@@ -1,0 +1,122 @@
+"""FIT files made for tests with fit-tool (the FIT SDK's encoding, from Stages Cycling's
+fit-tool package): sessions of given sports with their records, written as a watch
+writes them (file_id, timer events, records, one lap and one session per leg, the
+activity), so a test can hold exactly the defect it is about."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: Seconds from the Unix epoch to the FIT epoch (FIT profile, date_time).
+FIT_EPOCH_S = 631065600
+
+
+@dataclass
+class Leg:
+    """One session: ``t`` [s from the file's start] of each record, and per record
+    values (arrays as long as ``t``, NaN for "not recorded"); totals default to what
+    the records say.
+
+    cadence : FIT record cadence as the watch writes it (strides/min on foot, rpm on a bike)
+    """
+
+    sport: str
+    t: np.ndarray
+    speed: np.ndarray | None = None
+    cadence: np.ndarray | None = None
+    heart_rate: np.ndarray | None = None
+    stance_time: np.ndarray | None = None
+    distance: np.ndarray | None = None  # cumulative [m]; default: integrated speed
+    sub_sport: str = "generic"
+    start: float | None = None  # session start_time [s]; default t[0]
+    elapsed: float | None = None  # total_elapsed_time [s]; default t[-1] - start
+    total_distance: float | None = field(default=None)  # None: the records' distance; NaN: not written
+    written: float | None = None  # the session message's timestamp [s]; default start + elapsed
+
+
+def run(seconds: int, speed: float = 3.0, cadence: float = 85.0, hr: float = 150.0, t0: float = 0.0, **kw) -> Leg:
+    """A 1 Hz run leg starting at ``t0`` [s], at a steady speed, cadence and heart rate."""
+    t = t0 + np.arange(seconds + 1, dtype=float)
+    n = len(t)
+    return Leg("running", t, np.full(n, speed), np.full(n, cadence), np.full(n, hr), **kw)
+
+
+def fit_bytes(legs: list[Leg], start_utc: dt.datetime, utc_offset_s: int = 0) -> bytes:
+    """A whole FIT activity file of ``legs`` (one session each), starting at ``start_utc``."""
+    from fit_tool.fit_file_builder import FitFileBuilder
+    from fit_tool.profile.messages.activity_message import ActivityMessage
+    from fit_tool.profile.messages.event_message import EventMessage
+    from fit_tool.profile.messages.file_id_message import FileIdMessage
+    from fit_tool.profile.profile_type import Activity, Event, EventType, FileType, Manufacturer
+
+    t0 = int(start_utc.replace(tzinfo=dt.UTC).timestamp() * 1000)
+    builder = FitFileBuilder(auto_define=True, min_string_size=0)
+    fid = FileIdMessage()
+    fid.type = FileType.ACTIVITY
+    fid.manufacturer = Manufacturer.GARMIN.value
+    fid.product = 3113
+    fid.serial_number = 1234567890
+    fid.time_created = t0
+    builder.add(fid)
+    ev = EventMessage()
+    ev.timestamp, ev.event, ev.event_type = t0, Event.TIMER, EventType.START
+    builder.add(ev)
+    last = t0
+    for index, leg in enumerate(legs):
+        last = max(last, _add_leg(builder, leg, index, t0))
+    act = ActivityMessage()
+    act.timestamp = last
+    act.total_timer_time = (last - t0) / 1000
+    act.num_sessions = len(legs)
+    act.type = Activity.MANUAL
+    act.event, act.event_type = Event.ACTIVITY, EventType.STOP
+    act.local_timestamp = last // 1000 + utc_offset_s - FIT_EPOCH_S
+    builder.add(act)
+    return builder.build_bytes()
+
+
+def _add_leg(builder, leg: Leg, index: int, t0: int) -> int:
+    """Add one leg's records, lap and session; returns the session's timestamp [ms]."""
+    from fit_tool.profile.messages.lap_message import LapMessage
+    from fit_tool.profile.messages.record_message import RecordMessage
+    from fit_tool.profile.messages.session_message import SessionMessage
+    from fit_tool.profile.profile_type import Event, EventType, Sport, SubSport
+
+    t = np.asarray(leg.t, dtype=float)
+    distance = leg.distance
+    if distance is None and leg.speed is not None:
+        distance = np.concatenate([[0.0], np.cumsum(leg.speed[1:] * np.diff(t))])
+    for i in range(len(t)):
+        rec = RecordMessage(local_id=1)
+        rec.timestamp = t0 + int(round(t[i] * 1000))
+        for name, values in (
+            ("speed", leg.speed),
+            ("cadence", leg.cadence),
+            ("heart_rate", leg.heart_rate),
+            ("stance_time", leg.stance_time),
+            ("distance", distance),
+        ):
+            if values is not None and np.isfinite(values[i]):
+                setattr(rec, name, int(values[i]) if name in ("cadence", "heart_rate") else float(values[i]))
+        builder.add(rec)
+    start = t[0] if leg.start is None else leg.start
+    elapsed = float(t[-1] - start) if leg.elapsed is None else leg.elapsed
+    written = t0 + int(round(((start + elapsed) if leg.written is None else leg.written) * 1000))
+    total = float(distance[-1]) if leg.total_distance is None and distance is not None else leg.total_distance
+    sport, sub = Sport[leg.sport.upper()], SubSport[leg.sub_sport.upper()]
+    for message in (LapMessage(local_id=2), SessionMessage(local_id=3)):
+        message.message_index = index
+        message.timestamp = written
+        message.start_time = t0 + int(round(start * 1000))
+        message.event = Event.LAP if isinstance(message, LapMessage) else Event.SESSION
+        message.event_type = EventType.STOP
+        message.sport, message.sub_sport = sport, sub
+        message.total_elapsed_time = elapsed
+        message.total_timer_time = elapsed
+        if total is not None and np.isfinite(total):
+            message.total_distance = total
+        builder.add(message)
+    return written
