@@ -1,0 +1,585 @@
+"""The FIT importer against a second decoder: the Garmin FIT SDK for Python.
+
+Every FIT file of the shared real set (``../shared/data/real``, ``*.fit`` and
+``*.fit.gz``; skipped cleanly when absent) and of ``sample_data/activities`` is read
+twice: by ``analyzer.importers.decode`` and, independently, by ``garmin-fit-sdk``
+(Garmin's own decoder; fitparse, the importer's fallback, plays no part). From the
+SDK's messages a reader's view is built here (``sdk_view``):
+
+* the sessions in time order: sport, start (``start_time``), end (start +
+  ``total_elapsed_time``), ``total_distance``;
+* each record belongs to the session whose [start, start + total_elapsed_time +
+  60 s] holds its timestamp (the latest such session when two windows overlap), and
+  a session's sample count is the number of distinct timestamps among its records;
+* the sum of cadence by sport, one value per sample (the first record of a timestamp
+  that has one): on foot (running, walking, hiking, generic) 2 x (cadence +
+  fractional_cadence) steps/min, for other sports cadence + fractional_cadence rpm.
+
+The importer's view (``heavylegs_view``) must agree: same session count, sport, start
+and end to the millisecond, distance within 0.5 m or 0.01 %, sample count, cadence sums
+within 1e-9 (relative). Where they differ, DIFFERENCES lists the exact difference
+(SDK value, heavylegs value) with the reason found by looking at the file (MANIFEST.md
+describes each real file). A listed difference must be exactly as listed, so a fix or
+a regression shows up; every other file must agree on everything. SDK_ERRORS lists the
+files the SDK refuses or stops reading, with its error.
+
+Reasons starting with ``importer bug, being fixed:`` are today's importer errors that
+the importer change in progress corrects: remove the entry when the fix lands.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import math
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from garmin_fit_sdk import Decoder, Profile, Stream
+
+from analyzer import columns as C
+from analyzer.errors import NotAnActivity, UnreadableExport
+from analyzer.importers import decode
+from tests.conftest import REAL, SAMPLE, parse_manifest, requires_real
+
+#: The FIT epoch: date_time values count seconds from it (FIT profile, type date_time).
+FIT_EPOCH = pd.Timestamp("1989-12-31", tz="UTC")
+#: Sports whose FIT cadence counts strides (one foot): steps/min = 2 x cadence.
+FOOT_SPORTS = frozenset({"running", "walking", "hiking", "generic"})
+#: A record this long [s] after a session's end (start + elapsed) still belongs to it.
+SESSION_TAIL_S = 60
+#: Distances agree within this many metres, or this share of the SDK's value.
+DISTANCE_ABS_M, DISTANCE_REL = 0.5, 1e-4
+#: Cadence sums agree within this relative difference.
+CADENCE_REL = 1e-9
+
+
+def _fit_files() -> dict[str, Path]:
+    """{name: path}: real files by their path in the shared set (as MANIFEST.md names
+    them), sample files as ``sample_data/activities/<file>``."""
+    files = {}
+    if REAL.is_dir():
+        for path in sorted(REAL.rglob("*")):
+            if path.is_file() and path.name.lower().endswith((".fit", ".fit.gz")):
+                files[path.relative_to(REAL).as_posix()] = path
+    for path in sorted((SAMPLE / "activities").glob("*.fit")):
+        files[path.relative_to(SAMPLE.parent).as_posix()] = path
+    return files
+
+
+FIT_FILES = _fit_files()
+
+
+def _read_bytes(path: Path) -> bytes:
+    data = path.read_bytes()
+    return gzip.decompress(data) if path.name.lower().endswith(".gz") else data
+
+
+# --- the two views of one file ---------------------------------------------------------
+
+
+def _time(ts: pd.Timestamp) -> str:
+    """A UTC instant as text to the millisecond, the form both views and the table use."""
+    return ts.round("ms").strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+
+
+def _fit_time(ms: int) -> str:
+    """A FIT date_time in milliseconds as text; device-relative values (below
+    0x10000000 s) land in 1990, where the SDK's own date conversion puts them."""
+    return _time(FIT_EPOCH + pd.Timedelta(milliseconds=ms))
+
+
+def sdk_view(data: bytes) -> dict:
+    """The reader's view of one FIT file from the Garmin FIT SDK's messages (see the
+    module docstring): {'sessions': [{sport, start, end, distance_m, n_samples}],
+    'cadence_sum': {sport: sum}, 'errors': [the SDK's error messages]}."""
+    # Only what is used here is converted (a tenth faster): date_time stays raw seconds,
+    # so device-relative values stay visible, and the sport number is named below from
+    # the SDK's profile; nothing used here is a component or a sub-field (cadence256,
+    # which no file here carries, has no components in the SDK's profile either).
+    messages, errors = Decoder(Stream.from_byte_array(bytearray(data))).read(
+        convert_datetimes_to_dates=False,
+        convert_types_to_strings=False,
+        expand_components=False,
+        expand_sub_fields=False,
+        merge_heart_rates=False,
+    )
+    sport_names = Profile["types"]["sport"]
+    sessions = []
+    for s in messages.get("session_mesgs", []):
+        start, elapsed, sport = s.get("start_time"), s.get("total_elapsed_time"), s.get("sport")
+        sessions.append(
+            {
+                "sport": "" if sport is None else sport_names.get(sport, str(sport)),
+                # [ms]: total_elapsed_time has a scale of 1000 (milliseconds)
+                "start_ms": None if start is None else start * 1000,
+                "end_ms": None if start is None or elapsed is None else start * 1000 + round(elapsed * 1000),
+                "distance_m": s.get("total_distance"),
+            }
+        )
+    sessions.sort(key=lambda s: (s["start_ms"] is None, s["start_ms"] or 0))
+    windows = [
+        (i, s["start_ms"], s["end_ms"] + SESSION_TAIL_S * 1000)
+        for i, s in enumerate(sessions)
+        if s["end_ms"] is not None
+    ]
+    cadence_at: list[dict[int, float | None]] = [{} for _ in sessions]  # per session: timestamp -> cadence
+    for record in messages.get("record_mesgs", []):
+        ts = record.get("timestamp")
+        owners = [i for i, lo, hi in windows if ts is not None and lo <= ts * 1000 <= hi]
+        if not owners:
+            continue
+        owner = max(owners, key=lambda i: sessions[i]["start_ms"])
+        value = record.get("cadence")
+        if value is not None:
+            value += record.get("fractional_cadence") or 0.0
+            if sessions[owner]["sport"] in FOOT_SPORTS:
+                value *= 2
+        if cadence_at[owner].get(ts) is None:
+            cadence_at[owner][ts] = value
+    cadence_sum: dict[str, float] = {}
+    out = []
+    for s, at in zip(sessions, cadence_at, strict=True):
+        values = [v for v in at.values() if v is not None]
+        cadence_sum[s["sport"]] = cadence_sum.get(s["sport"], 0.0) + math.fsum(values)
+        out.append(
+            {
+                "sport": s["sport"],
+                "start": None if s["start_ms"] is None else _fit_time(s["start_ms"]),
+                "end": None if s["end_ms"] is None else _fit_time(s["end_ms"]),
+                "distance_m": s["distance_m"],
+                "n_samples": len(at),
+            }
+        )
+    return {
+        "sessions": out,
+        "cadence_sum": cadence_sum,
+        "n_records": len(messages.get("record_mesgs", [])),
+        "errors": [str(e) for e in errors],
+    }
+
+
+def heavylegs_view(data: bytes, label: str) -> dict:
+    """The same view from ``analyzer.importers.decode``: one session per activity row
+    (by session_index); a file it refuses (UnreadableExport, NotAnActivity) has none."""
+    try:
+        decoded = decode(data, label, hashlib.sha256(data).hexdigest())
+    except (UnreadableExport, NotAnActivity) as err:
+        return {"sessions": [], "cadence_sum": {}, "refused": str(err)}
+    acts = decoded.activities.sort_values(C.SESSION_INDEX)
+    samples = decoded.samples
+    sessions, cadence_sum = [], {}
+    for _, row in acts.iterrows():
+        sport = row[C.SPORT]
+        part = samples[samples[C.ACTIVITY_ID] == row[C.ACTIVITY_ID]] if len(samples) else samples
+        column = C.CADENCE_SPM if sport in FOOT_SPORTS else C.CADENCE_RPM
+        values = part[column].to_numpy(dtype=float) if len(part) else np.array([])
+        cadence_sum[sport] = cadence_sum.get(sport, 0.0) + math.fsum(values[np.isfinite(values)])
+        distance = float(row[C.DISTANCE_M])
+        sessions.append(
+            {
+                "sport": sport,
+                "start": _time(row[C.START_UTC]),
+                "end": _time(row[C.END_UTC]),
+                "distance_m": distance if np.isfinite(distance) else None,
+                "n_samples": int(row[C.N_SAMPLES]),
+            }
+        )
+    return {"sessions": sessions, "cadence_sum": cadence_sum, "refused": ""}
+
+
+# --- comparing them --------------------------------------------------------------------
+
+
+def _same(key: str, sdk, ours) -> bool:
+    """Whether two values of ``key`` agree (see the module docstring for the tolerances)."""
+    if sdk is None or ours is None:
+        return sdk is None and ours is None
+    if key.endswith("distance_m"):
+        return abs(sdk - ours) <= max(DISTANCE_ABS_M, DISTANCE_REL * abs(sdk))
+    if key.startswith("cadence_sum"):
+        return math.isclose(sdk, ours, rel_tol=CADENCE_REL, abs_tol=CADENCE_REL)
+    return sdk == ours
+
+
+def differences(sdk: dict, ours: dict) -> dict[str, tuple]:
+    """{key: (SDK value, heavylegs value)} for every compared value that differs. Keys:
+    'sessions' (count), 's<i>.<field>' per session (compared only when the counts
+    agree), 'cadence_sum[<sport>]' (None where a side has no session of that sport)."""
+    found = {}
+    a, b = sdk["sessions"], ours["sessions"]
+    if len(a) != len(b):
+        found["sessions"] = (len(a), len(b))
+    else:
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            for field in ("sport", "start", "end", "distance_m", "n_samples"):
+                key = f"s{i}.{field}"
+                if not _same(key, x[field], y[field]):
+                    found[key] = (x[field], y[field])
+    for sport in sorted(set(sdk["cadence_sum"]) | set(ours["cadence_sum"])):
+        key = f"cadence_sum[{sport}]"
+        x, y = sdk["cadence_sum"].get(sport), ours["cadence_sum"].get(sport)
+        if not _same(key, x, y):
+            found[key] = (x, y)
+    return found
+
+
+# --- what differs, and why -------------------------------------------------------------
+
+BUG_END = (
+    "importer bug, being fixed: (1) end_utc is the latest of the session's timestamp, start + "
+    "total_elapsed_time and start + total_timer_time; it becomes start + total_elapsed_time"
+)
+BUG_RPM = (
+    "importer bug, being fixed: (2) a non-foot sport's cadence_rpm is 2 x the FIT cadence; it becomes the recorded rpm"
+)
+#: The Garmin FIT SDK for Python stops at the first compressed-timestamp record header.
+SDK_NO_COMPRESSED = (
+    "SDK limit: it does not read compressed-timestamp headers ('not currently supported') and "
+    "stops at the first record; this FR70 file writes its session before the records, so the "
+    "SDK has the session but no record"
+)
+TRAINING_NO_DISTANCE = (
+    "heavylegs rule: a strength (training) session without total_distance and without record "
+    "distances is stated as 0 m; the SDK's session has no total_distance"
+)
+VIRTUAL_RIDE = (
+    "damaged totals: total_elapsed_time 1632 s is shorter than total_timer_time 2760 s (MANIFEST), "
+    "while the records run at 1 Hz for 2760 s from the start; the SDK-backed session ends at "
+    "start + 1632 s and holds the records up to 60 s later, heavylegs ends it at start + timer "
+    "(today by the latest-end rule, after the fix by its 'elapsed shorter than timer: timer "
+    "used' rule) and keeps all 2760 records"
+)
+AMBIT3 = (
+    "totals miss the last lap: the session's total_elapsed_time (4034.862 s, the 21 laps) ends at "
+    "16:50:39.862, but its records run on without a break to the session's timestamp 17:06:06 "
+    "(activity.total_timer_time 4962 s); the SDK-backed session stops at start + elapsed + 60 s, "
+    "heavylegs ends it at the last record (today by the latest-end rule, after the fix by its "
+    "'records run on past the totals' rule)"
+)
+FR70_RELATIVE = (
+    "device-relative timestamps: start_time 17217864 is seconds since power-on (< 0x10000000), "
+    "which the SDK gives as a 1990 date; heavylegs places the file by activity.local_timestamp "
+    "(2012-02-13 12:21:03, probably the download time, MANIFEST), read as UTC"
+)
+COROS = (
+    "importer limit (not part of the fix in progress): an event message declares field 3 "
+    "(data, uint32) with size 1; fastfit falls back for it and fitparse then stops there "
+    "('Invalid field size 1 for type uint32') after 1785 of the 11272 records, before the "
+    "session, so heavylegs makes one sport-less session of those records; the SDK reads the "
+    "whole file: a 12719 s, 32.1 km ride without cadence"
+)
+NO_SESSION = (
+    "no session message (FIT SDK example whose activity ends abruptly: 14 records, no "
+    "lap/session/activity); heavylegs makes one sport-less activity of the records"
+)
+
+#: Files the SDK refuses or stops reading: name -> a substring of its error.
+SDK_ERRORS: dict[str, str] = {
+    "fit/Runalyze__garmin-fr70-intervals.fit": "at byte: 741 Compressed timestamp messages are not currently supported",
+    "fit/dtcooper__garmin-fr70-run-compressed-speed-distance-relative-time.fit": (
+        "at byte: 936 Compressed timestamp messages are not currently supported"
+    ),
+    # File CRC deliberately wrong: every message is read, then the CRC is refused.
+    "other/dtcooper__corrupt-bad-file-crc.fit": "at byte: 771 CRC Error",
+    # Chained, the second part's header promises 68 bytes and 15 follow: the first part is read whole.
+    "other/dtcooper__corrupt-chained-nodata.fit": "longer than the number of bytes remaining",
+    # Chained, the second header says '.GIT': the first part is read whole.
+    "other/dtcooper__corrupt-header-chained.fit": "at byte: 771 The file is not a fit file.",
+    # Cut 3 bytes short of its data and CRC: every message but the last bytes is read.
+    "other/dtcooper__corrupt-unexpected-eof.fit": "longer than the number of bytes remaining",
+    # Header data_size 0 and a wrong header CRC: nothing is read (heavylegs refuses it too).
+    "other/jimmykane-sportslib__broken.fit": "at byte: 14 CRC Error",
+}
+
+#: name -> {key: (SDK value, heavylegs value, reason)}; keys as in ``differences``.
+DIFFERENCES: dict[str, dict[str, tuple]] = {
+    # --- today's end_utc (1) and doubled rpm (2) only --------------------------------------
+    "fit/GoldenCheetah__garmin-fenix5plus-run-dynamics.fit": {
+        "s0.end": ("2019-09-07 10:23:12.367", "2019-09-07 10:23:23.000", BUG_END),
+    },
+    "fit/GoldenCheetah__garmin-fr15-10k-race.fit": {
+        "s0.end": ("2014-10-11 18:45:48.803", "2014-10-11 18:45:53.000", BUG_END),
+    },
+    "fit/GoldenCheetah__garmin-fr920xt-run-dynamics-stryd.fit": {
+        "s0.end": ("2019-01-01 16:12:36.084", "2019-01-01 16:13:59.000", BUG_END),
+    },
+    "fit/GoldenCheetah__garmin-vivoactive-hr-stryd-run.fit": {
+        "s0.end": ("2019-02-16 05:29:52.668", "2019-02-16 05:30:00.000", BUG_END),
+    },
+    "fit/Runalyze__garmin-fenix2-run-with-pause.fit": {
+        "s0.end": ("2014-08-22 15:39:57.000", "2014-08-22 15:41:37.000", BUG_END),
+    },
+    "fit/Runalyze__garmin-fenix3-run-dynamics-moxy.fit": {
+        "s0.end": ("2016-08-26 17:30:25.668", "2016-08-26 17:30:34.000", BUG_END),
+    },
+    "fit/Runalyze__garmin-fenix3-run-dynamics-runscribe.fit": {
+        "s0.end": ("2018-01-21 10:26:28.869", "2018-01-21 10:34:11.000", BUG_END),
+    },
+    "fit/Runalyze__garmin-fenix3-run-long-pause.fit": {
+        "s0.end": ("2018-02-27 19:24:16.435", "2018-02-27 19:26:20.000", BUG_END),
+    },
+    "fit/Runalyze__garmin-fr310xt-run-many-pauses.fit": {
+        "s0.end": ("2014-03-29 12:18:50.121", "2014-03-29 12:18:53.000", BUG_END),
+    },
+    "fit/Runalyze__garmin-fr630-run-dynamics.fit": {
+        "s0.end": ("2015-11-27 20:16:37.227", "2015-11-27 20:16:48.000", BUG_END),
+    },
+    "fit/Runalyze__garmin-fr630-stryd-half-marathon.fit": {
+        "s0.end": ("2018-02-18 07:12:26.455", "2018-02-18 07:12:36.000", BUG_END),
+    },
+    "fit/Runalyze__garmin-fr735xt-runscribe-devfields.fit": {
+        "s0.end": ("2018-01-21 10:26:28.960", "2018-01-21 10:26:39.000", BUG_END),
+    },
+    "fit/Runalyze__garmin-fr920xt-long-run-30km.fit": {
+        "s0.end": ("2015-03-22 14:53:35.224", "2015-03-22 14:53:44.000", BUG_END),
+    },
+    "fit/Runalyze__garmin-fr920xt-stryd-devfields-no-native-hr.fit": {
+        "s0.end": ("2016-08-23 18:38:00.134", "2016-08-23 18:38:11.000", BUG_END),
+    },
+    # Session 0's message is written 79 min after it ends, as session 1 starts.
+    "fit/Runalyze__garmin-fr920xt-two-run-sessions.fit": {
+        "s0.end": ("2015-05-23 11:12:08.392", "2015-05-23 12:31:17.000", BUG_END),
+    },
+    "fit/alex-hhh__garmin-fr310xt-run.fit": {
+        "s0.end": ("2014-01-18 02:14:34.421", "2014-01-18 02:14:39.000", BUG_END),
+    },
+    "fit/alex-hhh__garmin-fr920xt-pool-swim.fit": {
+        "s0.end": ("2015-01-05 09:06:21.774", "2015-01-05 09:06:23.000", BUG_END),
+        "cadence_sum[swimming]": (1602.0, 3204.0, BUG_RPM),
+    },
+    "fit/alex-hhh__garmin-fr920xt-run-dynamics.fit": {
+        "s0.end": ("2014-12-28 22:44:19.026", "2014-12-28 22:44:29.000", BUG_END),
+    },
+    "fit/alex-hhh__garmin-fr920xt-triathlon.fit": {
+        "s1.end": ("2014-12-14 01:07:01.561", "2014-12-14 01:07:02.000", BUG_END),
+        "s4.end": ("2014-12-14 02:15:50.138", "2014-12-14 02:16:08.000", BUG_END),
+        "cadence_sum[cycling]": (193336.0, 386672.0, BUG_RPM),
+        "cadence_sum[swimming]": (435.0, 870.0, BUG_RPM),
+    },
+    "fit/corriporai__garmin-fr645m-run.fit": {
+        "s0.end": ("2019-09-14 16:14:49.606", "2019-09-14 16:15:00.000", BUG_END),
+    },
+    "fit/dtcooper__garmin-fenix2-run-dynamics.fit": {
+        "s0.end": ("2015-08-15 15:32:20.000", "2015-08-15 15:32:46.000", BUG_END),
+    },
+    "fit/dtcooper__garmin-fenix5-bike-short.fit": {
+        "s0.end": ("2017-06-12 16:10:22.363", "2017-06-12 16:10:55.000", BUG_END),
+    },
+    "fit/dtcooper__garmin-fenix5-run-57s.fit": {
+        "s0.end": ("2017-06-11 14:35:05.887", "2017-06-11 14:35:24.000", BUG_END),
+    },
+    "fit/dtcooper__garmin-fenix5-walk-with-dynamics.fit": {
+        "s0.end": ("2017-06-11 14:33:36.379", "2017-06-11 14:33:42.000", BUG_END),
+    },
+    "fit/dtcooper__garmin-fr110-run-2013.fit": {
+        "s0.end": ("2013-02-06 12:54:59.140", "2013-02-06 12:55:40.000", BUG_END),
+    },
+    # Chained (several FIT files in one): the SDK reads them all, the same five sessions.
+    "fit/dtcooper__garmin-fr920xt-triathlon-chained-fit.fit": {
+        "s3.end": ("2018-05-27 09:23:40.724", "2018-05-27 09:23:41.000", BUG_END),
+        "s4.end": ("2018-05-27 10:11:11.694", "2018-05-27 10:11:31.000", BUG_END),
+        "cadence_sum[cycling]": (85.5, 171.0, BUG_RPM),
+        "cadence_sum[swimming]": (9977.0, 19954.0, BUG_RPM),
+        "cadence_sum[transition]": (1456.0, 2912.0, BUG_RPM),
+    },
+    "fit/jimmykane-fitparser__garmin-fenix5x-stryd-run-dynamics.fit": {
+        "s0.end": ("2018-06-14 15:23:22.559", "2018-06-14 15:23:28.000", BUG_END),
+    },
+    "fit/jimmykane-sportslib__garmin-edge1000-road-ride.fit": {
+        "s0.end": ("2019-08-11 14:56:55.962", "2019-08-11 14:57:26.000", BUG_END),
+        "cadence_sum[cycling]": (123467.0, 246934.0, BUG_RPM),
+    },
+    "fit/jimmykane-sportslib__garmin-fr910xt-long-run-28km.fit": {
+        "s0.end": ("2012-08-18 10:54:47.200", "2012-08-18 11:07:25.000", BUG_END),
+    },
+    "fit/jimmykane-sportslib__garmin-vivoactive-hr-run.fit": {
+        "s0.end": ("2017-10-11 17:17:48.300", "2017-10-11 17:20:28.000", BUG_END),
+    },
+    "fit/jimmykane-sportslib__suunto9-trail-run-reexport.fit": {
+        "s0.end": ("2020-03-04 16:51:06.998", "2020-03-04 16:51:07.000", BUG_END),
+    },
+    "fit/jimmykane-sportslib__suunto9-trail-run.fit": {
+        "s0.end": ("2020-03-04 16:51:06.998", "2020-03-04 16:51:07.000", BUG_END),
+    },
+    # Summary first: each session's timestamp is written before its end, so the ends agree.
+    "fit/muktihari__garmin-fr255-triathlon-summary-first.fit": {
+        "cadence_sum[swimming]": (23216.0, 46432.0, BUG_RPM),
+        "cadence_sum[transition]": (5385.0, 10770.0, BUG_RPM),
+    },
+    "fit/muktihari__garmin-fr255-triathlon-summary-last.fit": {
+        "s4.end": ("2023-09-02 14:22:47.613", "2023-09-02 14:23:33.000", BUG_END),
+        "cadence_sum[swimming]": (23216.0, 46432.0, BUG_RPM),
+        "cadence_sum[transition]": (5385.0, 10770.0, BUG_RPM),
+    },
+    # Damaged copies of the FIT SDK's Activity.fit (SDK_ERRORS): both read the same session.
+    "other/dtcooper__corrupt-bad-file-crc.fit": {
+        "s0.end": ("2012-04-09 21:22:39.749", "2012-04-09 21:24:51.000", BUG_END),
+    },
+    "other/dtcooper__corrupt-chained-nodata.fit": {
+        "s0.end": ("2012-04-09 21:22:39.749", "2012-04-09 21:24:51.000", BUG_END),
+    },
+    "other/dtcooper__corrupt-header-chained.fit": {
+        "s0.end": ("2012-04-09 21:22:39.749", "2012-04-09 21:24:51.000", BUG_END),
+    },
+    "other/dtcooper__corrupt-unexpected-eof.fit": {
+        "s0.end": ("2012-04-09 21:22:39.749", "2012-04-09 21:24:51.000", BUG_END),
+    },
+    # --- what the files are (stays) ------------------------------------------------------
+    "fit/GoldenCheetah__garmin-virtual-ride.fit.gz": {
+        "s0.end": ("2025-02-19 00:37:57.000", "2025-02-19 00:56:45.000", VIRTUAL_RIDE),
+        "s0.n_samples": (1693, 2760, VIRTUAL_RIDE),
+        # After fix (2) heavylegs gives 170733.0, the rpm of all 2760 records: the entry stays.
+        "cadence_sum[cycling]": (89460.0, 341466.0, VIRTUAL_RIDE + "; and " + BUG_RPM),
+    },
+    "fit/Runalyze__suunto-ambit3-run-no-session-distance.fit": {
+        "s0.end": ("2016-06-29 16:50:39.862", "2016-06-29 17:06:06.000", AMBIT3),
+        "s0.n_samples": (4076, 4941, AMBIT3 + ": 865 more timestamps"),
+        "s0.distance_m": (
+            None,
+            15213.0,
+            "the session has no total_distance (MANIFEST); heavylegs takes the span of the record "
+            "distances (7 m to 15220 m), by design",
+        ),
+        "cadence_sum[running]": (611532.0, 743718.0, AMBIT3 + ": the cadence of those 865 timestamps"),
+    },
+    "fit/Runalyze__garmin-fr70-intervals.fit": {
+        "s0.end": ("2013-05-27 07:45:17.023", "2013-05-27 07:46:15.000", BUG_END),
+        "s0.n_samples": (0, 633, SDK_NO_COMPRESSED),
+        "cadence_sum[running]": (0.0, 84016.0, SDK_NO_COMPRESSED),
+    },
+    "fit/dtcooper__garmin-fr70-run-compressed-speed-distance-relative-time.fit": {
+        "s0.start": ("1990-07-18 06:44:24.000", "2012-02-13 11:16:16.000", FR70_RELATIVE),
+        # After fix (1) heavylegs gives 2012-02-13 12:20:59.273 (start + elapsed): the entry stays.
+        "s0.end": ("1990-07-18 07:49:07.273", "2012-02-13 12:21:03.000", FR70_RELATIVE + "; and " + BUG_END),
+        "s0.n_samples": (0, 755, SDK_NO_COMPRESSED),
+        "cadence_sum[running]": (0.0, 123422.0, SDK_NO_COMPRESSED),
+    },
+    "fit/jimmykane-fitparser__suunto-race2-strength-training.fit": {
+        "s0.end": ("2026-01-22 12:56:46.570", "2026-01-22 12:56:47.000", BUG_END),
+        "s0.distance_m": (None, 0.0, TRAINING_NO_DISTANCE),
+    },
+    "other/dtcooper__coros-pace2-ride-fitparse-fails.fit": {
+        "s0.sport": ("cycling", "", COROS),
+        "s0.end": ("2020-10-25 14:42:18.000", "2020-10-25 11:40:09.000", COROS),
+        "s0.distance_m": (32145.76, 4282.0, COROS),
+        "s0.n_samples": (11272, 1785, COROS),
+        "cadence_sum[]": (None, 0.0, COROS),
+        "cadence_sum[cycling]": (0.0, None, COROS),
+    },
+    "other/muktihari__fitsdk-example-activity-no-session.fit": {
+        "sessions": (0, 1, NO_SESSION),
+        "cadence_sum[]": (None, 0.0, NO_SESSION),
+    },
+    **{
+        f"sample_data/activities/{day}_1830_strength.fit": {"s0.distance_m": (None, 0.0, TRAINING_NO_DISTANCE)}
+        for day in (
+            "2026-05-11",
+            "2026-05-25",
+            "2026-06-08",
+            "2026-06-22",
+            "2026-07-06",
+            "2026-07-20",
+            "2026-08-03",
+            "2026-08-17",
+            "2026-09-07",
+            "2026-09-09",
+            "2026-09-11",
+            "2026-09-14",
+            "2026-09-16",
+            "2026-09-18",
+        )
+    },
+}
+
+
+# --- the tests -------------------------------------------------------------------------
+
+
+def _views(item: tuple[str, Path]) -> tuple[str, dict]:
+    name, path = item
+    return name, sdk_view(_read_bytes(path))
+
+
+@pytest.fixture(scope="module")
+def views() -> dict[str, tuple[dict, dict]]:
+    """{name: (SDK view, heavylegs view)} for every file, each file decoded once by each
+    side. The SDK (pure Python, the slow side) reads in two worker processes while
+    heavylegs decodes here."""
+    items = list(FIT_FILES.items())
+    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    if context is None:
+        sdk = dict(map(_views, items))
+        ours = {name: heavylegs_view(_read_bytes(path), path.name) for name, path in items}
+    else:
+        with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+            # Largest first, so the two workers finish together.
+            pending = pool.map(_views, sorted(items, key=lambda item: -item[1].stat().st_size))
+            ours = {name: heavylegs_view(_read_bytes(path), path.name) for name, path in items}
+            sdk = dict(pending)
+    return {name: (sdk[name], ours[name]) for name, _path in items}
+
+
+def _matches(expected: dict[str, tuple], found: dict[str, tuple]) -> list[str]:
+    """What is wrong with ``found`` against the listed ``expected`` (empty: exactly as listed)."""
+    problems = []
+    for key in sorted(set(expected) | set(found)):
+        if key not in found:
+            problems.append(f"{key}: listed {expected[key][:2]} but the two now agree")
+        elif key not in expected:
+            problems.append(f"{key}: SDK {found[key][0]!r} != heavylegs {found[key][1]!r} (not listed)")
+        elif not (_same(key, expected[key][0], found[key][0]) and _same(key, expected[key][1], found[key][1])):
+            problems.append(f"{key}: listed {expected[key][:2]}, found {found[key]}")
+    return problems
+
+
+@pytest.mark.parametrize("name", sorted(FIT_FILES))
+def test_heavylegs_agrees_with_the_fit_sdk_or_the_difference_is_listed(name, views):
+    sdk, ours = views[name]
+    problems = _matches(DIFFERENCES.get(name, {}), differences(sdk, ours))
+    refused = f" (heavylegs refuses it: {ours['refused']})" if ours["refused"] else ""
+    assert not problems, f"{name}{refused}:\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize("name", sorted(FIT_FILES))
+def test_the_sdk_reads_every_file_but_the_listed(name, views):
+    sdk, _ours = views[name]
+    if name in SDK_ERRORS:
+        assert len(sdk["errors"]) == 1 and SDK_ERRORS[name] in sdk["errors"][0], sdk["errors"]
+    else:
+        assert sdk["errors"] == []
+
+
+def test_the_tables_list_real_reasons():
+    """Every entry names a file of the set (a real one may be absent with the shared set)
+    and gives its reason; the files listed are a minority (a table that listed everything
+    would test nothing)."""
+    for name in [*DIFFERENCES, *SDK_ERRORS]:
+        assert name in FIT_FILES or (not REAL.is_dir() and not name.startswith("sample_data/")), name
+    for name, entries in DIFFERENCES.items():
+        for key, entry in entries.items():
+            assert len(entry) == 3 and len(entry[2]) > 20, (name, key)
+    assert len(set(DIFFERENCES) & set(FIT_FILES)) < len(FIT_FILES) / 2
+
+
+@requires_real
+def test_the_sdk_view_matches_the_manifest(views):
+    """The reference itself against the shared set's inventory (MANIFEST.md: sports of
+    the sessions, first start, record count), for the files the SDK reads whole."""
+    manifest = parse_manifest(REAL / "MANIFEST.md")
+    checked = 0
+    for name, row in manifest.items():
+        if name not in FIT_FILES or name in SDK_ERRORS or not row.get("records", "").isdigit():
+            continue
+        sdk, _ours = views[name]
+        sports = [part.split("/")[0] for part in row["sport/sub_sport (sessions)"].split("; ") if "/" in part]
+        if sports:
+            assert [s["sport"] for s in sdk["sessions"]] == sports, name
+            assert sdk["sessions"][0]["start"] == row["start UTC"].replace("T", " ") + ".000", name
+        assert sdk["n_records"] == int(row["records"]), name
+        checked += 1
+    assert checked >= 40
