@@ -193,3 +193,18 @@ def test_a_few_new_files_are_decoded_without_worker_processes(tmp_path, monkeypa
     h = read_history([folder], cache=tmp_path / "cache", workers=2, progress=False)
     assert h.decoded == len(runs) == H.IN_PROCESS_FILES
     assert len(h.runs) == len(runs) and h.features["activity_id"].nunique() == len(runs)
+
+
+def test_a_new_features_version_over_a_warm_catalog_computes_them_again(tmp_path, monkeypatch):
+    """Every entry in the catalog, none with the features of the new version: they are
+    computed from the cached samples (found by a session that bumped the version: the
+    activity rows then come from the catalog alone)."""
+    import analyzer.ingest.history as H
+
+    folder, cache = _sample_folder(tmp_path, 4)
+    cold = read_history([folder], cache=cache, workers=1, progress=False)
+    monkeypatch.setattr(H, "RUN_FEATURES_VERSION", "999-test")
+    again = read_history([folder], cache=cache, workers=1, progress=False)
+    assert again.decoded == 0
+    pd.testing.assert_frame_equal(_by_id(again.features), _by_id(cold.features), rtol=1e-12)
+    assert len(list(cache.glob("v*/*/*/features_v999-test.parquet"))) == 4

@@ -67,10 +67,13 @@ def _features_of_entries(cache: Cache, new_rows: dict, fresh: set[str], older: l
     featured.update(have)
     missing = [sha for sha in unfeatured if sha not in featured]
     if missing:
+        # Their activity rows: read from the entries in this call, else from the catalog
+        # (when every entry is in the catalog, nothing was read from the entries).
         acts_new = concat(new_rows[ACTIVITIES])
-        acts_missing = pd.concat(
-            [acts_new[acts_new[C.FILE_SHA256].isin(missing)], catalog.rows(ACTIVITIES, missing)], ignore_index=True
-        )
+        parts = [catalog.rows(ACTIVITIES, missing)]
+        if len(acts_new):
+            parts.insert(0, acts_new[acts_new[C.FILE_SHA256].isin(missing)])
+        acts_missing = concat(parts)
         feats, hist = compute_features(cache, acts_missing)
         new_rows[features_table].append(feats)
         new_rows[hr_table].append(hist)
