@@ -45,6 +45,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 SAMPLE = ROOT / "sample_data" / "activities"
 FENIX_RUN = DATA / "dtcooper__garmin-fenix5-run-57s.fit"
+#: A whole real run (43 min), for tests that need a file imported as a run.
+RUN_FIT = DATA / "dtcooper__garmin-fr110-run-2013.fit"
 REAL_FIT = ROOT.parent / "shared" / "data" / "real" / "fit"
 
 #: A single decode taking longer than this [s] counts as a hang (the CI machine is slow;
@@ -750,7 +752,7 @@ def test_nested_zip_bomb(tmp_path):
     """A bomb inside a zip inside a zip: the inner member is refused by the ratio guard,
     its honest sibling imported, and nothing near the bomb's size is held in memory."""
     bomb = _zip_bytes({"zeros.fit": bytes(64 * 2**20)})
-    inner = _zip_bytes({"bomb.zip": bomb, "run.fit": FENIX_RUN.read_bytes()}, zipfile.ZIP_STORED)
+    inner = _zip_bytes({"bomb.zip": bomb, "run.fit": RUN_FIT.read_bytes()}, zipfile.ZIP_STORED)
     path = tmp_path / "outer.zip"
     path.write_bytes(_zip_bytes({"export/inner.zip": inner}))
     before = peak_rss_mb()
@@ -764,7 +766,7 @@ def test_nested_zip_bomb(tmp_path):
 
 
 def test_zips_nested_deeper_than_the_limit(tmp_path):
-    data = _zip_bytes({"run.fit": FENIX_RUN.read_bytes()})
+    data = _zip_bytes({"run.fit": RUN_FIT.read_bytes()})
     for level in range(MAX_ARCHIVE_DEPTH + 1):
         data = _zip_bytes({f"level{level}.zip": data})
     path = tmp_path / "deep.zip"
@@ -821,7 +823,7 @@ def test_file_over_the_size_limit_is_not_read(tmp_path):
 
 
 def test_hostile_member_names_and_encrypted_members(tmp_path):
-    run = FENIX_RUN.read_bytes()
+    run = RUN_FIT.read_bytes()
     path = tmp_path / "names.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name in ("C:/Users/x/run.fit", "c:evil.fit", "..\\..\\evil.fit", "a/../../evil.fit", "//server/x.fit"):
@@ -858,7 +860,7 @@ def test_folder_with_symlink_loops_and_unreadable_entries(tmp_path):
     permissions that bite (not root), a locked file and a locked folder too."""
     folder = tmp_path / "in"
     (folder / "sub").mkdir(parents=True)
-    shutil.copy(FENIX_RUN, folder / "sub" / "run.fit")
+    shutil.copy(RUN_FIT, folder / "sub" / "run.fit")
     os.symlink(folder, folder / "loop")
     os.symlink(folder / "sub", folder / "sub" / "up")
     os.symlink(folder / "b.fit", folder / "a.fit")
@@ -866,7 +868,7 @@ def test_folder_with_symlink_loops_and_unreadable_entries(tmp_path):
     os.symlink(folder / "gone.fit", folder / "dangling.fit")
     locked = os.geteuid() != 0
     if locked:
-        shutil.copy(FENIX_RUN, folder / "locked.fit")
+        shutil.copy(RUN_FIT, folder / "locked.fit")
         (folder / "locked.fit").chmod(0)
         (folder / "closed").mkdir()
         (folder / "closed").chmod(0)
@@ -1022,7 +1024,8 @@ LONG_RUN = os.environ.get("HEAVYLEGS_LONG_TESTS") == "1"
 def _good_runs(n: int) -> list[tuple[str, bytes]]:
     """``n`` distinct runs: short cuts of the season's GPX runs moved to distinct days
     (a day apart, so none is a copy of another)."""
-    base = [gpx_cut(p.read_bytes(), 60) for p in sorted(SAMPLE.glob("*.gpx"))]
+    # 150 points: every cut is over a minute and 200 m, so counts as a run (importers.plausible).
+    base = [gpx_cut(p.read_bytes(), 150) for p in sorted(SAMPLE.glob("*.gpx"))]
     out = []
     day0 = pd.Timestamp("2015-01-01")
     for i in range(n):
@@ -1112,7 +1115,7 @@ def test_a_file_over_the_time_budget_is_skipped_and_not_cached(tmp_path, monkeyp
 
     folder = tmp_path / "in"
     folder.mkdir()
-    shutil.copy(FENIX_RUN, folder / "run.fit")
+    shutil.copy(RUN_FIT, folder / "run.fit")
 
     def slow_decode(*_args):
         time.sleep(5)  # a decoder stuck on a pathological file
