@@ -123,9 +123,31 @@ def test_acwr_by_hand():
 
 
 def test_acwr_names_a_gap_in_the_chronic_window():
+    # Runs on days 0-9 and 26-39: days 10-25 (16 days) without one. On day 39 the
+    # window is days 12-39, which holds days 12-25 of the gap: 14 days in a row.
     acts = history([(d, 5.0) for d in range(10)] + [(d, 5.0) for d in range(26, 40)])
     r = L.acwr(acts)
-    assert "16 days without a recorded run" in r["window_note"].iloc[-1]
+    assert r["window_note"].iloc[-1] == "the last 28 days include 14 days in a row without a recorded run"
+    # On day 37 (window 10-37) the whole gap is inside: 16 days.
+    assert r["window_note"].iloc[37] == "the last 28 days include 16 days in a row without a recorded run"
+
+
+def test_acwr_names_only_the_part_of_a_gap_inside_the_window():
+    # Runs every day on days 0-29, none on days 30-66 (a 37-day gap), runs every day
+    # from day 67. Analysis on day 84: the window is days 57-84, which holds days 57-66
+    # of the gap: 10 days, under the 14 that are named.
+    acts = history([(d, 5.0) for d in range(30)] + [(d, 5.0) for d in range(67, 85)])
+    r = L.acwr(acts, DAY0 + pd.Timedelta(days=84))
+    assert r.index[-1] == pd.Timestamp("2024-03-25")  # day 84
+    assert r["window_note"].iloc[-1] == ""
+    # Analysis on day 76: the window is days 49-76, which holds days 49-66: 18 days.
+    r = L.acwr(acts, DAY0 + pd.Timedelta(days=76))
+    assert r["window_note"].iloc[-1] == "the last 28 days include 18 days in a row without a recorded run"
+    # Two shorter gaps in one window are not added up: runs on days 0-29, 38-44 and
+    # 53-60 leave two 8-day gaps (days 30-37, 45-52) in the window of day 60 (33-60):
+    # 5 and 8 days, neither named.
+    acts = history([(d, 5.0) for d in [*range(30), *range(38, 45), *range(53, 61)]])
+    assert L.acwr(acts)["window_note"].iloc[-1] == ""
 
 
 def test_monotony_and_strain_by_hand():

@@ -72,7 +72,7 @@ DAILY_LOAD_COLUMNS: dict[str, tuple[str, str]] = {
     ACWR_EWMA: ("", "The same ratio of EWMAs with lambda = 2 / (N + 1) (Williams 2017)."),
     ACWR_UNCOUPLED: ("", "acute_7d over the mean of days 8-28, which excludes the acute week (Lolli 2019)."),
     ACWR_REASON: ("", "Why acwr and acwr_ewma are NaN (under 28 days of history, no load); '' otherwise."),
-    WINDOW_NOTE: ("", "Names a gap of 14 days or more without a run in the chronic window ('' otherwise)."),
+    WINDOW_NOTE: ("", "Names the longest stretch of 14+ days without a run inside the chronic window ('' otherwise)."),
 }
 WEEKLY_COLUMNS: dict[str, tuple[str, str]] = {
     WEEK_START: ("local", "Monday of the local week; weeks without runs are zero, not missing."),
