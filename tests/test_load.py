@@ -191,6 +191,52 @@ def test_efficiency_and_decoupling_by_hand():
     assert eff["mean_temperature_c"] == 27.0
 
 
+def _partial_hr_run(has_hr, n: int = 1801) -> pd.DataFrame:
+    """n 1 s samples (n - 1 s moving): heart rate 150 bpm up to sample 900, then 160, on
+    the samples where has_hr(i); 3 m/s with heart rate, 4 m/s without; temperature 20 degC
+    with heart rate, 30 without, and 99 on the first sample (which stands for no time)."""
+    i = np.arange(n)
+    hr_on = np.array([bool(has_hr(k)) for k in i])
+    hr = np.where(i <= 900, 150.0, 160.0)
+    temp = np.where(hr_on, 20.0, 30.0)
+    temp[0] = 99.0
+    return _samples("a", np.where(hr_on, 3.0, 4.0), np.where(hr_on, hr, np.nan), temp=temp)
+
+
+def test_partial_heart_rate_moving_time_counts_every_moving_sample():
+    # Heart rate on 7 samples in 10 (i % 10 < 7). Moving samples: i = 1..1800 (1800 s).
+    # With heart rate among them: 1260 (i = 1..1799 give 1259, i = 1800 one more): 70 %.
+    # Halves by moving time: i <= 900 and i > 900, 630 heart-rate seconds each (70 %).
+    eff = L.efficiency(_partial_hr_run(lambda i: i % 10 < 7)).loc["a"]
+    assert eff["moving_s"] == 1800.0
+    assert eff["hr_coverage_pct"] == pytest.approx(70.0)
+    # EF over the heart-rate samples only: 3 m/s at (630 x 150 + 630 x 160) / 1260 = 155 bpm.
+    # (Over every moving sample the mean speed would be (1260 x 3 + 540 x 4) / 1800 = 3.3.)
+    assert eff["ef_m_per_beat"] == pytest.approx(3.0 / 155.0 * 60)
+    # Decoupling from the heart-rate samples of each half: (3/150 - 3/160) / (3/150) = 6.25 %.
+    assert eff["decoupling_pct"] == pytest.approx(6.25)
+    # Temperature over every moving sample: (1260 x 20 + 540 x 30) / 1800.
+    assert eff["mean_temperature_c"] == pytest.approx(23.0)
+
+
+def test_heart_rate_figures_need_half_the_moving_time():
+    # Heart rate on 4 samples in 10: 720 of 1800 moving seconds, 40 % (< 50 %): no EF, no decoupling.
+    eff = L.efficiency(_partial_hr_run(lambda i: i % 10 < 4)).loc["a"]
+    assert eff["moving_s"] == 1800.0 and eff["hr_coverage_pct"] == pytest.approx(40.0)
+    assert math.isnan(eff["ef_m_per_beat"]) and math.isnan(eff["decoupling_pct"])
+    # Heart rate on the whole first half (900 s) and on 2 samples in 10 of the second
+    # (i = 901..1800: 180 s, 20 %): 1080 s of 1800, 60 % overall. EF = 3 m/s at
+    # (900 x 150 + 180 x 160) / 1080 bpm; decoupling needs 50 % in each half: NaN.
+    eff = L.efficiency(_partial_hr_run(lambda i: i <= 900 or i % 10 < 2)).loc["a"]
+    assert eff["hr_coverage_pct"] == pytest.approx(60.0)
+    assert eff["ef_m_per_beat"] == pytest.approx(3.0 / ((900 * 150 + 180 * 160) / 1080) * 60)
+    assert math.isnan(eff["decoupling_pct"])
+    # Exactly half of each half (i % 10 < 5: 450 of 900 s in each) is enough.
+    eff = L.efficiency(_partial_hr_run(lambda i: i % 10 < 5)).loc["a"]
+    assert eff["hr_coverage_pct"] == pytest.approx(50.0)
+    assert eff["decoupling_pct"] == pytest.approx(6.25)
+
+
 def test_strength_sessions_per_week():
     acts = pd.concat(
         [
@@ -301,3 +347,34 @@ def test_real_gpx_series_weekly_totals_and_acwr(real_history, series):
     ratios = L.acwr(acts)["acwr"].dropna()
     assert len(ratios) > 0 and ((ratios >= 0) & (ratios < 6)).all()
     assert REAL.is_dir()
+
+
+@requires_real
+def test_real_nrc_run_moving_time_with_partial_heart_rate(real_history):
+    """An NRC run (31.6 min on the timer) with heart rate on ~60 % of its points: every
+    moving second counts, worked out here from gpxpy directly (haversine distance
+    between consecutive points over their time; moving: >= 1.6 m/s, gaps of 10 s or less)."""
+    import gpxpy
+
+    name = "corriporai__nrc-run-2020-08-09-9427f130.gpx"
+    path = next(REAL.rglob(name))
+    moving = with_hr = 0.0
+    for seg in (seg for trk in gpxpy.parse(path.read_text(encoding="utf-8")).tracks for seg in trk.segments):
+        for a, b in zip(seg.points, seg.points[1:], strict=False):
+            dt = (b.time - a.time).total_seconds()
+            la, lb = math.radians(a.latitude), math.radians(b.latitude)
+            h = (
+                math.sin((lb - la) / 2) ** 2
+                + math.cos(la) * math.cos(lb) * math.sin(math.radians(b.longitude - a.longitude) / 2) ** 2
+            )
+            metres = 2 * 6_371_008.8 * math.asin(math.sqrt(h))
+            if 0 < dt <= 10 and metres / dt >= 1.6:
+                moving += dt
+                hr = [float(c.text) for e in b.extensions for c in e if c.tag.endswith("}hr")]
+                with_hr += dt if hr and hr[0] > 0 else 0.0
+    assert 26 * 60 < moving < 27 * 60 and 0.5 < with_hr / moving < 0.6  # what the file holds
+    acts = real_history.activities
+    aid = acts.loc[acts[C.SOURCE].str.endswith(name), C.ACTIVITY_ID].iloc[0]
+    eff = L.efficiency(real_history.load_samples([aid])).loc[aid]
+    assert eff["moving_s"] == pytest.approx(moving)
+    assert eff["hr_coverage_pct"] == pytest.approx(100 * with_hr / moving)
