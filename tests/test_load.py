@@ -143,6 +143,9 @@ def test_acwr_names_only_the_part_of_a_gap_inside_the_window():
     # Analysis on day 76: the window is days 49-76, which holds days 49-66: 18 days.
     r = L.acwr(acts, DAY0 + pd.Timedelta(days=76))
     assert r["window_note"].iloc[-1] == "the last 28 days include 18 days in a row without a recorded run"
+    # Analysis on day 66, the gap's last day: the window (days 39-66) is all gap.
+    r = L.acwr(acts, DAY0 + pd.Timedelta(days=66))
+    assert r["window_note"].iloc[-1] == "no recorded run in the last 28 days"
     # Two shorter gaps in one window are not added up: runs on days 0-29, 38-44 and
     # 53-60 leave two 8-day gaps (days 30-37, 45-52) in the window of day 60 (33-60):
     # 5 and 8 days, neither named.

@@ -64,11 +64,13 @@ def acwr(activities: pd.DataFrame, as_of=None, load: pd.Series | None = None) ->
     # ending on each day, clipped to the days of the window it lies in (a gap that began
     # before the window counts only from the window's first day).
     longest = _longest_zero_stretch(out[C.LOAD].to_numpy(dtype="float64"), CHRONIC_DAYS)
-    out[C.WINDOW_NOTE] = np.where(
-        enough & (longest >= WINDOW_GAP_DAYS),
-        [f"the last {CHRONIC_DAYS} days include {int(g)} days in a row without a recorded run" for g in longest],
-        "",
-    )
+    notes = [
+        f"no recorded run in the last {CHRONIC_DAYS} days"
+        if g >= CHRONIC_DAYS
+        else f"the last {CHRONIC_DAYS} days include {int(g)} days in a row without a recorded run"
+        for g in longest
+    ]
+    out[C.WINDOW_NOTE] = np.where(enough & (longest >= WINDOW_GAP_DAYS), notes, "")
     return out
 
 
