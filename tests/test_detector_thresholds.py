@@ -156,14 +156,17 @@ def test_monotony_exactly_at_the_threshold_whatever_the_scale(week_km, expected)
 # --- 3. declining_performance -----------------------------------------------------------------
 
 
-def _hr_samples(aid: str, start: pd.Timestamp, minutes: float, speed: float, hr: float) -> pd.DataFrame:
-    n = int(round(minutes * 60)) + 1  # 1 s samples: n - 1 seconds of moving time
+def _hr_samples(
+    aid: str, start: pd.Timestamp, minutes: float, speed: float, hr: float, hr_tenths: int = 10
+) -> pd.DataFrame:
+    """1 s samples: n - 1 seconds of moving time; heart rate on samples i with i % 10 < hr_tenths."""
+    n = int(round(minutes * 60)) + 1
     return pd.DataFrame(
         {
             C.ACTIVITY_ID: aid,
             C.TIMESTAMP: pd.date_range(start.tz_localize("UTC"), periods=n, freq="1s"),
             C.SPEED_M_S: speed,
-            C.HEART_RATE_BPM: hr,
+            C.HEART_RATE_BPM: np.where(np.arange(n) % 10 < hr_tenths, hr, np.nan),
             C.TEMPERATURE_C: 15.0,
         }
     )
@@ -180,6 +183,7 @@ def _ef_history(
     recent_runs: int | None = None,
     minutes: float = 20.0,
     recent_minutes: float | None = None,
+    hr_tenths: int = 10,
 ):
     """`weeks` weeks (Mondays from DAY0) of runs on run_days; the last 3 weeks at recent_hr.
 
@@ -197,7 +201,9 @@ def _ef_history(
             aid = f"r{len(rows)}"
             rows.append((offset, km * 1000))
             samples.append(
-                _hr_samples(aid, DAY0 + pd.Timedelta(days=offset), mins, speed, recent_hr if recent else base_hr)
+                _hr_samples(
+                    aid, DAY0 + pd.Timedelta(days=offset), mins, speed, recent_hr if recent else base_hr, hr_tenths
+                )
             )
     return FakeHistory(acts(rows), pd.concat(samples, ignore_index=True)), day(7 * weeks - 1)
 
@@ -250,6 +256,31 @@ def test_declining_performance_ignores_runs_under_20_minutes():
     assert isinstance(got, Skipped) and "3+ runs" in got.reason
     h, as_of = _ef_history(150.0 / 0.9, recent_minutes=20.0)  # exactly 20 min moving counts
     assert severities(DecliningPerformance().run(Context(h, as_of=as_of))) == ["medium"]
+
+
+def test_declining_performance_compares_26_minute_runs_with_heart_rate_on_70_percent():
+    # 26 min at 3 m/s, heart rate on 7 samples in 10: 1560 s moving (>= 20 min), 1092 s of it
+    # with heart rate (i = 1..1559 give 1091, i = 1560 one more): 70 %, 18.2 min. Every
+    # moving second counts, so the runs are compared: the recent EF is 10 % lower.
+    h, as_of = _ef_history(150.0 / 0.9, minutes=26.0, hr_tenths=7)
+    found = DecliningPerformance().run(Context(h, as_of=as_of))
+    assert severities(found) == ["medium"]
+    ev = {e.metric: (e.value, e.unit) for e in found[0].evidence}
+    assert ev["heart rate recorded on (median of the runs compared)"] == (70.0, "% of moving time")
+    assert ev["drop"][0] == 10.0
+    assert ev["efficiency factor, 8 weeks before (median)"][0] == 1.2  # 3 m/s at 150 bpm
+
+
+def test_declining_performance_leaves_out_runs_with_heart_rate_on_under_half():
+    # Heart rate on 4 samples in 10 of every run (40 %): no run's EF is trusted; 3 runs a
+    # week for 11 weeks are left out.
+    h, as_of = _ef_history(150.0 / 0.9, minutes=30.0, hr_tenths=4)
+    got = DecliningPerformance().run(Context(h, as_of=as_of))
+    assert isinstance(got, Skipped)
+    assert got.reason == (
+        "too few runs with heart rate of 20+ minutes to compare efficiency "
+        "(33 left out: heart rate on under 50 % of their moving time)"
+    )
 
 
 def test_declining_performance_same_load_analysed_mid_week_is_medium():

@@ -93,15 +93,19 @@ def test_steady_sensible_history_has_no_high_finding():
     assert [f for f in result.timeline if f.severity == "high"] == []
 
 
-def _samples(aid, start, minutes, hr_first, hr_second, temp):
+def _samples(aid, start, minutes, hr_first, hr_second, temp, has_hr=None):
+    """1 s samples at 3 m/s; heart rate hr_first then hr_second, on samples i where has_hr(i)."""
     n = int(minutes * 60) + 1
     half = n // 2
+    hr = np.r_[np.full(half, hr_first), np.full(n - half, hr_second)]
+    if has_hr is not None:
+        hr = np.where([has_hr(i) for i in range(n)], hr, np.nan)
     return pd.DataFrame(
         {
             C.ACTIVITY_ID: aid,
             C.TIMESTAMP: pd.date_range(start.tz_localize("UTC"), periods=n, freq="1s"),
             C.SPEED_M_S: 3.0,
-            C.HEART_RATE_BPM: np.r_[np.full(half, hr_first), np.full(n - half, hr_second)],
+            C.HEART_RATE_BPM: hr,
             C.TEMPERATURE_C: temp,
         }
     )
@@ -126,6 +130,34 @@ def test_heat_dehydration(minutes, hr_second, temp, expected):
         assert isinstance(got, Skipped) and "60+" in got.reason
     else:
         assert [f.severity for f in got] == ([] if expected is None else [expected])
+
+
+def test_heat_dehydration_states_the_heart_rate_coverage():
+    # 70 min at 3 m/s, heart rate on 7 samples in 10: 4200 s moving, 2940 s with heart
+    # rate (i = 1..4199 give 2939, i = 4200 one more): 70 %, 49 min. The run counts as 70
+    # minutes of moving time, and the coverage is said.
+    a = acts([(0, 12.6)], hours=70 / 60)
+    s = _samples("r0", DAY0, 70, 150.0, 160.0, 27.0, has_hr=lambda i: i % 10 < 7)
+    (f,) = run(HeatDehydration(), FakeHistory(a, s))
+    assert f.severity == "medium"
+    ev = {e.metric: (e.value, e.unit) for e in f.evidence}
+    assert ev["moving time"] == (70, "min")
+    assert ev["heart rate recorded on"] == (70.0, "% of moving time")
+    assert "(measured on the 70 % of the moving time with heart rate)" in f.message
+    # With heart rate on every sample the message does not mention it.
+    (f,) = run(HeatDehydration(), FakeHistory(a, _samples("r0", DAY0, 70, 150.0, 160.0, 27.0)))
+    assert {e.metric: e.value for e in f.evidence}["heart rate recorded on"] == 100.0
+    assert "measured on" not in f.message
+
+
+def test_heat_dehydration_skips_runs_whose_second_half_lacks_heart_rate():
+    # Heart rate on every sample of the first half (i <= 2100 of 4200 moving seconds) and on
+    # 3 in 10 of the second (30 % < 50 %): no decoupling to judge.
+    a = acts([(0, 12.6)], hours=70 / 60)
+    s = _samples("r0", DAY0, 70, 150.0, 160.0, 27.0, has_hr=lambda i: i <= 2100 or i % 10 < 3)
+    got = run(HeatDehydration(), FakeHistory(a, s))
+    assert isinstance(got, Skipped)
+    assert got.reason == "no runs of 60+ minutes with heart rate on 50 %+ of each half of their moving time"
 
 
 def test_strength_load():

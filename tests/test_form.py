@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from analyzer import columns as C
+from analyzer.features import per_run
 from analyzer.features.baseline import pace_adjusted_form, theil_sen
 from analyzer.features.dynamics import (
     NO_DYNAMICS_GPX,
@@ -17,7 +18,7 @@ from analyzer.features.dynamics import (
     form_summary,
 )
 from tests.conftest import REAL, requires_real
-from tests.fakes import activity
+from tests.fakes import activity, on_days
 
 T0 = pd.Timestamp("2024-03-01 07:00:00", tz="UTC")
 
@@ -128,6 +129,45 @@ def test_runs_without_dynamics_give_nan_and_a_reason():
     for aid in ("gpx", "fit-hr-only"):
         assert np.isnan(out.loc[aid, "median_gct_ms"]) and np.isnan(out.loc[aid, "iqr_vo_mm"])
     assert out.loc["fit-hr-only", "median_cadence_spm"] == 170.0  # cadence is real data, kept
+
+
+@pytest.mark.parametrize(
+    ("speed", "cadence", "walking"),
+    [(1.7, 110.0, True), (2.1, 110.0, False), (1.7, 150.0, False), (2.0, 110.0, False), (1.7, 140.0, False)],
+)
+def test_a_walked_run_is_not_summarised_as_running_form(speed, cadence, walking):
+    # 20 min at 1 Hz, every sample faster than 1.6 m/s: the steady samples are t = 300..1199
+    # (past the 5 min warm-up), all at this speed and cadence. Walking: median speed under
+    # 2.0 m/s and median cadence under 140 steps/min, both.
+    t = np.arange(0, 1200)
+    cols = {C.SPEED_M_S: speed, C.CADENCE_SPM: cadence, C.STANCE_TIME_MS: 320.0, C.VERTICAL_OSCILLATION_MM: 60.0}
+    out = form_summary(pd.DataFrame([_run("w")]), _samples("w", t, **cols)).iloc[0]
+    assert out["median_speed_m_s"] == speed and out["steady_s"] == 900.0  # the samples are still described
+    if walking:
+        assert out["form_reason"] == "steady samples are walking (median 1.7 m/s, 110 steps/min): no running form"
+        for col in ("median_gct_ms", "iqr_gct_ms", "median_vo_mm", "median_cadence_spm", "iqr_cadence_spm"):
+            assert np.isnan(out[col]), col
+    else:
+        assert out["form_reason"] == ""
+        assert out["median_gct_ms"] == 320.0 and out["median_vo_mm"] == 60.0
+        assert out["median_cadence_spm"] == cadence
+
+
+def test_a_walked_run_among_others_in_the_cached_features():
+    # The per-run features (computed at import, a batch of runs at a time) say the same.
+    t = np.arange(0, 1200)
+    runs = on_days([(0, 2040.0), (1, 3600.0)], prefix="w", has_dynamics=True)
+    samples = pd.concat(
+        [
+            _samples("w0", t, **{C.SPEED_M_S: 1.7, C.CADENCE_SPM: 110.0, C.STANCE_TIME_MS: 320.0}),
+            _samples("w1", t, **{C.SPEED_M_S: 3.0, C.CADENCE_SPM: 170.0, C.STANCE_TIME_MS: 240.0}),
+        ],
+        ignore_index=True,
+    )
+    feats = per_run.features_from_samples(runs, samples)[0].set_index(C.ACTIVITY_ID)
+    assert feats.loc["w0", "form_reason"].startswith("steady samples are walking (median 1.7 m/s, 110 steps/min)")
+    assert np.isnan(feats.loc["w0", "median_cadence_spm"]) and np.isnan(feats.loc["w0", "median_gct_ms"])
+    assert feats.loc["w1", "form_reason"] == "" and feats.loc["w1", "median_gct_ms"] == 240.0
 
 
 def test_bands_edges_and_directions():

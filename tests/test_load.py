@@ -123,9 +123,34 @@ def test_acwr_by_hand():
 
 
 def test_acwr_names_a_gap_in_the_chronic_window():
+    # Runs on days 0-9 and 26-39: days 10-25 (16 days) without one. On day 39 the
+    # window is days 12-39, which holds days 12-25 of the gap: 14 days in a row.
     acts = history([(d, 5.0) for d in range(10)] + [(d, 5.0) for d in range(26, 40)])
     r = L.acwr(acts)
-    assert "16 days without a recorded run" in r["window_note"].iloc[-1]
+    assert r["window_note"].iloc[-1] == "the last 28 days include 14 days in a row without a recorded run"
+    # On day 37 (window 10-37) the whole gap is inside: 16 days.
+    assert r["window_note"].iloc[37] == "the last 28 days include 16 days in a row without a recorded run"
+
+
+def test_acwr_names_only_the_part_of_a_gap_inside_the_window():
+    # Runs every day on days 0-29, none on days 30-66 (a 37-day gap), runs every day
+    # from day 67. Analysis on day 84: the window is days 57-84, which holds days 57-66
+    # of the gap: 10 days, under the 14 that are named.
+    acts = history([(d, 5.0) for d in range(30)] + [(d, 5.0) for d in range(67, 85)])
+    r = L.acwr(acts, DAY0 + pd.Timedelta(days=84))
+    assert r.index[-1] == pd.Timestamp("2024-03-25")  # day 84
+    assert r["window_note"].iloc[-1] == ""
+    # Analysis on day 76: the window is days 49-76, which holds days 49-66: 18 days.
+    r = L.acwr(acts, DAY0 + pd.Timedelta(days=76))
+    assert r["window_note"].iloc[-1] == "the last 28 days include 18 days in a row without a recorded run"
+    # Analysis on day 66, the gap's last day: the window (days 39-66) is all gap.
+    r = L.acwr(acts, DAY0 + pd.Timedelta(days=66))
+    assert r["window_note"].iloc[-1] == "no recorded run in the last 28 days"
+    # Two shorter gaps in one window are not added up: runs on days 0-29, 38-44 and
+    # 53-60 leave two 8-day gaps (days 30-37, 45-52) in the window of day 60 (33-60):
+    # 5 and 8 days, neither named.
+    acts = history([(d, 5.0) for d in [*range(30), *range(38, 45), *range(53, 61)]])
+    assert L.acwr(acts)["window_note"].iloc[-1] == ""
 
 
 def test_monotony_and_strain_by_hand():
@@ -167,6 +192,52 @@ def test_efficiency_and_decoupling_by_hand():
     assert eff["ef_m_per_beat"] == pytest.approx(3.0 / 155.0 * 60, rel=1e-3)
     assert eff["moving_s"] == 3600.0
     assert eff["mean_temperature_c"] == 27.0
+
+
+def _partial_hr_run(has_hr, n: int = 1801) -> pd.DataFrame:
+    """n 1 s samples (n - 1 s moving): heart rate 150 bpm up to sample 900, then 160, on
+    the samples where has_hr(i); 3 m/s with heart rate, 4 m/s without; temperature 20 degC
+    with heart rate, 30 without, and 99 on the first sample (which stands for no time)."""
+    i = np.arange(n)
+    hr_on = np.array([bool(has_hr(k)) for k in i])
+    hr = np.where(i <= 900, 150.0, 160.0)
+    temp = np.where(hr_on, 20.0, 30.0)
+    temp[0] = 99.0
+    return _samples("a", np.where(hr_on, 3.0, 4.0), np.where(hr_on, hr, np.nan), temp=temp)
+
+
+def test_partial_heart_rate_moving_time_counts_every_moving_sample():
+    # Heart rate on 7 samples in 10 (i % 10 < 7). Moving samples: i = 1..1800 (1800 s).
+    # With heart rate among them: 1260 (i = 1..1799 give 1259, i = 1800 one more): 70 %.
+    # Halves by moving time: i <= 900 and i > 900, 630 heart-rate seconds each (70 %).
+    eff = L.efficiency(_partial_hr_run(lambda i: i % 10 < 7)).loc["a"]
+    assert eff["moving_s"] == 1800.0
+    assert eff["hr_coverage_pct"] == pytest.approx(70.0)
+    # EF over the heart-rate samples only: 3 m/s at (630 x 150 + 630 x 160) / 1260 = 155 bpm.
+    # (Over every moving sample the mean speed would be (1260 x 3 + 540 x 4) / 1800 = 3.3.)
+    assert eff["ef_m_per_beat"] == pytest.approx(3.0 / 155.0 * 60)
+    # Decoupling from the heart-rate samples of each half: (3/150 - 3/160) / (3/150) = 6.25 %.
+    assert eff["decoupling_pct"] == pytest.approx(6.25)
+    # Temperature over every moving sample: (1260 x 20 + 540 x 30) / 1800.
+    assert eff["mean_temperature_c"] == pytest.approx(23.0)
+
+
+def test_heart_rate_figures_need_half_the_moving_time():
+    # Heart rate on 4 samples in 10: 720 of 1800 moving seconds, 40 % (< 50 %): no EF, no decoupling.
+    eff = L.efficiency(_partial_hr_run(lambda i: i % 10 < 4)).loc["a"]
+    assert eff["moving_s"] == 1800.0 and eff["hr_coverage_pct"] == pytest.approx(40.0)
+    assert math.isnan(eff["ef_m_per_beat"]) and math.isnan(eff["decoupling_pct"])
+    # Heart rate on the whole first half (900 s) and on 2 samples in 10 of the second
+    # (i = 901..1800: 180 s, 20 %): 1080 s of 1800, 60 % overall. EF = 3 m/s at
+    # (900 x 150 + 180 x 160) / 1080 bpm; decoupling needs 50 % in each half: NaN.
+    eff = L.efficiency(_partial_hr_run(lambda i: i <= 900 or i % 10 < 2)).loc["a"]
+    assert eff["hr_coverage_pct"] == pytest.approx(60.0)
+    assert eff["ef_m_per_beat"] == pytest.approx(3.0 / ((900 * 150 + 180 * 160) / 1080) * 60)
+    assert math.isnan(eff["decoupling_pct"])
+    # Exactly half of each half (i % 10 < 5: 450 of 900 s in each) is enough.
+    eff = L.efficiency(_partial_hr_run(lambda i: i % 10 < 5)).loc["a"]
+    assert eff["hr_coverage_pct"] == pytest.approx(50.0)
+    assert eff["decoupling_pct"] == pytest.approx(6.25)
 
 
 def test_strength_sessions_per_week():
@@ -287,3 +358,34 @@ def test_real_gpx_series_weekly_totals_and_acwr(real_history, series):
     ratios = L.acwr(acts)["acwr"].dropna()
     assert len(ratios) > 0 and ((ratios >= 0) & (ratios < 6)).all()
     assert REAL.is_dir()
+
+
+@requires_real
+def test_real_nrc_run_moving_time_with_partial_heart_rate(real_history):
+    """An NRC run (31.6 min on the timer) with heart rate on ~60 % of its points: every
+    moving second counts, worked out here from gpxpy directly (haversine distance
+    between consecutive points over their time; moving: >= 1.6 m/s, gaps of 10 s or less)."""
+    import gpxpy
+
+    name = "corriporai__nrc-run-2020-08-09-9427f130.gpx"
+    path = next(REAL.rglob(name))
+    moving = with_hr = 0.0
+    for seg in (seg for trk in gpxpy.parse(path.read_text(encoding="utf-8")).tracks for seg in trk.segments):
+        for a, b in zip(seg.points, seg.points[1:], strict=False):
+            dt = (b.time - a.time).total_seconds()
+            la, lb = math.radians(a.latitude), math.radians(b.latitude)
+            h = (
+                math.sin((lb - la) / 2) ** 2
+                + math.cos(la) * math.cos(lb) * math.sin(math.radians(b.longitude - a.longitude) / 2) ** 2
+            )
+            metres = 2 * 6_371_008.8 * math.asin(math.sqrt(h))
+            if 0 < dt <= 10 and metres / dt >= 1.6:
+                moving += dt
+                hr = [float(c.text) for e in b.extensions for c in e if c.tag.endswith("}hr")]
+                with_hr += dt if hr and hr[0] > 0 else 0.0
+    assert 26 * 60 < moving < 27 * 60 and 0.5 < with_hr / moving < 0.6  # what the file holds
+    acts = real_history.activities
+    aid = acts.loc[acts[C.SOURCE].str.endswith(name), C.ACTIVITY_ID].iloc[0]
+    eff = L.efficiency(real_history.load_samples([aid])).loc[aid]
+    assert eff["moving_s"] == pytest.approx(moving)
+    assert eff["hr_coverage_pct"] == pytest.approx(100 * with_hr / moving)

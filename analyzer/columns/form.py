@@ -64,7 +64,7 @@ FORM_SUMMARY_COLUMNS: dict[str, tuple[str, str]] = {
     form_column(IQR, "<metric>"): ("as metric", "Its interquartile range (75th minus 25th percentile)."),
     MEDIAN_SPEED_M_S: ("m/s", "Median speed of the same samples."),
     STEADY_S: ("s", "Time of steady running."),
-    FORM_REASON: ("", "Why the dynamics are NaN ('' when they are not)."),
+    FORM_REASON: ("", "Why the dynamics are NaN, e.g. GPX, no sensor, walking ('' when they are not)."),
 }
 FORM_BASELINE_COLUMNS: dict[str, tuple[str, str]] = {
     ACTIVITY_ID: ("", "The run."),

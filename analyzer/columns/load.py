@@ -52,6 +52,7 @@ MOVING_MIN = "moving_min"
 EF_M_PER_BEAT = "ef_m_per_beat"
 DECOUPLING_PCT = "decoupling_pct"
 MOVING_S = "moving_s"
+HR_COVERAGE_PCT = "hr_coverage_pct"
 MEAN_TEMPERATURE_C = "mean_temperature_c"
 
 
@@ -72,7 +73,7 @@ DAILY_LOAD_COLUMNS: dict[str, tuple[str, str]] = {
     ACWR_EWMA: ("", "The same ratio of EWMAs with lambda = 2 / (N + 1) (Williams 2017)."),
     ACWR_UNCOUPLED: ("", "acute_7d over the mean of days 8-28, which excludes the acute week (Lolli 2019)."),
     ACWR_REASON: ("", "Why acwr and acwr_ewma are NaN (under 28 days of history, no load); '' otherwise."),
-    WINDOW_NOTE: ("", "Names a gap of 14 days or more without a run in the chronic window ('' otherwise)."),
+    WINDOW_NOTE: ("", "Names the longest stretch of 14+ days without a run inside the chronic window ('' otherwise)."),
 }
 WEEKLY_COLUMNS: dict[str, tuple[str, str]] = {
     WEEK_START: ("local", "Monday of the local week; weeks without runs are zero, not missing."),
@@ -123,10 +124,19 @@ COMEBACK_COLUMNS: dict[str, tuple[str, str]] = {
     WEEKS_OBSERVED: ("", "Blocks that end by the analysis date (or the last run)."),
 }
 EFFICIENCY_COLUMNS: dict[str, tuple[str, str]] = {
-    ACTIVITY_ID: ("", "A run with heart rate (the index)."),
-    EF_M_PER_BEAT: ("m/beat", "Efficiency factor: mean speed / mean heart rate over moving samples."),
-    DECOUPLING_PCT: ("%", "Aerobic decoupling: first-half against second-half speed:HR (Friel's Pa:HR)."),
-    MOVING_S: ("s", "Moving time (samples at 1.6 m/s or faster, pauses excluded)."),
+    ACTIVITY_ID: ("", "A run with heart rate on a moving sample (the index)."),
+    EF_M_PER_BEAT: (
+        "m/beat",
+        "Efficiency factor: mean speed / mean heart rate over moving samples with heart rate; "
+        "NaN when hr_coverage_pct is under 50 %.",
+    ),
+    DECOUPLING_PCT: (
+        "%",
+        "Aerobic decoupling: first-half against second-half speed:HR (Friel's Pa:HR), halves by moving time; "
+        "NaN when either half has heart rate on under 50 % of its moving time.",
+    ),
+    MOVING_S: ("s", "Moving time: every sample at 1.6 m/s or faster, with or without heart rate, pauses excluded."),
+    HR_COVERAGE_PCT: ("%", "Share of the moving time with heart rate recorded."),
     MEAN_TEMPERATURE_C: ("degC", "Mean temperature, where recorded."),
 }
 HR_HISTOGRAM_COLUMNS: dict[str, tuple[str, str]] = {

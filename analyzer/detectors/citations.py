@@ -8,6 +8,10 @@ WILLIAMS = "Williams S et al. Br J Sports Med 2017;51:209"
 LOLLI = "Lolli L et al. Br J Sports Med 2019;53:921"
 FOSTER = "Foster C. Med Sci Sports Exerc 1998;30:1164-1168 (1.5/2.0 levels: Runalyze's convention)"
 FRIEL = "TrainingPeaks/Friel efficiency factor and Pa:HR decoupling (convention)"
+HR_COVERAGE = (
+    "heavylegs convention: a run's efficiency factor needs heart rate on half its moving time, "
+    "its decoupling on half of each half (load.HR_MIN_COVERAGE_PCT)"
+)
 BANDS_SOURCE = (
     "Garmin running-dynamics colour zones (population percentiles), edges as coded in Runalyze's open-source plots"
 )

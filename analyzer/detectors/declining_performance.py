@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import columns as C
+from ..features import load
 from .base import Detector, Evidence, Threshold, exceedance, rounded
-from .citations import FRIEL
+from .citations import FRIEL, HR_COVERAGE
 
 #: Efficiency factor falling by this much [%] from the runner's own baseline counts as
 #: declining performance (heavylegs convention on Friel's EF; day-to-day EF varies ~2-4 %).
@@ -22,7 +23,10 @@ EF_SCORE_SPAN_PCT = 15.0
 
 
 class DecliningPerformance(Detector, id="declining_performance", category="performance", rank=1, needs=("runs",)):
-    thresholds = (Threshold("efficiency factor drop", EF_DROP_PCT, "%", FRIEL),)
+    thresholds = (
+        Threshold("efficiency factor drop", EF_DROP_PCT, "%", FRIEL),
+        Threshold("heart rate recorded on", load.HR_MIN_COVERAGE_PCT, "% of moving time", HR_COVERAGE),
+    )
     advice = (
         "Ease off for a week or two. If your heart rate at a given pace keeps creeping up without harder "
         "training, see a physician: iron deficiency and illness show up this way."
@@ -31,9 +35,16 @@ class DecliningPerformance(Detector, id="declining_performance", category="perfo
 
     def detect(self, ctx):
         eff = ctx.efficiency
-        eff = eff[eff[C.MOVING_S] >= EF_MIN_MOVING_S] if len(eff) else eff
+        long_enough = eff[eff[C.MOVING_S] >= EF_MIN_MOVING_S] if len(eff) else eff
+        eff = long_enough[long_enough[C.EF_M_PER_BEAT].notna()]
         if len(eff) < 2 * EF_MIN_RUNS:
-            return self.skipped("too few runs with heart rate of 20+ minutes to compare efficiency")
+            left_out = len(long_enough) - len(eff)
+            why = (
+                f" ({left_out} left out: heart rate on under {load.HR_MIN_COVERAGE_PCT:g} % of their moving time)"
+                if left_out
+                else ""
+            )
+            return self.skipped(f"too few runs with heart rate of 20+ minutes to compare efficiency{why}")
         day = pd.to_datetime(eff[C.DATE])
         recent_start = ctx.as_of_ts - pd.Timedelta(days=EF_RECENT_DAYS - 1)
         base_start = recent_start - pd.Timedelta(days=EF_BASELINE_DAYS)
@@ -48,9 +59,10 @@ class DecliningPerformance(Detector, id="declining_performance", category="perfo
         drop = 100.0 * (1.0 - ef_recent / ef_base)
         if drop < EF_DROP_PCT:
             return []
-        return [self._finding(ctx, ef_recent, ef_base, drop, recent_start, base_start)]
+        coverage = pd.concat([recent, base])[C.HR_COVERAGE_PCT].median()
+        return [self._finding(ctx, ef_recent, ef_base, drop, coverage, recent_start, base_start)]
 
-    def _finding(self, ctx, ef_recent: float, ef_base: float, drop: float, recent_start, base_start):
+    def _finding(self, ctx, ef_recent: float, ef_base: float, drop: float, coverage: float, recent_start, base_start):
         # Weekly load over exactly the two windows (daily distance, so an unfinished
         # calendar week does not count as a full one).
         daily = ctx.daily[C.LOAD]
@@ -76,6 +88,14 @@ class DecliningPerformance(Detector, id="declining_performance", category="perfo
                 FRIEL,
             ),
             Evidence("drop", rounded(drop), "%", f">= {EF_DROP_PCT:g} %", None, FRIEL),
+            Evidence(
+                "heart rate recorded on (median of the runs compared)",
+                rounded(coverage),
+                "% of moving time",
+                f">= {load.HR_MIN_COVERAGE_PCT:g} % each",
+                None,
+                HR_COVERAGE,
+            ),
             Evidence(
                 "weekly distance, recent vs before",
                 f"{ctx.dist(recent_load):.1f} vs {ctx.dist(base_load):.1f}",

@@ -9,7 +9,7 @@ import pandas as pd
 from .. import columns as C
 from ..features import load
 from .base import Detector, Evidence, Threshold, exceedance, iso, rounded
-from .citations import FRIEL
+from .citations import FRIEL, HR_COVERAGE
 
 #: Heat: runs of at least 60 min with decoupling > 5 % at >= 25 degC (issue 6).
 HEAT_MIN_S = 60 * 60
@@ -23,11 +23,16 @@ HEAT_SOURCE = (
 HEAT_HIGH_DECOUPLING_PCT = 2 * load.DECOUPLING_LIMIT_PCT
 #: Strength grows from the limit to full 10 points past it (heavylegs convention).
 HEAT_SCORE_SPAN_PCT = 10.0
+#: The message names the heart-rate coverage when it is under this [% of moving time]
+#: (heavylegs convention: a sensor's few dropped seconds need no mention; a tenth of
+#: the run without heart rate does, since the drift is measured on the rest).
+HEAT_NAME_COVERAGE_BELOW_PCT = 90.0
 
 
 class HeatDehydration(Detector, id="heat_dehydration", category="heat", rank=1, needs=("heart_rate",)):
     thresholds = (
         Threshold("aerobic decoupling", load.DECOUPLING_LIMIT_PCT, "%", FRIEL),
+        Threshold("heart rate recorded on", load.HR_MIN_COVERAGE_PCT, "% of each half's moving time", HR_COVERAGE),
         Threshold("temperature", HEAT_TEMPERATURE_C, "degC", HEAT_SOURCE),
         Threshold("run length", HEAT_MIN_S // 60, "min", HEAT_SOURCE),
     )
@@ -39,6 +44,12 @@ class HeatDehydration(Detector, id="heat_dehydration", category="heat", rank=1, 
         long_runs = eff[eff[C.MOVING_S] >= HEAT_MIN_S]
         if long_runs.empty:
             return self.skipped("no runs of 60+ minutes with heart rate")
+        long_runs = long_runs[long_runs[C.DECOUPLING_PCT].notna()]
+        if long_runs.empty:
+            return self.skipped(
+                f"no runs of 60+ minutes with heart rate on {load.HR_MIN_COVERAGE_PCT:g} %+ of each half "
+                "of their moving time"
+            )
         out = []
         for _, r in long_runs[long_runs[C.DECOUPLING_PCT] > load.DECOUPLING_LIMIT_PCT].iterrows():
             temp = r[C.MEAN_TEMPERATURE_C]
@@ -57,12 +68,26 @@ class HeatDehydration(Detector, id="heat_dehydration", category="heat", rank=1, 
             Evidence("aerobic decoupling", rounded(r[C.DECOUPLING_PCT]), "%", f"> {limit:g} %", iso(day), FRIEL),
             Evidence("mean temperature", rounded(temp), "degC", f">= {HEAT_TEMPERATURE_C:g} degC", None, HEAT_SOURCE),
             Evidence("moving time", round(r[C.MOVING_S] / 60), "min", f">= {HEAT_MIN_S // 60} min"),
+            Evidence(
+                "heart rate recorded on",
+                rounded(r[C.HR_COVERAGE_PCT], 0),
+                "% of moving time",
+                f">= {load.HR_MIN_COVERAGE_PCT:g} % of each half",
+                None,
+                HR_COVERAGE,
+            ),
             self.distance(ctx, "distance", r[C.DISTANCE_M]),
         ]
         where = f"at {temp:.0f} degC" if hot else "(no temperature recorded)"
+        coverage = r[C.HR_COVERAGE_PCT]
+        measured = (
+            f" (measured on the {coverage:.0f} % of the moving time with heart rate)"
+            if coverage < HEAT_NAME_COVERAGE_BELOW_PCT
+            else ""
+        )
         msg = (
             f"On the {ctx.fmt_dist(r[C.DISTANCE_M])} run of {day:%d %b %Y} {where} your heart rate drifted "
-            f"{r[C.DECOUPLING_PCT]:.1f} % against pace: a sign of heat strain or dehydration."
+            f"{r[C.DECOUPLING_PCT]:.1f} % against pace{measured}: a sign of heat strain or dehydration."
         )
         strength = exceedance(r[C.DECOUPLING_PCT], limit, HEAT_SCORE_SPAN_PCT)
         return self.finding(ctx, severity, strength, day, day, ev, msg)

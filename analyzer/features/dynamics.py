@@ -34,6 +34,20 @@ SHORT_RUN_WARMUP_FRACTION = WARMUP_S / SHORT_RUN_S
 #: Convention: Garmin "smart recording" writes a sample at least every ~8 s while moving.
 PAUSE_GAP_S = 10.0
 
+# --- a run that was walked ---------------------------------------------------------
+#: A run whose steady samples are walking is not summarised as running form: its median
+#: steady speed is under this [m/s]: the preferred walk-run transition speed, ~2.0 m/s
+#: (Hreljac A, Med Sci Sports Exerc 1993;25:1158-1162; "commonly ~2.1 m/s", Hum Mov Sci
+#: 2023;90:103117)...
+WALKING_MEDIAN_SPEED_M_S = 2.0
+#: ...and its median cadence under this [steps/min]: adults change from walking to
+#: running near 140 steps/min (gait classified 91 % right by it: Hum Mov Sci
+#: 2023;90:103117; J Sports Sci 2021;39:1039-1045); walking at moderate intensity starts
+#: near 100 steps/min (Tudor-Locke C et al., Br J Sports Med 2018;52:776-788). Both must
+#: hold (heavylegs convention): a slow jog under 2 m/s keeps a running cadence, and a
+#: brisk walk may pass 2 m/s.
+WALKING_MEDIAN_CADENCE_SPM = 140.0
+
 # --- the metrics ------------------------------------------------------------------
 #: Short names used in output column names -> sample column (unit in the column name);
 #: defined in columns.py, where baseline.py names them too.
@@ -149,7 +163,9 @@ def form_summary(runs: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
         step_length_mm [mm], gct_balance_pct [% left]; ``median_speed_m_s`` [m/s] of the
         same steady samples; ``steady_s`` [s] of steady running; ``form_reason``: why the
         dynamics are NaN ("" when they are not). Dynamics are NaN, never 0, where the
-        file carries none.
+        file carries none, and every form metric (cadence too) is NaN for a run whose
+        steady samples are walking (median speed under WALKING_MEDIAN_SPEED_M_S and
+        median cadence under WALKING_MEDIAN_CADENCE_SPM).
     """
     runs = only_runs(runs)
     steady = steady_samples(runs, samples)
@@ -169,10 +185,29 @@ def form_summary(runs: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
     # without ground contact time keeps what it did record (e.g. COROS step length).
     out.loc[(reason == NO_DYNAMICS_GPX).to_numpy(), dyn] = np.nan
     out[C.FORM_REASON] = reason.to_numpy()
+    _not_running_form(out)
     out = out.reset_index()
     out.insert(1, C.START_UTC, runs[C.START_UTC].to_numpy())
     out.insert(2, C.START_LOCAL, runs[C.START_LOCAL].to_numpy() if C.START_LOCAL in runs else pd.NaT)
     return out
+
+
+def _not_running_form(out: pd.DataFrame) -> None:
+    """Clear the form metrics of the rows (of form_summary, by activity_id) whose steady
+    samples are walking: median speed under WALKING_MEDIAN_SPEED_M_S and median cadence
+    under WALKING_MEDIAN_CADENCE_SPM; their form_reason says so, with the numbers."""
+    speed = out[C.MEDIAN_SPEED_M_S]
+    cadence = out[C.form_column(C.MEDIAN, C.FORM_CADENCE_SPM)]
+    walking = (speed < WALKING_MEDIAN_SPEED_M_S) & (cadence < WALKING_MEDIAN_CADENCE_SPM)
+    if not walking.any():
+        return
+    metrics = [C.form_column(p, m) for m in FORM_METRICS for p in (C.MEDIAN, C.IQR)]
+    reasons = [
+        f"steady samples are walking (median {v:.1f} m/s, {c:.0f} steps/min): no running form"
+        for v, c in zip(speed[walking], cadence[walking], strict=True)
+    ]
+    out.loc[walking, metrics] = np.nan
+    out.loc[walking, C.FORM_REASON] = reasons
 
 
 def _band(values: pd.Series, edges: tuple[float, ...]) -> pd.Series:

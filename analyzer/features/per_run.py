@@ -18,10 +18,10 @@ from . import dynamics, load
 
 #: Bump when what compute or load.hr_histogram returns changes: cached feature
 #: tables of another version are recomputed from the cached samples.
-RUN_FEATURES_VERSION = "1"
+RUN_FEATURES_VERSION = "3"
 
 #: Columns of the efficiency part (load.efficiency).
-EFFICIENCY_COLUMNS = (C.EF_M_PER_BEAT, C.DECOUPLING_PCT, C.MOVING_S, C.MEAN_TEMPERATURE_C)
+EFFICIENCY_COLUMNS = (C.EF_M_PER_BEAT, C.DECOUPLING_PCT, C.MOVING_S, C.HR_COVERAGE_PCT, C.MEAN_TEMPERATURE_C)
 
 
 def compute(activities: pd.DataFrame, samples: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -33,7 +33,7 @@ from .acute_chronic import (
     WINDOW_GAP_DAYS,
     acwr,
 )
-from .aerobic import DECOUPLING_LIMIT_PCT, MOVING_SPEED_M_S, efficiency
+from .aerobic import DECOUPLING_LIMIT_PCT, HR_MIN_COVERAGE_PCT, MOVING_SPEED_M_S, efficiency
 from .breaks import BREAK_DAYS, COMEBACK_WEEKS, comebacks
 from .common import PAUSE_S, runs_only, week_start
 from .intensity import (
@@ -59,6 +59,7 @@ __all__ = [
     "COMEBACK_WEEKS",
     "DECOUPLING_LIMIT_PCT",
     "DEFAULT_HR_REST",
+    "HR_MIN_COVERAGE_PCT",
     "EWMA_ACUTE_LAMBDA",
     "EWMA_CHRONIC_LAMBDA",
     "MONOTONY_CRITICAL",

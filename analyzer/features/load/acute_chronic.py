@@ -19,8 +19,10 @@ CHRONIC_DAYS = 28
 #: 2017;51:209-210.
 EWMA_ACUTE_LAMBDA = 2.0 / (ACUTE_DAYS + 1)
 EWMA_CHRONIC_LAMBDA = 2.0 / (CHRONIC_DAYS + 1)
-#: A gap this long [days] inside the chronic window is named: the watch may not have
-#: been worn, so low chronic load is not read as detraining without saying so.
+#: A stretch this long [days] without a run inside the chronic window is named (its days
+#: within the window only: the part of a gap before the window does not lower its load):
+#: the watch may not have been worn, so low chronic load is not read as detraining
+#: without saying so (heavylegs convention: two weeks, as a comeback's break).
 WINDOW_GAP_DAYS = 14
 
 
@@ -31,8 +33,9 @@ def acwr(activities: pd.DataFrame, as_of=None, load: pd.Series | None = None) ->
     over the last 7 and 28 days), acwr (rolling, Gabbett 2016), acwr_ewma (EWMA with
     lambda 2/(N+1), Williams 2017), acwr_uncoupled (chronic window = days 8-28, so it
     excludes the acute week: Lolli 2019), acwr_reason (why a ratio is NaN), and
-    window_note (a gap of WINDOW_GAP_DAYS or more without runs in the chronic window:
-    low chronic load may be an unrecorded period rather than detraining).
+    window_note (the longest stretch of days without runs inside the chronic window,
+    counting only its days within the window, when it is WINDOW_GAP_DAYS or more: low
+    chronic load may be an unrecorded period rather than detraining).
     """
     daily = daily_load(activities, as_of)[C.DISTANCE_M] if load is None else load.astype("float64")
     out = pd.DataFrame({C.LOAD: daily.astype("float64")})
@@ -57,13 +60,28 @@ def acwr(activities: pd.DataFrame, as_of=None, load: pd.Series | None = None) ->
     reason = np.where(~enough, f"fewer than {CHRONIC_DAYS} days of history", "")
     reason = np.where(enough & (out[C.CHRONIC_28D] <= 0).to_numpy(), f"no load in the last {CHRONIC_DAYS} days", reason)
     out[C.ACWR_REASON] = reason
-    # Longest run of zero-load days ending within the chronic window.
-    zero = (out[C.LOAD] <= 0).astype(int)
-    streak = zero.groupby((zero == 0).cumsum()).cumsum()
-    longest = streak.rolling(CHRONIC_DAYS, min_periods=1).max()
-    out[C.WINDOW_NOTE] = np.where(
-        enough & (longest >= WINDOW_GAP_DAYS).to_numpy(),
-        [f"the last {CHRONIC_DAYS} days include {int(g)} days without a recorded run" for g in longest],
-        "",
-    )
+    # Longest stretch of zero-load days inside each chronic window: the zero streak
+    # ending on each day, clipped to the days of the window it lies in (a gap that began
+    # before the window counts only from the window's first day).
+    longest = _longest_zero_stretch(out[C.LOAD].to_numpy(dtype="float64"), CHRONIC_DAYS)
+    notes = [
+        f"no recorded run in the last {CHRONIC_DAYS} days"
+        if g >= CHRONIC_DAYS
+        else f"the last {CHRONIC_DAYS} days include {int(g)} days in a row without a recorded run"
+        for g in longest
+    ]
+    out[C.WINDOW_NOTE] = np.where(enough & (longest >= WINDOW_GAP_DAYS), notes, "")
     return out
+
+
+def _longest_zero_stretch(load: np.ndarray, window: int) -> np.ndarray:
+    """For each day, the longest run of consecutive zero-load days among that day and
+    the ``window`` - 1 days before it (days before the first are not counted)."""
+    zero = (load <= 0).astype(np.int64)
+    # streak[i]: zero-load days in a row ending on day i.
+    breaks = np.cumsum(zero == 0)
+    streak = pd.Series(zero).groupby(breaks).cumsum().to_numpy()
+    padded = np.concatenate([np.zeros(window - 1, dtype=np.int64), streak])
+    rows = np.lib.stride_tricks.sliding_window_view(padded, window)
+    # The streak ending on the k-th day of the window (k = 1..window) lies in it for k days at most.
+    return np.minimum(rows, np.arange(1, window + 1)).max(axis=1)
