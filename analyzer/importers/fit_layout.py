@@ -82,8 +82,8 @@ class Layout:
 
 def parse_definition(data: bytes, pos: int, header: int) -> tuple[Definition, int]:
     """The definition message at ``pos`` (header byte ``header``) and its length in bytes.
-    Raises IndexError when it runs past the data, Fallback for a field whose size is not
-    a multiple of its base type's."""
+    Raises IndexError when it runs past the data, Fallback for a field of a message
+    heavylegs reads whose size is not a multiple of its base type's."""
     big = data[pos + 2] != 0  # architecture: 0 little endian, 1 big endian (fitparse: any non-zero)
     mesg = int.from_bytes(data[pos + 3 : pos + 5], "big" if big else "little")
     n = data[pos + 5]
@@ -93,7 +93,9 @@ def parse_definition(data: bytes, pos: int, header: int) -> tuple[Definition, in
     for _ in range(n):
         num, size, base = data[p], data[p + 1], data[p + 2]
         p += 3
-        if size % BASE_SIZE.get(base, 1):
+        if size % BASE_SIZE.get(base, 1) and (mesg == RECORD_MESG or mesg in OTHER_MESGS):
+            # Only in a message heavylegs reads: one it skips (a COROS event whose uint32
+            # field is one byte) is skipped by its size, whatever its fields say.
             raise Fallback(f"field {num} of message {mesg} has size {size}, not a multiple of its base type")
         fields.append((num, size, base, offset))
         offset += size
