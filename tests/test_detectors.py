@@ -50,12 +50,22 @@ def test_mileage_jump_thresholds(last_week_km, expected):
         assert any(e.metric == "week-over-week change" and e.source.startswith("Nielsen") for e in found[0].evidence)
 
 
-def test_one_long_run_is_a_spike_not_a_mileage_jump():
-    # An ordinary week (3 x 10 km) plus a 25 km long run: +37.5 % on the week, all of it the long run.
+def test_one_long_run_is_one_event_led_by_the_spike():
+    # An ordinary week (3 x 10 km) plus a 25 km long run: 55 km, +37.5 % on the 40 km
+    # weeks before, all of it the long run.
     h = FakeHistory(acts(steady(5) + [(35, 10.0), (37, 10.0), (39, 10.0), (41, 25.0)]))
-    assert run(MileageJump(), h) == []
+    (jump,) = run(MileageJump(), h)
+    assert jump.severity == "medium" and next(e.value for e in jump.evidence if e.metric.startswith("week-")) == 37.5
     spikes = run(LongRunSpike(), h)
     assert [(f.window["start"], f.severity) for f in spikes] == [("2024-02-11", "high")]  # +150 %: > 100 % band
+    # One event: the spike leads (its severity), the week's change is its evidence. The
+    # ACWR that day is 55 / (175 / 4) = 1.26, under the 1.3 edge: not a measure of it.
+    (event,) = analyze(FakeHistory(h.activities)).findings
+    assert (event.cause, event.severity, event.signals) == (
+        "long_run_spike",
+        "high",
+        ("long_run_spike", "mileage_jump"),
+    )
 
 
 @pytest.mark.parametrize(("km", "expected"), [(11.0, None), (12.0, "low"), (14.0, "medium"), (21.0, "high")])

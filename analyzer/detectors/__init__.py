@@ -14,7 +14,9 @@ from .context import Context
 from .not_detectable import NOT_DETECTABLE
 
 #: Modules of this package that are the framework, not detectors.
-FRAMEWORK = frozenset({"base", "needs", "context", "run", "citations", "not_detectable", "form_signal"})
+FRAMEWORK = frozenset(
+    {"base", "needs", "context", "run", "citations", "not_detectable", "form_signal", "load_rules", "consolidate"}
+)
 
 for _module in pkgutil.iter_modules(__path__):
     if _module.name not in FRAMEWORK:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from .. import columns as C
 from ..features import load
 from .base import Detector, Evidence, Threshold, exceedance, iso, rounded
 from .citations import GABBETT, LOLLI, REST_ADVICE, WILLIAMS
+from .load_rules import judged
 
 #: An ACWR's strength grows from the upper sweet-spot edge to full this far above it
 #: (heavylegs convention: 2.3, a doubling past the sweet spot, is as clear as it gets).
@@ -32,7 +35,9 @@ class AcuteLoad(Detector, id="acute_load", category="overtraining", rank=2, need
             reason = d[C.ACWR_REASON].iloc[-1] if len(d) else "no runs"
             return self.skipped(f"no acute:chronic ratio yet ({reason})")
         above = ratio >= load.ACWR_SWEET_SPOT[1]
-        return [self._finding(ctx, days) for _, days in d[above].groupby((~above).cumsum()[above])]
+        spells = [days for _, days in d[above].groupby((~above).cumsum()[above])]
+        # A ratio of a few runs is evidence at most (load_rules.judged).
+        return [judged(self._finding(ctx, days), ctx, days[C.ACWR].idxmax()) for days in spells]
 
     def _finding(self, ctx, days: pd.DataFrame):
         """One finding per spell of days above the sweet spot, at its peak."""
@@ -57,4 +62,8 @@ class AcuteLoad(Detector, id="acute_load", category="overtraining", rank=2, need
             "(a contested measure)." + (f" Note: {note}." if note else "")
         )
         strength = exceedance(peak[C.ACWR], hi, ACWR_SCORE_SPAN)
-        return self.finding(ctx, severity, strength, days.index.min(), days.index.max(), ev, msg)
+        brief = f"ACWR {peak[C.ACWR]:.2f}"
+        found = self.finding(ctx, severity, strength, days.index.min(), days.index.max(), ev, msg, brief=brief)
+        # The spell runs on for up to a week after its load (the 7-day window still holds
+        # it): the load it is about ends at its peak.
+        return replace(found, load_end=day)

@@ -19,7 +19,7 @@ clearer and more recent evidence ranks first.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .needs import NEEDS
@@ -68,6 +68,14 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Finding:
+    """A likely cause, with its evidence. ``signals``: the detectors whose findings it
+    gathers (consolidate.py: one event, one finding), itself alone for one signal;
+    ``brief``: a few words of what it measured, for a finding that gathers it; ``sparse``:
+    a ratio over too few runs to judge, evidence for another finding but no alarm of its
+    own; ``load_end``: the last day of the load it is about when that is not its window's
+    end (a ratio raised by a run stays raised for the week after it): where recovery
+    counts from (none of the three in findings.json)."""
+
     cause: str
     category: str
     severity: str
@@ -76,9 +84,17 @@ class Finding:
     evidence: list[Evidence]
     message: str
     advice: str
+    signals: tuple[str, ...] = ()
+    brief: str = field(default="", compare=False)
+    sparse: bool = field(default=False, compare=False)
+    load_end: str = field(default="", compare=False)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        for internal in ("brief", "sparse", "load_end"):
+            out.pop(internal)
+        out["signals"] = list(self.signals or (self.cause,))
+        return out
 
 
 @dataclass(frozen=True)
@@ -172,7 +188,7 @@ class Detector:
         return Skipped(detector=self.id, reason=reason)
 
     def finding(
-        self, ctx, severity: str, strength: float, start, end, evidence: list[Evidence], message: str
+        self, ctx, severity: str, strength: float, start, end, evidence: list[Evidence], message: str, brief: str = ""
     ) -> Finding:
         days = (ctx.as_of - _date(end)).days
         return Finding(
@@ -184,6 +200,8 @@ class Detector:
             evidence=evidence,
             message=message,
             advice=self.advice,
+            signals=(self.id,),
+            brief=brief,
         )
 
     @staticmethod

@@ -11,13 +11,22 @@ from ..features import load
 from .base import Detector, Evidence, Threshold, exceedance, iso, rounded
 from .citations import FRIEL, HR_COVERAGE
 
-#: Heat: runs of at least 60 min with decoupling > 5 % at >= 25 degC (issue 6).
+#: Heat: runs of at least 60 min (cardiovascular drift grows over prolonged exercise,
+#: and with dehydration: Coyle EF, Gonzalez-Alonso J, Exerc Sport Sci Rev 2001;29:88)
+#: with decoupling > 5 % at >= 25 degC air (heavylegs convention on the ACSM position
+#: stand, Armstrong LE et al., Med Sci Sports Exerc 2007;39:556: the risk of exertional
+#: heat illness rises from a wet-bulb globe temperature of 23-28 degC; without humidity,
+#: 25 degC of air is the middle of that range).
 HEAT_MIN_S = 60 * 60
 HEAT_TEMPERATURE_C = 25.0
 HEAT_SOURCE = (
-    "issue 6 convention; hypohydration raises heart rate ~3 bpm per 1 % body mass lost "
-    "(Adams WM et al. J Strength Cond Res 2014; Gonzalez-Alonso/Coyle 1994)"
+    "heavylegs convention on Armstrong LE et al., ACSM position stand, Med Sci Sports Exerc 2007;39:556 "
+    "(heat-illness risk from WBGT 23-28 degC)"
 )
+HEAT_DURATION_SOURCE = "Coyle EF, Gonzalez-Alonso J, Exerc Sport Sci Rev 2001;29:88 (cardiovascular drift)"
+#: What a watch's temperature is (Garmin's own manual: the sensor is affected by body
+#: temperature when worn; heavylegs says so rather than correct it).
+WATCH_SENSOR_NOTE = "the watch's sensor: worn on the wrist, it reads warmer than the air"
 #: Twice the decoupling limit in the heat is high severity (heavylegs convention:
 #: > 10 % is Friel's "weak base" band).
 HEAT_HIGH_DECOUPLING_PCT = 2 * load.DECOUPLING_LIMIT_PCT
@@ -34,7 +43,7 @@ class HeatDehydration(Detector, id="heat_dehydration", category="heat", rank=1, 
         Threshold("aerobic decoupling", load.DECOUPLING_LIMIT_PCT, "%", FRIEL),
         Threshold("heart rate recorded on", load.HR_MIN_COVERAGE_PCT, "% of each half's moving time", HR_COVERAGE),
         Threshold("temperature", HEAT_TEMPERATURE_C, "degC", HEAT_SOURCE),
-        Threshold("run length", HEAT_MIN_S // 60, "min", HEAT_SOURCE),
+        Threshold("run length", HEAT_MIN_S // 60, "min", HEAT_DURATION_SOURCE),
     )
     advice = "Drink before and during long runs in the heat, run in the cool of the day, and slow down when it is hot."
     description = "Runs of 60+ min whose heart rate drifted (decoupling > 5 %) at >= 25 degC."
@@ -67,7 +76,14 @@ class HeatDehydration(Detector, id="heat_dehydration", category="heat", rank=1, 
         ev = [
             Evidence("aerobic decoupling", rounded(r[C.DECOUPLING_PCT]), "%", f"> {limit:g} %", iso(day), FRIEL),
             Evidence("mean temperature", rounded(temp), "degC", f">= {HEAT_TEMPERATURE_C:g} degC", None, HEAT_SOURCE),
-            Evidence("moving time", round(r[C.MOVING_S] / 60), "min", f">= {HEAT_MIN_S // 60} min"),
+            Evidence(
+                "moving time",
+                round(r[C.MOVING_S] / 60),
+                "min",
+                f">= {HEAT_MIN_S // 60} min",
+                None,
+                HEAT_DURATION_SOURCE,
+            ),
             Evidence(
                 "heart rate recorded on",
                 rounded(r[C.HR_COVERAGE_PCT], 0),
@@ -78,16 +94,21 @@ class HeatDehydration(Detector, id="heat_dehydration", category="heat", rank=1, 
             ),
             self.distance(ctx, "distance", r[C.DISTANCE_M]),
         ]
-        where = f"at {temp:.0f} degC" if hot else "(no temperature recorded)"
+        where = f"at {temp:.0f} degC ({WATCH_SENSOR_NOTE})" if hot else "with no temperature recorded"
         coverage = r[C.HR_COVERAGE_PCT]
         measured = (
             f" (measured on the {coverage:.0f} % of the moving time with heart rate)"
             if coverage < HEAT_NAME_COVERAGE_BELOW_PCT
             else ""
         )
+        why = (
+            "a sign of heat strain or dehydration"
+            if hot
+            else "heat, dehydration or fatigue: without a temperature the data cannot tell"
+        )
         msg = (
             f"On the {ctx.fmt_dist(r[C.DISTANCE_M])} run of {day:%d %b %Y} {where} your heart rate drifted "
-            f"{r[C.DECOUPLING_PCT]:.1f} % against pace{measured}: a sign of heat strain or dehydration."
+            f"{r[C.DECOUPLING_PCT]:.1f} % against pace{measured}: {why}."
         )
         strength = exceedance(r[C.DECOUPLING_PCT], limit, HEAT_SCORE_SPAN_PCT)
         return self.finding(ctx, severity, strength, day, day, ev, msg)

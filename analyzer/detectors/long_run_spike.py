@@ -7,6 +7,7 @@ import pandas as pd
 from .. import columns as C
 from ..features import load
 from .base import Detector, Evidence, Threshold, exceedance, iso, rounded
+from .load_rules import USUAL_RUN_PERCENTILE, USUAL_WINDOW_DAYS, usual_longest
 
 #: A spike's strength grows from the first band's lower edge (+10 %, Frandsen 2025) to
 #: full at +200 % (heavylegs convention: three times the month's longest run).
@@ -35,6 +36,8 @@ class LongRunSpike(Detector, id="long_run_spike", category="overtraining", rank=
     def _finding(self, ctx, r: pd.Series):
         day = pd.Timestamp(r[C.START_LOCAL]).normalize()
         ci = f" (95 % CI {r[C.HR_CI_LOW]}-{r[C.HR_CI_HIGH]})"
+        usual = usual_longest(ctx, r[C.START_LOCAL])
+        ordinary = bool(r[C.DISTANCE_M] <= usual)  # NaN (no runs before): not ordinary
         ev = [
             self.distance(ctx, "run distance", r[C.DISTANCE_M], iso(day)),
             self.distance(ctx, "longest run of the previous 30 days", r[C.PREV_LONGEST_M]),
@@ -43,11 +46,23 @@ class LongRunSpike(Detector, id="long_run_spike", category="overtraining", rank=
                 "injury hazard-rate ratio vs <= 10 %", r[C.HAZARD_RATIO], "", r[C.BAND] + ci, None, load.SPIKE_SOURCE
             ),
             Evidence("share of its week", rounded(r[C.WEEK_SHARE_PCT]), "%"),
+            Evidence(
+                f"your usual long run (P{USUAL_RUN_PERCENTILE:.0f} of {USUAL_WINDOW_DAYS} days)",
+                round(ctx.dist(usual), 1) if usual == usual else None,
+                ctx.units,
+                "at most LOW when the run is no longer",
+                None,
+                "heavylegs convention: a run no longer than the runner's usual runs is no new demand",
+            ),
         ]
         msg = (
             f"The {ctx.fmt_dist(r[C.DISTANCE_M])} run on {day:%d %b %Y} was {r[C.SPIKE_PCT]:.0f} % longer than "
             f"the longest of the previous 30 days ({ctx.fmt_dist(r[C.PREV_LONGEST_M])}); runners with such "
             f"spikes had {r[C.HAZARD_RATIO]}x the injury rate (Frandsen 2025)."
         )
+        if ordinary:
+            msg += f" It was no longer than your usual runs of the last three months ({ctx.fmt_dist(usual)})."
+        severity = "low" if ordinary else self.SEVERITY[r[C.BAND]]
         strength = exceedance(r[C.SPIKE_PCT], SPIKE_SCORE_FLOOR_PCT, SPIKE_SCORE_SPAN_PCT)
-        return self.finding(ctx, self.SEVERITY[r[C.BAND]], strength, day, day, ev, msg)
+        brief = f"the {ctx.fmt_dist(r[C.DISTANCE_M])} run {r[C.SPIKE_PCT]:+.0f} % on the 30-day longest"
+        return self.finding(ctx, severity, strength, day, day, ev, msg, brief=brief)

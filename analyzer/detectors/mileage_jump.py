@@ -10,6 +10,7 @@ from .. import columns as C
 from ..features import load
 from .base import Detector, Evidence, Threshold, exceedance, iso, rounded
 from .citations import NIELSEN, REST_ADVICE
+from .load_rules import judged
 
 #: A jump counts only when the week also tops the previous 4 weeks (heavylegs
 #: calibration: a normal week after a recovery week is +30 % on paper, not a jump).
@@ -29,30 +30,27 @@ class MileageJump(Detector, id="mileage_jump", category="overtraining", rank=1, 
     advice = REST_ADVICE
     description = (
         "Weekly distance more than 30 % above the week before (or the 7 days before a run above the 7 before "
-        "those) and above every week of the previous month; a week whose rise is one long run is left to "
-        "long_run_spike."
+        "those) and above every week of the previous month. Supporting evidence, never HIGH on its own: a "
+        "week whose rise is a long run is one event with the spike, which leads it."
     )
 
     def detect(self, ctx):
+        # A week raised by one long run fires too: consolidate gathers it into the spike's
+        # event as evidence, so the runner hears of the run once, with the week's change.
         w = ctx.weekly
         if len(w) == 0 or int((w[C.RUNS] > 0).sum()) < 2:
             return self.skipped("fewer than two weeks with runs")
         limit = load.PROGRESSION_LIMIT_PCT
         prev = w[C.DISTANCE_M].shift(1)
         recent_max = w[C.DISTANCE_M].shift(1).rolling(RECENT_WEEKS, min_periods=1).max()
-        # The rest of each week without its longest run, against the week before: when
-        # only the long run grew, the week is ordinary and long_run_spike reports it.
-        rest = w[C.DISTANCE_M] - w[C.LONGEST_RUN_M]
-        rest_change = 100 * (rest / rest.shift(1) - 1)
-        spiky = ctx.spikes[ctx.spikes[C.SPIKE_PCT] > limit]
-        spike_weeks = set(load.week_start(spiky[C.START_LOCAL]))
         out = []
         # Only the weeks past the limit and above the previous month (a decade is 500+ weeks).
         jumped = ((w[C.CHANGE_PCT] > limit) | (w[C.MAX_PROGRESSION_PCT] > limit)) & (w[C.DISTANCE_M] > recent_max)
         for week, row in w[jumped].iterrows():
-            if week in spike_weeks and rest_change[week] <= limit:
-                continue  # one long run made the week: long_run_spike reports it
-            out.append(self._finding(ctx, week, row, prev[week]))
+            # A ratio of a few runs is evidence at most (load_rules.judged).
+            out.append(
+                judged(self._finding(ctx, week, row, prev[week]), ctx, min(week + pd.Timedelta(days=6), ctx.as_of_ts))
+            )
         return out
 
     def _finding(self, ctx, week: pd.Timestamp, row: pd.Series, prev_m: float):
@@ -79,4 +77,5 @@ class MileageJump(Detector, id="mileage_jump", category="overtraining", rank=1, 
             f"{shown:+.0f} % on the week before ({ctx.fmt_dist(prev_m) if math.isfinite(prev_m) else 'n/a'}); "
             f"more than {limit:g} % in a week is linked to distance-related injuries (Nielsen 2014)."
         )
-        return self.finding(ctx, severity, exceedance(shown, limit, JUMP_SCORE_SPAN_PCT), week, end, ev, msg)
+        strength = exceedance(shown, limit, JUMP_SCORE_SPAN_PCT)
+        return self.finding(ctx, severity, strength, week, end, ev, msg, brief=f"weekly distance {shown:+.0f} %")

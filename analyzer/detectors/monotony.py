@@ -9,6 +9,7 @@ from .. import columns as C
 from ..features import load
 from .base import Detector, Evidence, Threshold, exceedance, iso, rounded
 from .citations import FOSTER
+from .load_rules import judged
 
 #: A week's strain counts as high above this percentile of the runner's own weekly
 #: strains (heavylegs convention; Foster 1998 relates illness to strain peaks).
@@ -36,7 +37,11 @@ class Monotony(Detector, id="monotony", category="overtraining", rank=5, needs=(
             return self.skipped("fewer than 4 complete weeks with varied daily load")
         high_strain = float(np.percentile(strain, STRAIN_PERCENTILE))
         flagged = (w[C.MONOTONY] >= load.MONOTONY_WARN) & (w[C.STRAIN] >= high_strain)
-        return [self._finding(ctx, week, r, high_strain) for week, r in w[flagged].iterrows()]
+        # Monotony of a week of a few runs is evidence at most (load_rules.judged).
+        return [
+            judged(self._finding(ctx, week, r, high_strain), ctx, min(week + pd.Timedelta(days=6), ctx.as_of_ts))
+            for week, r in w[flagged].iterrows()
+        ]
 
     def _finding(self, ctx, week: pd.Timestamp, r: pd.Series, high_strain: float):
         severity = "medium" if r[C.MONOTONY] >= load.MONOTONY_CRITICAL else "low"
@@ -53,4 +58,4 @@ class Monotony(Detector, id="monotony", category="overtraining", rank=5, needs=(
         )
         end = min(week + pd.Timedelta(days=6), ctx.as_of_ts)
         strength = exceedance(r[C.MONOTONY], load.MONOTONY_WARN, MONOTONY_SCORE_SPAN)
-        return self.finding(ctx, severity, strength, week, end, ev, msg)
+        return self.finding(ctx, severity, strength, week, end, ev, msg, brief=f"monotony {r[C.MONOTONY]:.2f}")

@@ -6,7 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .base import LOOKBACK_DAYS, Finding, Skipped, registered
+from .consolidate import consolidate, recovered
 from .context import Context
+from .load_rules import too_little_reason
 from .not_detectable import NOT_DETECTABLE
 
 
@@ -14,8 +16,9 @@ from .not_detectable import NOT_DETECTABLE
 class Analysis:
     """The answer for one analysis date.
 
-    findings : the causes active in the LOOKBACK_DAYS before as_of, most likely first
-    timeline : every finding up to as_of (older ones included), for the cause timeline
+    findings : the causes active in the LOOKBACK_DAYS before as_of and not recovered from
+        (consolidate.py: one event, one finding), most likely first
+    timeline : every finding up to as_of (older and recovered ones included)
     skipped_detectors : detectors that could not run, with the reason
     """
 
@@ -47,9 +50,15 @@ def run_detectors(ctx: Context) -> Analysis:
             skipped.append(result)
         else:
             found.extend(result)
+    gathered, unjudged = consolidate(found, ctx)
+    # A ratio detector whose findings were all too sparse to judge says so, as a skip.
+    signals = {cause for f in gathered for cause in f.signals}
+    order = {cls.id: i for i, cls in enumerate(registered())}
+    skipped += [Skipped(cause, too_little_reason(n)) for cause, n in unjudged.items() if cause not in signals]
+    skipped.sort(key=lambda s: order.get(s.detector, len(order)))
     horizon = ctx.as_of - dt.timedelta(days=LOOKBACK_DAYS)
-    ranked = sorted(found, key=lambda f: (-f.score, f.cause, f.window["end"]))
-    active = [f for f in ranked if dt.date.fromisoformat(f.window["end"]) >= horizon]
+    ranked = sorted(gathered, key=lambda f: (-f.score, f.cause, f.window["end"]))
+    active = [f for f in ranked if dt.date.fromisoformat(f.window["end"]) >= horizon and not recovered(f, ctx)]
     return Analysis(
         as_of=ctx.as_of, units=ctx.units, context=ctx, findings=active, timeline=ranked, skipped_detectors=skipped
     )

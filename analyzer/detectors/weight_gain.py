@@ -8,10 +8,15 @@ from .. import columns as C
 from .base import Detector, Evidence, Threshold, exceedance, iso, rounded
 
 #: Body-mass gain flagged from +2.3 kg (5 lb) against the 90-day baseline or the same
-#: weeks a year earlier (issue 6).
+#: weeks a year earlier (heavylegs convention: about 3 % of a 75 kg runner, well past the
+#: 1-2 % a day's food and water move the scale; the seed article names weight gain as a
+#: cause of heavy legs).
 WEIGHT_GAIN_KG = 2.3
 WEIGHT_BASELINE_DAYS = 90
-WEIGHT_SOURCE = "issue 6 convention (5 lb); the seed article names weight gain as a cause"
+WEIGHT_SOURCE = (
+    "heavylegs convention: 5 lb (2.3 kg), about 3 % of a 75 kg runner, past day-to-day scale swings; "
+    "the seed article names weight gain as a cause"
+)
 #: Readings of the last week before the latest are left out of its baseline, and a
 #: year-earlier baseline takes readings within this many days of the date a year before
 #: (heavylegs convention).
