@@ -61,8 +61,11 @@ def test_report_is_self_contained(report):
 
 def test_report_shows_every_planted_story(report):
     text = report[1]["report"].read_text(encoding="utf-8")
+    # Each story's measure, as a cause or among the measures of the finding that gathers it.
+    shown = re.findall(r"<b>([^<]+)</b>|<td>([^<]+)</td>|Measures: ([^<]+)</p>", text)
+    named = {name.strip() for group in shown for part in group for name in part.split(",") if name.strip()}
     for cause in STORY_CAUSES:
-        assert f"<b>{cause}</b>" in text or f"<td>{cause}</td>" in text, cause
+        assert cause in named, cause
     for day in ("2026-07-13", "2026-08-08", "2026-08-23", "2026-09-07", "2026-09-14", "2026-10-03"):
         assert day in text, day
     assert "Not visible in watch data" in text and "physician" in text
@@ -191,5 +194,83 @@ def test_the_notebook_runs(sample_history):
     finally:
         os.environ.pop("HEAVYLEGS_CACHE", None)
     outputs = "".join(str(o.get("text", "")) for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
-    assert "ground_contact" in outputs and "worn_shoes" in outputs
+    assert "running_form" in outputs and "ground_contact" in outputs and "worn_shoes" in outputs
     assert Path(ROOT / "notebooks").is_dir()
+
+
+def _gpx_only_analysis():
+    """A history of GPX runs without dynamics, shoes or findings: 5 km every other day."""
+    from tests.fakes import FakeHistory, on_days
+
+    return analyze(FakeHistory(on_days([(2 * d, 5000.0) for d in range(30)], format="gpx")))
+
+
+def test_charts_with_nothing_to_show_are_left_out_with_one_line_each(tmp_path):
+    from analyzer.report import charts
+
+    analysis = _gpx_only_analysis()
+    data = charts.plot_data(analysis)
+    assert charts.not_drawn(data) == {
+        "dynamics": charts.NO_DYNAMICS,
+        "shoes": charts.NO_SHOES,
+        "timeline": charts.NO_CAUSE,
+    }
+    (tmp_path / "dynamics.png").write_bytes(b"stale")  # a chart of an earlier report into the same folder
+    written = write_report(analysis, tmp_path)
+    text = written["report"].read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == ["long_runs.png", "weekly.png"]
+    assert text.count("<figure") == 2
+    assert "<b>Running dynamics</b> not drawn: no run recorded running dynamics" in text
+    assert "<b>Shoe mileage</b> not drawn: no shoe data" in text
+
+
+def test_the_dynamics_chart_draws_only_the_metrics_recorded():
+    from analyzer import columns as C
+    from analyzer.report import charts, draw
+
+    n = 10
+    form = charts.Table(
+        {
+            C.START_LOCAL: pd.date_range("2026-01-01", periods=n, freq="2D").to_numpy(),
+            C.form_column(C.MEDIAN, C.FORM_CADENCE_SPM): [170.0 + i for i in range(n)],
+            C.form_column(C.MEDIAN, C.FORM_GCT_MS): [float("nan")] * n,
+        }
+    )
+    data = charts.PlotData(spikes=charts.Table({}), form=form, shoes=None, as_of="2026-01-20")
+    fig = draw.draw(data, "dynamics")
+    assert [ax.get_title() for ax in fig.axes if ax.axison] == ["Cadence per run (bands: population percentiles)"]
+    assert charts.partly_missing(data) == {
+        "dynamics": "Not recorded on any run, so not drawn: ground contact time, vertical oscillation, vertical ratio."
+    }
+
+
+def test_legends_sit_above_the_plot_and_cover_no_data(sample_history):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from analyzer.report import charts, draw
+
+    data = charts.plot_data(analyze(sample_history, shoes=SAMPLE / "shoes.csv"))
+    for stem in charts.to_draw(data, [s for s, _ in charts.FIGURES]):
+        fig = draw.draw(data, stem)
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        for ax in fig.axes:
+            legend = ax.get_legend()
+            if legend is None:
+                continue
+            box = legend.get_window_extent(renderer)
+            plot = ax.get_window_extent(renderer)
+            assert box.y0 >= plot.y1 - 1, (stem, "legend over the plot area")
+            assert box.y1 <= ax.title.get_window_extent(renderer).y0 + 1, (stem, "legend over the title")
+
+
+def test_the_report_says_what_the_analysis_used():
+    from analyzer.report.model import inputs_used
+    from tests.fakes import FakeHistory, activities, activity
+
+    rows = [activity(2 * d, 5000.0, i=d, format="gpx") for d in range(10)]
+    rows += [activity(1, 30000.0, i=99, prefix="b", sport="cycling"), activity(40, 5000.0, i=98)]
+    analysis = analyze(FakeHistory(activities(rows)), as_of="2024-01-19")
+    lines = inputs_used(analysis)
+    assert lines[0] == "10 runs from 01 Jan 2024 to 19 Jan 2024 (10 GPX)."
+    assert lines[1].startswith("1 other session (1 cycling): ")
+    assert lines[2] == "1 activity after 19 Jan 2024 (the analysis date) is not used."

@@ -24,11 +24,13 @@ DYNAMICS_COLUMNS = tuple(
 
 @dataclass(frozen=True)
 class Span:
-    """What a chart needs of a finding: its cause, severity and window (ISO dates)."""
+    """What a chart needs of a finding: its cause, severity, window (ISO dates) and
+    category (the weekly chart marks the weeks of load findings, category overtraining)."""
 
     cause: str
     severity: str
     window: dict[str, str]
+    category: str = ""
 
 
 class Table:
@@ -126,7 +128,9 @@ class Chart:
         exactly what its function is given (its kept PNG's key is made of them);
     early : 0 when it shows findings (drawn once they exist), else its place among the
         charts drawn while the detectors run (costliest first);
-    size : (width, height) [in] from the data; grid : (rows, columns) of axes.
+    size : (width, height) [in] from the data; grid : (rows, columns) of axes, from the data;
+    missing : why the chart is not drawn (nothing to show), or None to draw it; the
+        report says the reason in one line instead of showing empty axes.
     """
 
     stem: str
@@ -135,7 +139,41 @@ class Chart:
     inputs: tuple[str, ...]
     early: int
     size: Callable[[PlotData], tuple[float, float]]
-    grid: tuple[int, int] = (1, 1)
+    grid: Callable[[PlotData], tuple[int, int]] = lambda d: (1, 1)
+    missing: Callable[[PlotData], str | None] = lambda d: None
+    title: str = ""
+
+
+def _no_runs(table) -> bool:
+    return table is None or len(table) == 0 or C.DISTANCE_M not in table or not np.nansum(table[C.DISTANCE_M]) > 0
+
+
+def _dynamics_shown(data: PlotData) -> list[str]:
+    """The dynamics metrics recorded on at least one run (the panels drawn)."""
+    from .plots import dynamics_present
+
+    return dynamics_present(data.form)
+
+
+def _dynamics_grid(data: PlotData) -> tuple[int, int]:
+    n = len(_dynamics_shown(data))
+    return (1, max(n, 1)) if n <= 2 else (2, 2)
+
+
+def _dynamics_size(data: PlotData) -> tuple[float, float]:
+    n = len(_dynamics_shown(data))
+    return WIDE if n <= 1 else (12, 4.2) if n == 2 else (12, 7.5)
+
+
+NO_RUNS = "no runs in the analysed period."
+NO_DYNAMICS = (
+    "no run recorded running dynamics (cadence, ground contact, vertical oscillation): GPX files and "
+    "watches without the sensor carry none; a FIT file from a watch or pod that records them does."
+)
+NO_SHOES = (
+    "no shoe data: give --shoes shoes.csv, or a Strava export whose runs have gear, to see the distance on each pair."
+)
+NO_CAUSE = "no cause was found in the analysed period."
 
 
 WIDE = (11, 4.2)
@@ -149,6 +187,8 @@ CHARTS: tuple[Chart, ...] = (
         ("weekly", "spans", "units"),
         0,
         lambda d: WIDE,
+        title="Weekly load",
+        missing=lambda d: NO_RUNS if _no_runs(d.weekly) else None,
     ),
     Chart(
         "long_runs",
@@ -157,6 +197,8 @@ CHARTS: tuple[Chart, ...] = (
         ("spikes", "units"),
         2,
         lambda d: WIDE,
+        title="Long runs",
+        missing=lambda d: NO_RUNS if _no_runs(d.spikes) else None,
     ),
     Chart(
         "dynamics",
@@ -164,8 +206,10 @@ CHARTS: tuple[Chart, ...] = (
         "dynamics_grid",
         ("form",),
         1,
-        lambda d: (12, 7.5),
-        grid=(2, 2),
+        _dynamics_size,
+        grid=_dynamics_grid,
+        title="Running dynamics",
+        missing=lambda d: None if _dynamics_shown(d) else NO_DYNAMICS,
     ),
     Chart(
         "shoes",
@@ -174,6 +218,8 @@ CHARTS: tuple[Chart, ...] = (
         ("shoes", "units"),
         3,
         lambda d: WIDE,
+        title="Shoe mileage",
+        missing=lambda d: NO_SHOES if d.shoes is None or len(d.shoes.runs) == 0 else None,
     ),
     Chart(
         "timeline",
@@ -182,6 +228,8 @@ CHARTS: tuple[Chart, ...] = (
         ("spans", "as_of"),
         0,
         lambda d: (11, 0.6 * max(3, len({s.cause for s in d.spans})) + 1.4),
+        title="Cause timeline",
+        missing=lambda d: None if d.spans else NO_CAUSE,
     ),
 )
 BY_STEM = {c.stem: c for c in CHARTS}
@@ -189,6 +237,30 @@ BY_STEM = {c.stem: c for c in CHARTS}
 FIGURES: tuple[tuple[str, str], ...] = tuple((c.stem, c.caption) for c in CHARTS)
 #: The charts that show no finding, in the order one copy draws them while the detectors run.
 EARLY_ORDER: tuple[str, ...] = tuple(c.stem for c in sorted(CHARTS, key=lambda c: c.early) if c.early)
+
+
+def not_drawn(data: PlotData, stems=None) -> dict[str, str]:
+    """The charts (among ``stems``, default all) with nothing to show: stem -> why."""
+    return {
+        c.stem: reason for c in CHARTS if (stems is None or c.stem in stems) and (reason := c.missing(data)) is not None
+    }
+
+
+def to_draw(data: PlotData, stems) -> list[str]:
+    """The charts among ``stems`` that have something to show, in report order."""
+    skip = not_drawn(data, stems)
+    return [stem for stem, _ in FIGURES if stem in stems and stem not in skip]
+
+
+def partly_missing(data: PlotData) -> dict[str, str]:
+    """Charts drawn with some of their panels left out: stem -> what is left out."""
+    from .plots import DYNAMICS_LABELS
+
+    shown = _dynamics_shown(data)
+    absent = [DYNAMICS_LABELS[m][0].lower() for m in DYNAMICS_LABELS if m not in shown]
+    if shown and absent:
+        return {"dynamics": f"Not recorded on any run, so not drawn: {', '.join(absent)}."}
+    return {}
 
 
 def in_order(pngs: dict[str, bytes]) -> list[tuple[str, str, bytes]]:
@@ -213,6 +285,6 @@ def plot_data(analysis, text_lines: list[str] | None = None) -> PlotData:
     return replace(
         context_plot_data(analysis.context),
         weekly=Table.of(analysis.context.weekly, (C.DISTANCE_M, C.ACWR), index=True),
-        spans=[Span(f.cause, f.severity, dict(f.window)) for f in analysis.timeline],
+        spans=[Span(f.cause, f.severity, dict(f.window), f.category) for f in analysis.timeline],
         text_lines=list(text_lines or []),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from .charts import BY_STEM, FIGURES, PlotData, Rendered, in_order
+from .charts import BY_STEM, FIGURES, PlotData, Rendered, in_order, not_drawn, to_draw
 
 #: Resolution of the PNGs (pixels per inch): 11 in wide charts are 1210 px.
 FIGURE_DPI = 110
@@ -21,7 +21,7 @@ def draw(data: PlotData, stem: str):
     from . import plots
 
     fig = Figure(figsize=chart.size(data))
-    getattr(plots, chart.plot)(fig.subplots(*chart.grid), *(getattr(data, name) for name in chart.inputs))
+    getattr(plots, chart.plot)(fig.subplots(*chart.grid(data)), *(getattr(data, name) for name in chart.inputs))
     fig.tight_layout()
     # tight_layout leaves a placeholder layout engine behind, which makes savefig lay the
     # whole figure out once more before drawing it; the layout is final, so drop it.
@@ -45,12 +45,13 @@ def text_page(lines: list[str]):
 
 
 def render(data: PlotData, pdf: bool = False, stems=None) -> Rendered:
-    """Draw the charts named in ``stems`` (default: every chart) in this process; with
-    ``pdf``, every chart and the PDF report (text page first, then every chart)."""
+    """Draw the charts named in ``stems`` (default: every chart) that have something to
+    show, in this process; with ``pdf``, every such chart and the PDF report (text page
+    first, then the charts)."""
     import matplotlib
 
     matplotlib.use("Agg")
-    wanted = [stem for stem, _ in FIGURES if pdf or stems is None or stem in stems]
+    wanted = to_draw(data, [stem for stem, _ in FIGURES if pdf or stems is None or stem in stems])
     figs = {stem: draw(data, stem) for stem in wanted}
     pngs = {stem: png(fig) for stem, fig in figs.items()}
     pdf_bytes = None
@@ -59,7 +60,8 @@ def render(data: PlotData, pdf: bool = False, stems=None) -> Rendered:
 
         buf = io.BytesIO()
         with PdfPages(buf) as pages:
-            pages.savefig(text_page(data.text_lines))
+            missing = [f"{BY_STEM[stem].title} not drawn: {why}" for stem, why in not_drawn(data).items()]
+            pages.savefig(text_page(data.text_lines + ([""] + missing if missing else [])))
             for fig in figs.values():
                 pages.savefig(fig)
         pdf_bytes = buf.getvalue()

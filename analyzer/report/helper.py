@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .charts import EARLY_ORDER, FIGURES, PlotData, Rendered, in_order
+from .charts import EARLY_ORDER, FIGURES, PlotData, Rendered, in_order, to_draw
 from .draw import png, render
 from .fork import Job, can_fork, fork_charts, render_forked
 from .kept_charts import KeptCharts
@@ -142,9 +142,10 @@ class Renderer:
                 pass
 
     def _to_draw(self, data: PlotData, stems, pdf: bool) -> tuple[str, ...]:
-        """The charts among ``stems`` not in the cache (all of them for the PDF)."""
+        """The charts among ``stems`` with something to show and not in the cache (all
+        of them for the PDF)."""
         todo = []
-        for stem in stems:
+        for stem in to_draw(data, list(stems)):
             if self._cache is not None and not pdf:
                 self._keys[stem] = self._cache.key(data, stem)
                 image = self._cache.get(stem, self._keys[stem])

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from .. import columns as C
 from ..atomic import write_atomic
-from .charts import plot_data
+from .charts import BY_STEM, FIGURES, not_drawn, partly_missing, plot_data
 from .draw import render
-from .model import NO_FINDING, earlier_findings, finding_views, runs_read, title_of
+from .model import NO_FINDING, earlier_findings, finding_views, inputs_used, runs_read, title_of
 from .text import pdf_lines
 
 
@@ -30,12 +30,14 @@ h1{margin-bottom:0.2em} .sub{color:#555;margin-top:0}
 table{border-collapse:collapse;font-size:0.88em;margin:0.4em 0}
 td,th{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}
 figure{margin:1.5em 0} figure img{max-width:100%} figcaption{color:#555;font-size:0.9em}
-.advice{color:#1f5f8b}
+.advice{color:#1f5f8b} .missing{color:#555}
 """
 
 
-def render_html(analysis, images: list[tuple[str, str, bytes]]) -> str:
-    """The report page as one string: findings first, then the plots (PNG data URIs)."""
+def render_html(analysis, images: list[tuple[str, str, bytes]], data=None) -> str:
+    """The report page as one string: findings first, then the plots (PNG data URIs);
+    a chart with nothing to show (`charts.not_drawn` of ``data``, the charts' inputs) is
+    one line saying what is missing instead of empty axes."""
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
@@ -57,16 +59,13 @@ def render_html(analysis, images: list[tuple[str, str, bytes]]) -> str:
         parts.append("<h2>Not checked (missing data)</h2><ul>")
         parts += [f"<li><b>{_e(s.detector)}</b>: {_e(s.reason)}</li>" for s in analysis.skipped_detectors]
         parts.append("</ul>")
-    parts.append("<h2>Plots</h2>")
-    for stem, caption, png in images:
-        data = base64.b64encode(png).decode("ascii")
-        parts.append(
-            f"<figure id='{stem}'><img alt='{_e(caption)}' src='data:image/png;base64,{data}'>"
-            f"<figcaption>{_e(caption)}</figcaption></figure>"
-        )
+    parts += _plots(images, data)
+    parts.append("<h2>What the analysis used</h2><ul>")
+    parts += [f"<li>{_e(line)}</li>" for line in inputs_used(analysis)]
+    parts.append("</ul>")
     skipped = [f for f in analysis.history.files if f.status == C.SKIPPED]
     if skipped:
-        parts.append("<h2>Files not read</h2><ul>")
+        parts.append("<h3>Files not read</h3><ul>")
         parts += [f"<li>{_e(f.path)}: {_e(f.reason)}</li>" for f in skipped]
         parts.append("</ul>")
     parts.append(
@@ -74,6 +73,27 @@ def render_html(analysis, images: list[tuple[str, str, bytes]]) -> str:
         "</code>. If heavy legs persist despite rest, see a physician.</p></body></html>"
     )
     return "\n".join(parts)
+
+
+def _plots(images: list[tuple[str, str, bytes]], data) -> list[str]:
+    """The charts drawn, in report order, and one line for each chart left out."""
+    drawn = {stem: (caption, png) for stem, caption, png in images}
+    absent = not_drawn(data) if data is not None else {}
+    partial = partly_missing(data) if data is not None else {}
+    parts = ["<h2>Plots</h2>"]
+    for stem, _ in FIGURES:
+        if stem in drawn:
+            caption, png = drawn[stem]
+            note = f" {_e(partial[stem])}" if stem in partial else ""
+            b64 = base64.b64encode(png).decode("ascii")
+            parts.append(
+                f"<figure id='{stem}'><img alt='{_e(caption)}' src='data:image/png;base64,{b64}'>"
+                f"<figcaption>{_e(caption)}{note}</figcaption></figure>"
+            )
+        elif stem in absent:
+            title = BY_STEM[stem].title or stem
+            parts.append(f"<p class='missing' id='{stem}'><b>{_e(title)}</b> not drawn: {_e(absent[stem])}</p>")
+    return parts
 
 
 def _finding(f) -> str:
@@ -85,10 +105,15 @@ def _finding(f) -> str:
     return (
         f"<div class='finding {f.severity}'><p><span class='sev'>{f.rank}. {_e(f.severity)}</span> "
         f"<b>{_e(f.title)}</b> ({_e(f.category)}), {_e(f.start)} to "
-        f"{_e(f.end)}, score {f.score:.2f}</p><p>{_e(f.message)}</p>"
+        f"{_e(f.end)}, score {f.score:.2f}</p><p>{_e(f.message)}</p>{_measures(f.signals)}"
         f"<table><tr><th>evidence</th><th>value</th><th>threshold</th><th>date</th><th>source</th></tr>{rows}"
         f"</table><p class='advice'>{_e(f.advice_line)}</p></div>"
     )
+
+
+def _measures(signals: tuple) -> str:
+    """The measures a finding gathers, when it gathers more than itself."""
+    return f"<p class='sub'>Measures: {', '.join(_e(s) for s in signals)}</p>" if len(signals) > 1 else ""
 
 
 def _earlier(analysis) -> list[str]:
@@ -97,12 +122,13 @@ def _earlier(analysis) -> list[str]:
         return []
     parts = [
         "<h2>Earlier in the history (not active now)</h2><table><tr><th>when</th><th>cause</th>"
-        "<th>severity</th><th>what</th></tr>"
+        "<th>measures</th><th>severity</th><th>what</th></tr>"
     ]
     for f in earlier:
         parts.append(
             f"<tr><td>{_e(f.window['start'])} to {_e(f.window['end'])}</td>"
-            f"<td>{_e(title_of(f.cause))}</td><td>{_e(f.severity)}</td><td>{_e(f.message)}</td></tr>"
+            f"<td>{_e(title_of(f.cause))}</td><td>{_e(', '.join(title_of(s) for s in f.signals or (f.cause,)))}</td>"
+            f"<td>{_e(f.severity)}</td><td>{_e(f.message)}</td></tr>"
         )
     parts.append("</table>")
     return parts
@@ -123,8 +149,10 @@ def write_report(
     written = {}
     for stem, _, png in rendered.images:
         write_atomic(out / f"{stem}.png", png)
+    for stem in not_drawn(data):  # a chart of an earlier report into this folder no longer holds
+        (out / f"{stem}.png").unlink(missing_ok=True)
     if "html" in formats:
-        written["report"] = write_atomic(out / "report.html", render_html(analysis, rendered.images))
+        written["report"] = write_atomic(out / "report.html", render_html(analysis, rendered.images, data))
     if pdf:
         written["pdf"] = write_atomic(out / "report.pdf", rendered.pdf)
     return written

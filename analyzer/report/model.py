@@ -15,7 +15,8 @@ class FindingView:
 
     rank : 1 for the most likely cause; cause : the detector id; title : the cause in
     words; severity; category; start, end : the window (ISO dates); score : the
-    ranking key; message; advice; evidence : detectors.base.Evidence rows.
+    ranking key; message; advice; evidence : detectors.base.Evidence rows; signals : the
+    measures it gathers, in words.
     """
 
     rank: int
@@ -29,6 +30,7 @@ class FindingView:
     message: str
     advice: str
     evidence: tuple
+    signals: tuple = ()
 
     @property
     def advice_line(self) -> str:
@@ -55,6 +57,7 @@ def finding_views(findings) -> list[FindingView]:
             message=f.message,
             advice=f.advice,
             evidence=tuple(f.evidence),
+            signals=tuple(title_of(s) for s in (f.signals or (f.cause,))),
         )
         for i, f in enumerate(findings, 1)
     ]
@@ -71,3 +74,61 @@ def runs_read(analysis) -> int:
 
 
 NO_FINDING = "No cause found in the watch data for the last four weeks."
+
+#: How the formats of activities are named to a runner.
+FORMAT_NAMES = {"fit": "FIT", "gpx": "GPX", "tcx": "TCX", "strava_csv": "Strava activities.csv rows"}
+
+
+def _counted(values) -> str:
+    """'12 FIT, 3 GPX' from an iterable of names, most common first."""
+    counts: dict[str, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    return ", ".join(f"{n} {name}" for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _n(count: int, one: str, many: str = "") -> str:
+    """'1 run', '3 runs'."""
+    return f"{count} {one if count == 1 else many or one + 's'}"
+
+
+def inputs_used(analysis) -> list[str]:
+    """What the analysis used and left out, in sentences: the runs and where they came
+    from, the other training and how it counts, the activities after the analysis date,
+    and the files not used (duplicates, not runs, skipped) in counts."""
+    ctx = analysis.context
+    acts = ctx.activities
+    lines = []
+    runs = acts[acts[C.IS_RUN]] if len(acts) else acts
+    if len(runs):
+        first, last = runs[C.START_LOCAL].min(), runs[C.START_LOCAL].max()
+        formats = _counted(FORMAT_NAMES.get(f, str(f)) for f in runs[C.FORMAT])
+        lines.append(f"{_n(len(runs), 'run')} from {first:%d %b %Y} to {last:%d %b %Y} ({formats}).")
+    else:
+        lines.append("No runs up to the analysis date.")
+    other = acts[~acts[C.IS_RUN]] if len(acts) else acts
+    if len(other):
+        sports = _counted((s or "unknown sport").replace("_", " ") for s in other[C.SPORT])
+        lines.append(f"{_n(len(other), 'other session')} ({sports}): {OTHER_TRAINING_RULE}")
+    later = len(analysis.history.activities) - len(acts)
+    if later > 0:
+        verb = "is" if later == 1 else "are"
+        lines.append(
+            f"{_n(later, 'activity', 'activities')} after {analysis.as_of:%d %b %Y} (the analysis date) {verb} not used."
+        )
+    files = analysis.history.files
+    counts = {s: sum(1 for f in files if f.status == s) for s in C.FILE_STATUSES}
+    parts = [
+        (C.IMPORTED, "with runs (or shoe lists)"),
+        (C.NOT_RUN, "with no run: other sports or body-mass readings"),
+        (C.DUPLICATE, "duplicates of another file's activity, counted once"),
+        (C.SKIPPED, "could not be read (listed below)"),
+    ]
+    said = "; ".join(f"{counts[s]} {what}" for s, what in parts if counts[s])
+    if files:
+        lines.append(f"Of the {len(files)} files given: {said}.")
+    return lines
+
+
+#: How other training counts (said in the report).
+OTHER_TRAINING_RULE = "their time counts as training beside the running; they never add running distance."

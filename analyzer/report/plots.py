@@ -17,6 +17,7 @@ matplotlib.use("Agg")
 
 import matplotlib.dates as mdates  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 
 from ..features import bands  # noqa: E402
 from ..units import M_PER_MILE, UNIT_M  # noqa: E402
@@ -58,11 +59,29 @@ def date_axis(ax) -> None:
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
-def _finish(ax, title: str, ylabel: str) -> None:
-    """Label, title, legend and date axis, as every dated chart ends."""
+def legend_above(ax, title: str, handles=None, per_row: int = 6) -> None:
+    """The legend in rows between the title and the plot, so that it never covers data;
+    ``handles`` default to the Axes' own."""
+    if handles is None:
+        handles, _ = ax.get_legend_handles_labels()
+    rows = max(1, -(-len(handles) // per_row))
+    if handles:
+        ax.legend(
+            handles=handles,
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+            ncol=min(len(handles), per_row),
+            fontsize=8,
+            frameon=False,
+            borderaxespad=0.2,
+        )
+    ax.set_title(title, pad=4 + 15 * rows if handles else 6)
+
+
+def _finish(ax, title: str, ylabel: str, per_row: int = 6) -> None:
+    """Label, title, legend (above the plot) and date axis, as every dated chart ends."""
     ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    ax.legend(fontsize=8, loc="upper left")
+    legend_above(ax, title, per_row=per_row)
     date_axis(ax)
 
 
@@ -81,29 +100,33 @@ def _bars(ax, week_starts: np.ndarray, heights: np.ndarray, colours: list[str], 
 
 
 def weekly_distance(ax, weekly, findings, units: str = "km") -> None:
-    """Weekly distance bars (flagged jump weeks highlighted) and the rolling ACWR on a
-    second axis with Gabbett's 0.8-1.3 band and 1.5 line. ``weekly`` is indexed by week
-    start, with distance_m and acwr."""
+    """Weekly distance bars (the weeks of load findings highlighted) and the rolling
+    ACWR on a second axis with Gabbett's 0.8-1.3 band and 1.5 line. ``weekly`` is
+    indexed by week start, with distance_m and acwr; ``findings`` are `charts.Span`."""
     title = "Weekly distance and acute:chronic load"
     if _rows(weekly) == 0 or C.DISTANCE_M not in weekly or np.nansum(_num(weekly, C.DISTANCE_M)) == 0:
         no_data(ax, title, "No runs in the analysed period.")
         return
     per = UNIT_M[units]
     starts = _times(weekly.index)
-    flagged = np.array([_day(f.window["start"]) for f in findings if f.cause == "mileage_jump"], dtype="datetime64[ns]")
-    colours = ["#c0392b" if hit else "#5b8db8" for hit in np.isin(starts, flagged)]
+    flagged = _weeks_of(starts, [f for f in findings if getattr(f, "category", "") == LOAD_CATEGORY])
+    colours = np.where(flagged, "#c0392b", "#5b8db8").tolist()
     # One collection of bars, not one patch per week: a decade is 500+ weeks.
     _bars(ax, starts, _num(weekly, C.DISTANCE_M) / per, colours, label="weekly distance")
     ax.set_ylabel(f"distance per week [{units}]")
-    ax.set_title(title)
     date_axis(ax)
+    handles = [Patch(facecolor="#5b8db8", label="weekly distance")]
+    if flagged.any():
+        handles.append(Patch(facecolor="#c0392b", label="week of a load finding"))
     ratio = _num(weekly, C.ACWR) if C.ACWR in weekly else None
     if ratio is not None and np.isfinite(ratio).any():
         ax2 = ax.twinx()
         lo, hi = bands.ACWR_SWEET_SPOT
-        ax2.axhspan(lo, hi, color="#2ecc71", alpha=0.12, label=f"{lo}-{hi} sweet spot (Gabbett 2016)")
-        ax2.axhline(bands.ACWR_DANGER, color="#c0392b", lw=1, ls="--", label=f"{bands.ACWR_DANGER} danger")
-        ax2.plot(
+        handles.append(ax2.axhspan(lo, hi, color="#2ecc71", alpha=0.12, label=f"ACWR {lo}-{hi} (Gabbett 2016)"))
+        handles.append(
+            ax2.axhline(bands.ACWR_DANGER, color="#c0392b", lw=1, ls="--", label=f"ACWR {bands.ACWR_DANGER}")
+        )
+        (line,) = ax2.plot(
             starts + np.timedelta64(6, "D"),
             ratio,
             color="#333",
@@ -112,12 +135,27 @@ def weekly_distance(ax, weekly, findings, units: str = "km") -> None:
             lw=1.2,
             label="ACWR (rolling 7/28 d)",
         )
+        handles.append(line)
         ax2.set_ylabel("acute:chronic ratio [-]")
         ax2.set_ylim(0, max(2.0, float(np.nanmax(ratio)) * 1.1))
-        ax2.legend(loc="upper left", fontsize=8)
-    if len(flagged):
-        ax.plot([], [], color="#c0392b", lw=6, label="> 30 % jump (Nielsen 2014)")
-    ax.legend(loc="upper right", fontsize=8)
+    legend_above(ax, title, handles)
+
+
+#: The category of the load findings (detectors: long-run spike, weekly change, ACWR,
+#: comeback, monotony), whose weeks the weekly chart highlights.
+LOAD_CATEGORY = "overtraining"
+
+
+def _weeks_of(starts: np.ndarray, findings) -> np.ndarray:
+    """Which weeks (by start, datetime64) hold the start of one of ``findings``."""
+    hit = np.zeros(len(starts), dtype=bool)
+    if not len(starts):
+        return hit
+    for f in findings:
+        i = int(np.searchsorted(starts, _day(f.window["start"]), side="right")) - 1
+        if 0 <= i < len(starts) and _day(f.window["start"]) < starts[i] + np.timedelta64(7, "D"):
+            hit[i] = True
+    return hit
 
 
 def long_runs(ax, spikes, units: str = "km") -> None:
@@ -178,11 +216,8 @@ def cause_timeline(ax, timeline, as_of) -> None:
     ax.text(as_of_day, len(causes) - 0.4, " as of", va="bottom", fontsize=8)
     ax.set_yticks(range(len(causes)), [c.replace("_", " ") for c in causes])
     ax.set_ylim(-0.6, len(causes))
-    ax.set_title(title)
-    from matplotlib.patches import Patch
-
     handles = [Patch(facecolor=colour, edgecolor="k", lw=0.3, label=sev) for sev, colour in SEVERITY_COLOURS.items()]
-    ax.legend(handles=handles, fontsize=8, loc="lower left", ncol=3)
+    legend_above(ax, title, handles)
     date_axis(ax)
 
 
@@ -230,10 +265,27 @@ def dynamics_over_time(ax, form, metric: str) -> None:
     _finish(ax, title + " (bands: population percentiles)", f"{name.lower()} [{unit}]")
 
 
+def dynamics_present(form) -> list[str]:
+    """The DYNAMICS_LABELS metrics recorded (finite median) on at least one run."""
+    if _rows(form) == 0:
+        return []
+    present = []
+    for metric in DYNAMICS_LABELS:
+        col = C.form_column(C.MEDIAN, metric)
+        if col in form and np.isfinite(_num(form, col)).any():
+            present.append(metric)
+    return present
+
+
 def dynamics_grid(axes, form) -> None:
-    """The four dynamics metrics (DYNAMICS_LABELS), one per Axes of a 2 x 2 grid."""
-    for ax, metric in zip(axes.flat, DYNAMICS_LABELS, strict=True):
+    """The dynamics metrics recorded on some run (`dynamics_present`), one per Axes, in
+    DYNAMICS_LABELS order; Axes left over are hidden."""
+    axes = np.atleast_1d(axes).ravel()
+    metrics = dynamics_present(form) or list(DYNAMICS_LABELS)
+    for ax, metric in zip(axes, metrics, strict=False):
         dynamics_over_time(ax, form, metric)
+    for ax in axes[len(metrics) :]:
+        ax.set_axis_off()
 
 
 def shoe_mileage(ax, mileage, units: str = "km") -> None:
@@ -260,4 +312,4 @@ def shoe_mileage(ax, mileage, units: str = "km") -> None:
             lw=1,
             label=f"{limit_m / M_PER_MILE:.0f} miles ({limit_m / 1000:.0f} km): guidance, not a study",
         )
-    _finish(ax, title, f"distance on the pair [{units}]")
+    _finish(ax, title, f"distance on the pair [{units}]", per_row=5)
