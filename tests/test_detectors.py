@@ -140,6 +140,9 @@ def test_heat_dehydration(minutes, hr_second, temp, expected):
         assert isinstance(got, Skipped) and "60+" in got.reason
     else:
         assert [f.severity for f in got] == ([] if expected is None else [expected])
+    if expected == "low":  # no temperature: the data cannot tell heat from dehydration or fatigue
+        assert "with no temperature recorded" in got[0].message and "fatigue" in got[0].message
+        assert "If it was warm" in got[0].advice
 
 
 def test_heat_dehydration_states_the_heart_rate_coverage():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 
@@ -18,6 +19,11 @@ from .citations import FRIEL, HR_COVERAGE
 #: heat illness rises from a wet-bulb globe temperature of 23-28 degC; without humidity,
 #: 25 degC of air is the middle of that range).
 HEAT_MIN_S = 60 * 60
+#: Advice when no temperature tells heat from dehydration or fatigue.
+NO_TEMPERATURE_ADVICE = (
+    "If it was warm, drink before and during long runs and run in the cool of the day; if not, the drift "
+    "is fatigue or too little fluid: take an easy day and drink well."
+)
 HEAT_TEMPERATURE_C = 25.0
 HEAT_SOURCE = (
     "heavylegs convention on Armstrong LE et al., ACSM position stand, Med Sci Sports Exerc 2007;39:556 "
@@ -111,4 +117,5 @@ class HeatDehydration(Detector, id="heat_dehydration", category="heat", rank=1, 
             f"{r[C.DECOUPLING_PCT]:.1f} % against pace{measured}: {why}."
         )
         strength = exceedance(r[C.DECOUPLING_PCT], limit, HEAT_SCORE_SPAN_PCT)
-        return self.finding(ctx, severity, strength, day, day, ev, msg)
+        found = self.finding(ctx, severity, strength, day, day, ev, msg)
+        return found if hot else replace(found, advice=NO_TEMPERATURE_ADVICE)
