@@ -80,14 +80,49 @@ def _bars(ax, week_starts: np.ndarray, heights: np.ndarray, colours: list[str], 
     ax.set_ylim(0, max(float(h.max()), 1e-9) * 1.05)
 
 
+def has_other_sports(weekly) -> bool:
+    """True when the weekly table shows time in other sports (the chart's lower panel)."""
+    return _rows(weekly) > 0 and C.OTHER_SPORTS_H in weekly and bool(np.nansum(_num(weekly, C.OTHER_SPORTS_H)) > 0)
+
+
+def _split(ax):
+    """The axes' place split in two, sharing the x axis: (upper, lower), 3 : 1."""
+    fig = ax.figure
+    spec = ax.get_subplotspec().subgridspec(2, 1, height_ratios=(3, 1), hspace=0.08)
+    ax.remove()
+    upper = fig.add_subplot(spec[0])
+    return upper, fig.add_subplot(spec[1], sharex=upper)
+
+
+def _other_sports(ax, starts: np.ndarray, weekly) -> None:
+    """Other sports per week under the running chart: hours as bars, their TRIMP (where
+    heart rate was recorded) as points on a second axis."""
+    hours = _num(weekly, C.OTHER_SPORTS_H)
+    _bars(ax, starts, hours, ["#7fa86a"] * len(hours), label="other sports (rides, swims, strength, ...)")
+    ax.set_ylabel("other sports [h/week]", fontsize=8)
+    trimp = _num(weekly, C.OTHER_SPORTS_TRIMP) if C.OTHER_SPORTS_TRIMP in weekly else np.full(len(hours), np.nan)
+    shown = np.isfinite(trimp) & (trimp > 0)
+    if shown.any():
+        ax2 = ax.twinx()
+        ax2.plot(starts[shown] + np.timedelta64(3, "D"), trimp[shown], "o", color="#6c3483", ms=3, label="their TRIMP")
+        ax2.set_ylabel("TRIMP [a.u.]", fontsize=8)
+        ax2.set_ylim(0, float(np.nanmax(trimp[shown])) * 1.15)
+        ax2.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="upper left", fontsize=8)
+
+
 def weekly_distance(ax, weekly, findings, units: str = "km") -> None:
     """Weekly distance bars (flagged jump weeks highlighted) and the rolling ACWR on a
-    second axis with Gabbett's 0.8-1.3 band and 1.5 line. ``weekly`` is indexed by week
-    start, with distance_m and acwr."""
+    second axis with Gabbett's 0.8-1.3 band and 1.5 line; when the runner did other
+    sports, a lower panel with their hours per week (and TRIMP). ``weekly`` is indexed
+    by week start, with distance_m and acwr (other_sports_h, other_sports_trimp)."""
     title = "Weekly distance and acute:chronic load"
     if _rows(weekly) == 0 or C.DISTANCE_M not in weekly or np.nansum(_num(weekly, C.DISTANCE_M)) == 0:
         no_data(ax, title, "No runs in the analysed period.")
         return
+    lower = None
+    if has_other_sports(weekly):
+        ax, lower = _split(ax)
     per = UNIT_M[units]
     starts = _times(weekly.index)
     flagged = np.array([_day(f.window["start"]) for f in findings if f.cause == "mileage_jump"], dtype="datetime64[ns]")
@@ -118,6 +153,9 @@ def weekly_distance(ax, weekly, findings, units: str = "km") -> None:
     if len(flagged):
         ax.plot([], [], color="#c0392b", lw=6, label="> 30 % jump (Nielsen 2014)")
     ax.legend(loc="upper right", fontsize=8)
+    if lower is not None:
+        _other_sports(lower, starts, weekly)
+        ax.tick_params(labelbottom=False)
 
 
 def long_runs(ax, spikes, units: str = "km") -> None:
