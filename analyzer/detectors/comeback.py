@@ -82,7 +82,7 @@ class Comeback(Detector, id="comeback", category="overtraining", rank=4, needs=(
     def _finding(self, ctx, r: pd.Series, worst: float, worst_week: int):
         pct = r[C.week_column(worst_week, "pct")]
         limit = COMEBACK_LIMITS_PCT[worst_week - 1]
-        too_much = pct > TOO_MUCH_PCT
+        too_much = _shown(pct) > TOO_MUCH_PCT
         crossed = r.get(C.CROSS_TRAINED, False) in (True,)  # NaN or a missing column: not cross-trained
         if crossed or not too_much:
             severity = "low"
@@ -146,7 +146,7 @@ def _message(ctx, r: pd.Series, week: int, pct: float, limit: float, too_much: b
     gap = int(r[C.GAP_DAYS])
     came = (
         f"you came back on {r[C.RETURN_DATE]:%d %b %Y} with {ctx.fmt_dist(r[C.week_column(week, 'm')])} in week "
-        f"{week}, {pct:.0f} % of your pre-break weekly volume ({ctx.fmt_dist(r[C.PRE_BREAK_WEEKLY_M])})"
+        f"{week}, {_shown(pct):.0f} % of your pre-break weekly volume ({ctx.fmt_dist(r[C.PRE_BREAK_WEEKLY_M])})"
     )
     if crossed:
         other = f"{_hours(r[C.BREAK_OTHER_SPORTS_H])} of {r[C.BREAK_OTHER_SPORTS] or 'other sports'} a week"
@@ -165,6 +165,12 @@ def _message(ctx, r: pd.Series, week: int, pct: float, limit: float, too_much: b
     )
 
 
+def _shown(pct: float) -> float:
+    """A share as the message shows it (whole per cent): a week is judged on what the
+    runner reads ("100 %" is never "too much")."""
+    return float(f"{pct:.0f}")
+
+
 def pick_week(r: pd.Series) -> tuple[float, int] | None:
     """(the week's share of its limit, the week: 1-3) to report for a break: of the weeks
     above their limit, the highest share among those also above the pre-break volume,
@@ -174,7 +180,7 @@ def pick_week(r: pd.Series) -> tuple[float, int] | None:
         pct = r[C.week_column(i + 1, "pct")]
         if math.isfinite(pct) and pct > limit:
             above.append((pct / limit, i + 1))
-            if pct > TOO_MUCH_PCT:
+            if _shown(pct) > TOO_MUCH_PCT:
                 too_much.append((pct / limit, i + 1))
     pool = too_much or above
     return max(pool, key=lambda x: x[0]) if pool else None
