@@ -375,3 +375,23 @@ def test_real_strava_series_with_its_csv(tmp_path):
     ride = h.activities.set_index(C.SOURCE).loc[f"{path} (Strava activity 1344203330)"]
     assert ride[C.START_LOCAL] == pd.Timestamp("2018-01-06 20:24:24")
     assert "UTC+2 h assumed from the nearest activity" in ride[C.NOTE]
+
+
+# --- the weekly chart -----------------------------------------------------------------------
+
+
+def test_weekly_chart_shows_other_sports_only_when_there_are_any():
+    from matplotlib.figure import Figure
+
+    from analyzer.report import plots
+
+    ctx = Context(_break_history(ride_hours=1.0, return_km=60.0))
+    labels = {}
+    for name, weekly in (("with", ctx.weekly), ("without", ctx.weekly.assign(**{C.OTHER_SPORTS_H: 0.0}))):
+        fig = Figure()
+        ax = fig.subplots()
+        plots.weekly_distance(ax, weekly, [], "km")
+        labels[name] = [a.get_ylabel() for a in fig.axes]
+        assert fig.axes[0] is ax and ax.get_ylabel() == "distance per week [km]"
+    assert "other sports [h/week]" in labels["with"]
+    assert "other sports [h/week]" not in labels["without"]

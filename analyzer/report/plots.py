@@ -85,13 +85,12 @@ def has_other_sports(weekly) -> bool:
     return _rows(weekly) > 0 and C.OTHER_SPORTS_H in weekly and bool(np.nansum(_num(weekly, C.OTHER_SPORTS_H)) > 0)
 
 
-def _split(ax):
-    """The axes' place split in two, sharing the x axis: (upper, lower), 3 : 1."""
-    fig = ax.figure
+def _lower_panel(ax):
+    """A panel under ``ax``, sharing its x axis: ``ax`` keeps the upper three quarters
+    of its place (the caller's axes stay the main chart)."""
     spec = ax.get_subplotspec().subgridspec(2, 1, height_ratios=(3, 1), hspace=0.08)
-    ax.remove()
-    upper = fig.add_subplot(spec[0])
-    return upper, fig.add_subplot(spec[1], sharex=upper)
+    ax.set_subplotspec(spec[0])
+    return ax.figure.add_subplot(spec[1], sharex=ax)
 
 
 def _other_sports(ax, starts: np.ndarray, weekly) -> None:
@@ -122,7 +121,7 @@ def weekly_distance(ax, weekly, findings, units: str = "km") -> None:
         return
     lower = None
     if has_other_sports(weekly):
-        ax, lower = _split(ax)
+        lower = _lower_panel(ax)
     per = UNIT_M[units]
     starts = _times(weekly.index)
     flagged = np.array([_day(f.window["start"]) for f in findings if f.cause == "mileage_jump"], dtype="datetime64[ns]")
