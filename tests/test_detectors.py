@@ -88,9 +88,13 @@ def test_acute_load_skips_without_28_days():
     assert isinstance(got, Skipped) and "28 days" in got.reason
 
 
-@pytest.mark.parametrize(("week1_km", "expected"), [(20.0, None), (24.0, "medium"), (32.0, "high")])
+@pytest.mark.parametrize(
+    ("week1_km", "expected"), [(20.0, None), (24.0, "low"), (40.0, "low"), (40.4, "high"), (60.0, "high")]
+)
 def test_comeback_thresholds(week1_km, expected):
-    # 40 km weeks, a 4-week break, then week 1 at 50 % (limit), 60 %, 80 % of 40 km.
+    # 40 km weeks, a 4-week break, then week 1 at 50 % (limit), 60 %, 100 % (above the limit but
+    # not above the pre-break volume: not "too much"), 101 % and 150 % of 40 km: too much too
+    # soon, high (at 2.02 and 3 times the 50 % limit, past 1.5 times).
     h = FakeHistory(acts(steady(4) + [(56 + d, week1_km / 4) for d in (0, 2, 4, 6)]))
     found = run(Comeback(), h)
     assert [f.severity for f in found] == ([] if expected is None else [expected])

@@ -35,6 +35,8 @@ TRIMP_STRAIN = "trimp_strain"
 SESSIONS = "sessions"
 STRENGTH_SESSIONS = "strength_sessions"
 STRENGTH_S = "strength_s"
+OTHER_SPORTS_H = "other_sports_h"
+OTHER_SPORTS_TRIMP = "other_sports_trimp"
 PREV_LONGEST_M = "prev_longest_m"
 SPIKE_PCT = "spike_pct"
 BAND = "band"
@@ -47,6 +49,10 @@ RETURN_DATE = "return_date"
 GAP_DAYS = "gap_days"
 PRE_BREAK_WEEKLY_M = "pre_break_weekly_m"
 WEEKS_OBSERVED = "weeks_observed"
+PRE_BREAK_WEEKLY_H = "pre_break_weekly_h"
+BREAK_OTHER_SPORTS_H = "break_other_sports_h"
+BREAK_OTHER_SPORTS = "break_other_sports"
+CROSS_TRAINED = "cross_trained"
 SAMPLES = "samples"
 MOVING_MIN = "moving_min"
 EF_M_PER_BEAT = "ef_m_per_beat"
@@ -93,6 +99,16 @@ WEEKLY_COLUMNS: dict[str, tuple[str, str]] = {
     TRIMP_STRAIN: ("a.u.", "Weekly TRIMP x trimp_monotony."),
     STRENGTH_SESSIONS: ("", "Strength sessions (FIT training / strength_training and other vendors' codes)."),
     STRENGTH_S: ("s", "Time in strength sessions."),
+    OTHER_SPORTS_H: (
+        "h",
+        "Time in other sports: rides, swims, rowing, strength and other sessions (not runs, walks, golf, "
+        "transitions or activities of unknown sport), from files and Strava activities.csv rows.",
+    ),
+    OTHER_SPORTS_TRIMP: (
+        "a.u.",
+        "Banister TRIMP of those sessions with heart rate (the runs' maximal heart rate); 0 without other "
+        "sports, NaN when none of the week's has heart rate.",
+    ),
 }
 RUN_PROGRESSION_COLUMNS: dict[str, tuple[str, str]] = {
     ACTIVITY_ID: ("", "The run."),
@@ -122,6 +138,14 @@ COMEBACK_COLUMNS: dict[str, tuple[str, str]] = {
     week_column("<i>", "m"): ("m", "Distance of the i-th 7-day block from the return day (i = 1..3)."),
     week_column("<i>", "pct"): ("%", "The same block / pre_break_weekly_m."),
     WEEKS_OBSERVED: ("", "Blocks that end by the analysis date (or the last run)."),
+    PRE_BREAK_WEEKLY_H: ("h", "Running time of the 28 days before the break / 4."),
+    BREAK_OTHER_SPORTS_H: ("h", "Other-sport time per week inside the break (its days without a run / 7)."),
+    BREAK_OTHER_SPORTS: ("", "Those sports by time, most first ('cycling', 'cycling and swimming'; '' if none)."),
+    CROSS_TRAINED: (
+        "",
+        "break_other_sports_h at least half of pre_break_weekly_h (and above 0): a break from running, not from "
+        "training.",
+    ),
 }
 EFFICIENCY_COLUMNS: dict[str, tuple[str, str]] = {
     ACTIVITY_ID: ("", "A run with heart rate on a moving sample (the index)."),

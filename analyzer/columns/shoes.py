@@ -11,7 +11,7 @@ CUMULATIVE_KM = "cumulative_km"
 CUMULATIVE_MI = "cumulative_mi"
 
 SHOE_RUN_COLUMNS: dict[str, tuple[str, str]] = {
-    ACTIVITY_ID: ("", "A run with a known pair (or a Strava activity id, from activities.csv alone)."),
+    ACTIVITY_ID: ("", "A run with a known pair (a Strava activities.csv row without its file is a run too)."),
     SHOE: ("", "The pair: shoes.csv name, Strava gear, or an override."),
     START_LOCAL: ("local", "The run's local start."),
     DISTANCE_M: ("m", "The run's distance."),

@@ -59,8 +59,14 @@ class Context:
         return self.history.run_features(self.runs[C.ACTIVITY_ID])
 
     @cached_property
+    def hr_hist(self) -> pd.DataFrame:
+        """Heart-rate histograms of every activity up to as_of, runs and other sports
+        (the other sports' TRIMP in the weekly table), cached at import."""
+        return self.history.run_features(self.activities[C.ACTIVITY_ID])[1]
+
+    @cached_property
     def weekly(self) -> pd.DataFrame:
-        return load.weekly_table(self.activities, as_of=self.as_of_ts, hr_hist=self.run_features[1])
+        return load.weekly_table(self.activities, as_of=self.as_of_ts, hr_hist=self.hr_hist)
 
     @cached_property
     def daily(self) -> pd.DataFrame:

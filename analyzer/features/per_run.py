@@ -17,20 +17,22 @@ from ..tables import activity_frame
 from . import dynamics, load
 
 #: Bump when what compute or load.hr_histogram returns changes: cached feature
-#: tables of another version are recomputed from the cached samples.
-RUN_FEATURES_VERSION = "3"
+#: tables of another version are recomputed from the cached samples. (4: heart-rate
+#: histograms of every activity, not only runs: other sports' TRIMP.)
+RUN_FEATURES_VERSION = "4"
 
 #: Columns of the efficiency part (load.efficiency).
 EFFICIENCY_COLUMNS = (C.EF_M_PER_BEAT, C.DECOUPLING_PCT, C.MOVING_S, C.HR_COVERAGE_PCT, C.MEAN_TEMPERATURE_C)
 
 
 def compute(activities: pd.DataFrame, samples: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(run features, heart-rate histogram) of the runs of ``activities``.
+    """(run features of the runs of ``activities``, heart-rate histogram of all of them).
 
     Run features: one row per run, the columns of dynamics.form_summary (without
     start_utc and start_local, which the activity table holds) and of load.efficiency
     (NaN for a run without moving heart-rate samples). Heart-rate histogram:
-    load.hr_histogram of the runs (what TRIMP needs).
+    load.hr_histogram of every activity, runs and other sports (what TRIMP needs: the
+    weekly table's other_sports_trimp is the other sports' TRIMP).
 
     Parameters
     ----------
@@ -41,16 +43,19 @@ def compute(activities: pd.DataFrame, samples: pd.DataFrame) -> tuple[pd.DataFra
     files, grouping by the activity_id strings costs more than the arithmetic.
     """
     runs = dynamics.only_runs(activities)
-    run_codes, ids = pd.factorize(runs[C.ACTIVITY_ID].to_numpy(dtype=object))
-    ids = np.asarray(ids, dtype=object)
-    code = pd.Index(ids).get_indexer(samples[C.ACTIVITY_ID].to_numpy(dtype=object))
-    mine = code >= 0
-    coded = samples[mine].assign(**{C.ACTIVITY_ID: code[mine]})
-    coded_runs = runs.assign(**{C.ACTIVITY_ID: run_codes})
+    # Runs first, so that a run's code is the same among the runs and among them all.
+    run_ids = pd.unique(runs[C.ACTIVITY_ID].to_numpy(dtype=object))
+    all_ids = activities[C.ACTIVITY_ID].to_numpy(dtype=object)
+    ids = np.asarray(pd.unique(np.concatenate([run_ids, all_ids])), dtype=object)
+    index = pd.Index(ids)
+    code = index.get_indexer(samples[C.ACTIVITY_ID].to_numpy(dtype=object))
+    coded_all = samples[code >= 0].assign(**{C.ACTIVITY_ID: code[code >= 0]})
+    coded = coded_all[coded_all[C.ACTIVITY_ID].to_numpy() < len(run_ids)]
+    coded_runs = runs.assign(**{C.ACTIVITY_ID: index.get_indexer(runs[C.ACTIVITY_ID].to_numpy(dtype=object))})
     summary = dynamics.form_summary(coded_runs, coded).drop(columns=[C.START_UTC, C.START_LOCAL])
     eff = load.efficiency(coded).reindex(columns=list(EFFICIENCY_COLUMNS)).astype("float64")
     features = summary.merge(eff, left_on=C.ACTIVITY_ID, right_index=True, how="left")
-    hist = load.hr_histogram(coded)
+    hist = load.hr_histogram(coded_all)
     features[C.ACTIVITY_ID] = ids[features[C.ACTIVITY_ID].to_numpy(dtype="int64")]
     hist[C.ACTIVITY_ID] = ids[hist[C.ACTIVITY_ID].to_numpy(dtype="int64")]
     return features, hist

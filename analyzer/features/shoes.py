@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import columns as C
+from ..importers.gear import is_strava_run
 from ..units import M_PER_KM, M_PER_MILE
 from .bands import SHOE_GUIDANCE_HIGH_M, SHOE_GUIDANCE_LOW_M  # noqa: F401  (re-exported)
 from .baseline import theil_sen
@@ -32,8 +33,6 @@ SHOE_GUIDANCE_SOURCE = (
 #: A Strava activity matches a run when their starts are at most this far apart [s]
 #: (the same tolerance as the importer's duplicate rule, history.DUPLICATE_START_S).
 GEAR_MATCH_S = 120.0
-#: Strava activity types that are runs (current export's display names and the API's).
-STRAVA_RUN_TYPES = frozenset({"Run", "Trail Run", "Virtual Run", "TrailRun", "VirtualRun"})
 #: Fewest runs with dynamics in a pair for a form-against-mileage slope (convention).
 MIN_RUNS_FOR_SLOPE = 5
 
@@ -83,10 +82,17 @@ def _source_tail(source: pd.Series) -> pd.Series:
     return source.astype(str).str.replace("\\", "/", regex=False).str.rsplit("!", n=1).str[-1]
 
 
+def running_gear(gear: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a Strava activities.csv whose gear is a shoe: running types only
+    (a ride's gear is a bike, whatever the run it might be matched to)."""
+    return gear[gear["type"].map(is_strava_run).astype(bool) & (gear["gear"].astype(str).str.strip() != "")]
+
+
 def _by_strava(runs: pd.DataFrame, gear: pd.DataFrame) -> pd.Series:
     """Strava gear of each run: by filename (the run's source ends with it), else by
-    start time within GEAR_MATCH_S."""
-    g = gear[gear["gear"].astype(str).str.strip() != ""]
+    start time within GEAR_MATCH_S; only the gear of Strava's running rows
+    (running_gear)."""
+    g = running_gear(gear)
     out = pd.Series("", index=runs.index, dtype=object)
     if g.empty or runs.empty:
         return out
@@ -136,10 +142,10 @@ def assign_shoes(
         first_used..retired covers its local date (from start_local); the newer
         pair where ranges overlap.
     gear : DataFrame, optional
-        ``History.gear`` (Strava activities.csv): a row whose filename the run's source
-        ends with (e.g. 'activities/123.fit.gz'), else whose start is within
-        GEAR_MATCH_S of the run's, gives its gear. Wins over ``shoes``: it was tagged
-        per activity.
+        ``History.gear`` (Strava activities.csv): a running row (running_gear) whose
+        filename the run's source ends with (e.g. 'activities/123.fit.gz'), else whose
+        start is within GEAR_MATCH_S of the run's, gives its gear; a ride's gear is
+        never a shoe. Wins over ``shoes``: it was tagged per activity.
     overrides : DataFrame, optional
         :func:`analyzer.importers.shoes.read_shoe_overrides` output; wins over both.
 
@@ -244,8 +250,8 @@ def shoe_mileage(
 def gear_mileage(gear: pd.DataFrame, as_of: pd.Timestamp | str | None = None) -> ShoeMileage:
     """Mileage per gear from a Strava activities.csv alone (no activity files needed).
 
-    Only rows whose type is a run (STRAVA_RUN_TYPES) count; rows with an empty gear
-    are the runs with no known pair.
+    Only rows whose type is a run (Run, Trail Run, Virtual Run in either spelling:
+    importers.gear.is_strava_run) count; rows with an empty gear are the runs with no known pair.
 
     Parameters
     ----------
@@ -260,7 +266,7 @@ def gear_mileage(gear: pd.DataFrame, as_of: pd.Timestamp | str | None = None) ->
         ``runs`` carries strava_id instead of activity_id; ``start_local`` is the UTC
         start (naive).
     """
-    runs = gear[gear["type"].astype(str).str.strip().isin(STRAVA_RUN_TYPES)]
+    runs = gear[gear["type"].map(is_strava_run).astype(bool)]
     table = pd.DataFrame(
         {
             "strava_id": runs["strava_id"].to_numpy(),

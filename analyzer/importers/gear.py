@@ -52,6 +52,64 @@ OLD_SCHEMA = {
 OLD_DISTANCE_M = "distance"
 OLD_ELAPSED_S = "elapsed_time"
 
+#: Strava activity types (the current export's display names, "Trail Run", and the old
+#: export's and the API's, "TrailRun", compared without spaces, hyphens or case) ->
+#: (FIT sport, FIT sub-sport), FIT profile names. A type not listed keeps its own name
+#: in lower case with underscores ("Golf" -> "golf"): another sport, never a run.
+STRAVA_SPORTS = {
+    "run": ("running", ""),
+    "trailrun": ("running", "trail"),
+    "virtualrun": ("running", "virtual_activity"),
+    "ride": ("cycling", ""),
+    "mountainbikeride": ("cycling", "mountain"),
+    "gravelride": ("cycling", "gravel_cycling"),
+    "ebikeride": ("cycling", "e_bike_fitness"),
+    "emountainbikeride": ("cycling", "e_bike_mountain"),
+    "virtualride": ("cycling", "virtual_activity"),
+    "velomobile": ("cycling", ""),
+    "handcycle": ("cycling", "hand_cycling"),
+    "swim": ("swimming", ""),
+    "walk": ("walking", ""),
+    "hike": ("hiking", ""),
+    "rowing": ("rowing", ""),
+    "virtualrow": ("rowing", "indoor_rowing"),
+    "weighttraining": ("training", "strength_training"),
+    "crossfit": ("training", "strength_training"),
+    "workout": ("training", ""),
+    "hiit": ("training", "cardio_training"),
+    "yoga": ("training", "yoga"),
+    "pilates": ("training", "pilates"),
+    "elliptical": ("fitness_equipment", "elliptical"),
+    "stairstepper": ("fitness_equipment", "stair_climbing"),
+    "nordicski": ("cross_country_skiing", ""),
+    "backcountryski": ("alpine_skiing", "backcountry"),
+    "alpineski": ("alpine_skiing", ""),
+    "snowboard": ("snowboarding", ""),
+    "snowshoe": ("snowshoeing", ""),
+    "iceskate": ("ice_skating", ""),
+    "inlineskate": ("inline_skating", ""),
+    "kayaking": ("kayaking", ""),
+    "canoeing": ("paddling", ""),
+    "standuppaddling": ("stand_up_paddleboarding", ""),
+    "rockclimbing": ("rock_climbing", ""),
+    "rockclimb": ("rock_climbing", ""),
+}
+
+
+def strava_sport(activity_type: object) -> tuple[str, str]:
+    """(FIT sport, FIT sub-sport) of a Strava activity type (see STRAVA_SPORTS); an
+    unlisted type is its own name in lower case with underscores; empty: ('', '')."""
+    text = str(activity_type).strip() if isinstance(activity_type, str) else ""
+    key = "".join(ch for ch in text.lower() if ch.isalnum())
+    if key in STRAVA_SPORTS:
+        return STRAVA_SPORTS[key]
+    return "_".join(text.lower().replace("-", " ").split()), ""
+
+
+def is_strava_run(activity_type: object) -> bool:
+    """True for Strava's running types (Run, Trail Run, Virtual Run, either spelling)."""
+    return strava_sport(activity_type)[0] == "running"
+
 
 def _parse_date(text: object) -> pd.Timestamp:
     if not isinstance(text, str) or not text.strip():

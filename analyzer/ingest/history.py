@@ -23,6 +23,7 @@ from .entries import entry_tables
 from .local_time import fill_local_time
 from .pool import Decoder, progress_bar
 from .sources import iter_inputs, read_again
+from .strava_rows import csv_activities, csv_run_features
 
 
 @dataclass
@@ -46,7 +47,8 @@ class History:
     files : one FileResult per input file, in input order
     all_activities : every activity found, duplicates included (``duplicate_of`` set)
     weights : body-mass readings [kg]
-    gear : rows of gear exports (Strava activities.csv)
+    gear : rows of gear exports (Strava activities.csv); the rows whose activity file
+        was not read are activities too (format 'strava_csv', ingest.strava_rows)
     shoes : the runner's shoe list(s) found among the inputs (shoes.csv)
     decoded : how many files were decoded in this call (the rest came from the cache)
     cache : the cache the history was read from (analyzer.cache.Cache)
@@ -158,7 +160,9 @@ def read_history(
     all_acts, run_feats, hr_hist = entry_tables(opened, fresh, metas, sorted_files.activity_shas)
     if all_acts.empty:
         all_acts = activity_frame([])
-    all_acts = _resolve_activities(files, all_acts, sorted_files.first_label)
+    all_acts, csv_feats = _resolve_activities(files, all_acts, sorted_files)
+    if len(csv_feats):
+        run_feats = pd.concat([x for x in (run_feats, csv_feats) if len(x)], ignore_index=True)
     return History(
         files=files,
         all_activities=all_acts,
@@ -218,6 +222,8 @@ class _Sorted:
     gear: list[pd.DataFrame] = field(default_factory=list)
     shoes: list[pd.DataFrame] = field(default_factory=list)
     first_label: dict[str, str] = field(default_factory=dict)
+    #: each gear export with its file: (FileResult, SHA-256, gear table)
+    gear_files: list[tuple[FileResult, str, pd.DataFrame]] = field(default_factory=list)
 
 
 def _sort_by_kind(files: list[FileResult], metas: dict[str, dict], cache: Cache) -> _Sorted:
@@ -242,6 +248,8 @@ def _sort_by_kind(files: list[FileResult], metas: dict[str, dict], cache: Cache)
         elif kind in ("gear", "shoes"):
             rec.status, rec.reason = C.IMPORTED, meta.get("note", "")
             (out.gear if kind == "gear" else out.shoes).append(store.table(rec.sha256, kind))
+            if kind == "gear":
+                out.gear_files.append((rec, rec.sha256, out.gear[-1]))
         elif kind == "weight":
             rec.status, rec.reason = C.NOT_RUN, meta.get("note", "")
             out.weights.append(store.table(rec.sha256, "weights").assign(**{C.SOURCE: rec.path}))
@@ -254,15 +262,19 @@ def _sort_by_kind(files: list[FileResult], metas: dict[str, dict], cache: Cache)
     return out
 
 
-def _resolve_activities(files: list[FileResult], all_acts: pd.DataFrame, first_label: dict[str, str]) -> pd.DataFrame:
-    """Name each activity's source, mark duplicates, give each activity file its status,
-    and fill local times: the activity table in its final form."""
-    all_acts[C.SOURCE] = all_acts[C.FILE_SHA256].map(first_label).astype(str)
+def _resolve_activities(
+    files: list[FileResult], all_acts: pd.DataFrame, sorted_files: _Sorted
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Name each activity's source, add the Strava CSV rows whose activity was not read
+    from a file, mark duplicates, give each activity file its status, and fill local
+    times: (the activity table in its final form, the features of the CSV's runs)."""
+    all_acts[C.SOURCE] = all_acts[C.FILE_SHA256].map(sorted_files.first_label).astype(str)
+    all_acts, csv_feats = _add_csv_rows(all_acts, sorted_files.gear_files)
     ids_of: dict[str, list[str]] = {}
     for sha, aid in zip(all_acts[C.FILE_SHA256], all_acts[C.ACTIVITY_ID], strict=True):
         ids_of.setdefault(sha, []).append(aid)
     for rec in files:
-        if not rec.status and first_label.get(rec.sha256) == rec.path:
+        if not rec.status and sorted_files.first_label.get(rec.sha256) == rec.path:
             rec.activity_ids = ids_of.get(rec.sha256, [])
     dups = find_duplicates(all_acts, {f.path: i for i, f in enumerate(files)})
     if dups:
@@ -281,7 +293,30 @@ def _resolve_activities(files: list[FileResult], all_acts: pd.DataFrame, first_l
     }
     for rec in files:
         _activity_file_status(rec, facts, dups)
-    return fill_local_time(all_acts)[list(C.ACTIVITY_COLUMNS)]
+    return fill_local_time(all_acts)[list(C.ACTIVITY_COLUMNS)], csv_feats
+
+
+def _add_csv_rows(all_acts: pd.DataFrame, gear_files) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The activities read from files plus those of each Strava CSV's rows not read from
+    a file (strava_rows.csv_activities); the CSV's file result lists them and says how
+    its rows were used. Also the per-run features of the runs among them."""
+    read_from_files = all_acts
+    added = []
+    for rec, sha, gear in gear_files:
+        rows, account = csv_activities(gear, sha, rec.path, read_from_files)
+        rec.reason, rec.activity_ids = account, rows[C.ACTIVITY_ID].tolist()
+        if len(rows):
+            added.append(rows)
+    if not added:
+        return all_acts, pd.DataFrame()
+    rows = pd.concat(added, ignore_index=True)
+    feats = csv_run_features(rows)
+    if all_acts.empty:
+        return rows, feats
+    # The same time zone object as the cached rows' (UTC as zoneinfo or as
+    # datetime.timezone would otherwise concatenate as objects).
+    rows = rows.astype({col: all_acts[col].dtype for col in (C.START_UTC, C.END_UTC)})
+    return pd.concat([all_acts, rows], ignore_index=True), feats
 
 
 def _sport_label(sport: str, sub_sport: str, note: str) -> str:

@@ -90,8 +90,9 @@ class PlotData:
     form : one row per run: start_local, median_<metric> and expected_<metric>
     shoes : `ShoeRuns`, or None without shoe data
     as_of : the analysis date; units : 'km' or 'mi'
-    weekly : weekly table (week start index; distance_m [m], acwr [-]); None until the
-        detectors have run (it is drawn with their findings)
+    weekly : weekly table (week start index; distance_m [m], acwr [-], other_sports_h
+        [h], other_sports_trimp [a.u.]); None until the detectors have run (it is drawn
+        with their findings)
     spans : every finding up to the analysis date, as `Span` (empty before the detectors)
     text_lines : the PDF's first page, line by line
     """
@@ -177,16 +178,29 @@ NO_CAUSE = "no cause was found in the analysed period."
 
 
 WIDE = (11, 4.2)
+#: The weekly chart with its lower panel of other sports.
+TALL = (11, 5.6)
+#: The weekly table's columns the weekly chart shows (plots.weekly_distance).
+WEEKLY_CHART_COLUMNS = (C.DISTANCE_M, C.ACWR, C.OTHER_SPORTS_H, C.OTHER_SPORTS_TRIMP)
+
+
+def _other_sports_shown(weekly: Table | None) -> bool:
+    """The weekly chart's lower panel is drawn (plots.has_other_sports: any hours)."""
+    if weekly is None or C.OTHER_SPORTS_H not in weekly:
+        return False
+    return bool(np.nansum(np.asarray(weekly[C.OTHER_SPORTS_H], dtype=float)) > 0)
+
 
 #: Every chart, in report order.
 CHARTS: tuple[Chart, ...] = (
     Chart(
         "weekly",
-        "Weekly distance, flagged jumps, and the acute:chronic workload ratio.",
+        "Weekly distance, flagged jumps, and the acute:chronic workload ratio; "
+        "below it, when there are any, the hours (and TRIMP) of other sports each week.",
         "weekly_distance",
         ("weekly", "spans", "units"),
         0,
-        lambda d: WIDE,
+        lambda d: TALL if _other_sports_shown(d.weekly) else WIDE,
         title="Weekly load",
         missing=lambda d: NO_RUNS if _no_runs(d.weekly) else None,
     ),
@@ -284,7 +298,7 @@ def plot_data(analysis, text_lines: list[str] | None = None) -> PlotData:
     """Every chart's inputs, from an `detectors.run.Analysis` (and the PDF's text page)."""
     return replace(
         context_plot_data(analysis.context),
-        weekly=Table.of(analysis.context.weekly, (C.DISTANCE_M, C.ACWR), index=True),
+        weekly=Table.of(analysis.context.weekly, WEEKLY_CHART_COLUMNS, index=True),
         spans=[Span(f.cause, f.severity, dict(f.window), f.category) for f in analysis.timeline],
         text_lines=list(text_lines or []),
     )

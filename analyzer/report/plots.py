@@ -99,14 +99,54 @@ def _bars(ax, week_starts: np.ndarray, heights: np.ndarray, colours: list[str], 
     ax.set_ylim(0, max(float(h.max()), 1e-9) * 1.05)
 
 
+def has_other_sports(weekly) -> bool:
+    """True when the weekly table shows time in other sports (the chart's lower panel)."""
+    return _rows(weekly) > 0 and C.OTHER_SPORTS_H in weekly and bool(np.nansum(_num(weekly, C.OTHER_SPORTS_H)) > 0)
+
+
+def _lower_panel(ax):
+    """A panel under ``ax``, sharing its x axis: ``ax`` keeps the upper three quarters
+    of its place (the caller's axes stay the main chart)."""
+    spec = ax.get_subplotspec().subgridspec(2, 1, height_ratios=(3, 1), hspace=0.08)
+    ax.set_subplotspec(spec[0])
+    return ax.figure.add_subplot(spec[1], sharex=ax)
+
+
+def _other_sports(ax, starts: np.ndarray, weekly) -> list:
+    """Other sports per week under the running chart: hours as bars, their TRIMP (where
+    heart rate was recorded) as points on a second axis; returns their legend handles
+    (shown with the chart's, above it)."""
+    hours = _num(weekly, C.OTHER_SPORTS_H)
+    label = "other sports [h] (rides, swims, strength, ...)"
+    _bars(ax, starts, hours, ["#7fa86a"] * len(hours), label=label)
+    handles = [Patch(facecolor="#7fa86a", label=label)]
+    ax.set_ylabel("other sports [h/week]", fontsize=8)
+    trimp = _num(weekly, C.OTHER_SPORTS_TRIMP) if C.OTHER_SPORTS_TRIMP in weekly else np.full(len(hours), np.nan)
+    shown = np.isfinite(trimp) & (trimp > 0)
+    if shown.any():
+        ax2 = ax.twinx()
+        (points,) = ax2.plot(
+            starts[shown] + np.timedelta64(3, "D"), trimp[shown], "o", color="#6c3483", ms=3, label="their TRIMP"
+        )
+        handles.append(points)
+        ax2.set_ylabel("TRIMP [a.u.]", fontsize=8)
+        ax2.set_ylim(0, float(np.nanmax(trimp[shown])) * 1.15)
+    return handles
+
+
 def weekly_distance(ax, weekly, findings, units: str = "km") -> None:
     """Weekly distance bars (the weeks of load findings highlighted) and the rolling
-    ACWR on a second axis with Gabbett's 0.8-1.3 band and 1.5 line. ``weekly`` is
-    indexed by week start, with distance_m and acwr; ``findings`` are `charts.Span`."""
+    ACWR on a second axis with Gabbett's 0.8-1.3 band and 1.5 line; when the runner did
+    other sports, a lower panel with their hours per week (and TRIMP). ``weekly`` is
+    indexed by week start, with distance_m and acwr (other_sports_h, other_sports_trimp);
+    ``findings`` are `charts.Span`."""
     title = "Weekly distance and acute:chronic load"
     if _rows(weekly) == 0 or C.DISTANCE_M not in weekly or np.nansum(_num(weekly, C.DISTANCE_M)) == 0:
         no_data(ax, title, "No runs in the analysed period.")
         return
+    lower = None
+    if has_other_sports(weekly):
+        lower = _lower_panel(ax)
     per = UNIT_M[units]
     starts = _times(weekly.index)
     flagged = _weeks_of(starts, [f for f in findings if getattr(f, "category", "") == LOAD_CATEGORY])
@@ -138,7 +178,10 @@ def weekly_distance(ax, weekly, findings, units: str = "km") -> None:
         handles.append(line)
         ax2.set_ylabel("acute:chronic ratio [-]")
         ax2.set_ylim(0, max(2.0, float(np.nanmax(ratio)) * 1.1))
-    legend_above(ax, title, handles)
+    if lower is not None:
+        handles += _other_sports(lower, starts, weekly)
+        ax.tick_params(labelbottom=False)
+    legend_above(ax, title, handles, per_row=7 if lower is not None else 6)
 
 
 #: The category of the load findings (detectors: long-run spike, weekly change, ACWR,

@@ -80,6 +80,17 @@ def _percentile_of_counts(values: np.ndarray, counts: np.ndarray, q: float) -> f
     return float(below + (above - below) * (pos - lo))
 
 
+def hr_max_of(histogram: pd.DataFrame) -> float:
+    """The maximal heart rate [bpm] TRIMP assumes by default: the 99.9th percentile of
+    the histograms' samples (a runner's recorded maximum, robust to spikes); NaN
+    without any."""
+    if histogram is None or histogram.empty:
+        return float("nan")
+    return _percentile_of_counts(
+        histogram[C.HEART_RATE_BPM].to_numpy(dtype="float64"), histogram[C.SAMPLES].to_numpy(), 99.9
+    )
+
+
 def trimp(
     samples: pd.DataFrame | None = None,
     hr_max: float | None = None,
@@ -108,7 +119,7 @@ def trimp(
         return pd.Series(dtype="float64", name=C.TRIMP, index=pd.Index([], name=C.ACTIVITY_ID))
     hr = hist[C.HEART_RATE_BPM].to_numpy(dtype="float64")
     if hr_max is None:
-        hr_max = _percentile_of_counts(hr, hist[C.SAMPLES].to_numpy(), 99.9)
+        hr_max = hr_max_of(hist)
     hrr = np.clip((hr - hr_rest) / (hr_max - hr_rest), 0.0, 1.0)
     weight = hist[C.MOVING_MIN].to_numpy() * hrr * a * np.exp(b * hrr)
     return pd.Series(weight).groupby(hist[C.ACTIVITY_ID].to_numpy()).sum().rename_axis(C.ACTIVITY_ID).rename(C.TRIMP)

@@ -7,7 +7,8 @@ import pandas as pd
 from ... import columns as C
 from .acute_chronic import acwr
 from .common import runs_only, up_to, week_start
-from .intensity import hr_histogram, trimp, weekly_monotony
+from .intensity import hr_histogram, hr_max_of, trimp, weekly_monotony
+from .other import other_sports_weekly
 from .strength import strength_sessions
 from .volume import run_progression, weekly_volume
 
@@ -25,7 +26,9 @@ def weekly_table(
     acwr, acwr_ewma, acwr_uncoupled, acwr_reason, window_note (acwr on the week's last
     day, or as_of); monotony, strain (Foster, on distance); trimp, trimp_monotony,
     trimp_strain (when samples with heart rate, or their hr_histogram ``hr_hist``,
-    are given); strength_sessions, strength_s.
+    are given); strength_sessions, strength_s; other_sports_h, other_sports_trimp
+    (load.other_sports_weekly: rides, swims, strength and other sessions; their TRIMP
+    from ``hr_hist`` where it holds their histograms, with the runs' maximal heart rate).
     """
     weekly = weekly_volume(activities, as_of)
     if weekly.empty:
@@ -45,9 +48,12 @@ def weekly_table(
     weekly[C.STRAIN] = mono[C.STRAIN].reindex(weekly.index)
     if hr_hist is None and samples is not None and len(samples):
         hr_hist = hr_histogram(samples)
+    hr_max = None
     if hr_hist is not None and len(hr_hist):
         runs = runs_only(up_to(activities, as_of))
-        per_run = trimp(histogram=hr_hist[hr_hist[C.ACTIVITY_ID].isin(runs[C.ACTIVITY_ID])])
+        run_hist = hr_hist[hr_hist[C.ACTIVITY_ID].isin(runs[C.ACTIVITY_ID])]
+        hr_max = hr_max_of(run_hist) if len(run_hist) else None
+        per_run = trimp(histogram=run_hist)
         if len(per_run):
             by_day = runs.set_index(C.ACTIVITY_ID)[C.DATE].reindex(per_run.index)
             daily = per_run.groupby(by_day.to_numpy()).sum().reindex(ratios.index, fill_value=0.0)
@@ -58,4 +64,7 @@ def weekly_table(
     strength = strength_sessions(activities, as_of)
     weekly[C.STRENGTH_SESSIONS] = strength[C.SESSIONS].reindex(weekly.index, fill_value=0).astype("int64")
     weekly[C.STRENGTH_S] = strength[C.DURATION_S].reindex(weekly.index, fill_value=0)
+    other = other_sports_weekly(activities, weekly.index, as_of, hr_hist, hr_max)
+    weekly[C.OTHER_SPORTS_H] = other[C.OTHER_SPORTS_H]
+    weekly[C.OTHER_SPORTS_TRIMP] = other[C.OTHER_SPORTS_TRIMP]
     return weekly
