@@ -124,3 +124,17 @@ def test_a_week_of_harder_running_after_the_event_keeps_it_current():
     # before: the runner did not ease off, so the event stays a current cause.
     history = _km([*SATURDAYS, (LONG_RUN_DAY, 13.0), (67, 10.0), (73, 10.0)])
     assert "long_run_spike" in [f.cause for f in analyze(history, as_of=_day(75)).findings]
+
+
+def test_a_spike_over_a_thin_base_is_at_most_medium():
+    # 6 km on days 0, 20 and 30, then 13 km on day 40: the 30 days before it (days 10-39)
+    # hold two runs, so "the longest run of the month" (6 km) is no base: the +116.7 %
+    # spike (the > 100 % band, HIGH on a base of 3 runs or more) is MEDIUM.
+    assert load_rules.SPIKE_MIN_BASE_RUNS == 3
+    (event,) = analyze(_km([(0, 6.0), (20, 6.0), (30, 6.0), (40, 13.0)])).findings
+    assert (event.cause, event.severity) == ("long_run_spike", "medium")
+    assert _ev(event, "longer by") == [116.7] and _ev(event, "runs in the 30 days before") == [2]
+    assert "the base is thin: at most medium" in event.message
+    # One run more in the month (day 35) and the same spike is HIGH.
+    (event,) = analyze(_km([(0, 6.0), (20, 6.0), (30, 6.0), (35, 6.0), (40, 13.0)])).findings
+    assert (event.cause, event.severity) == ("long_run_spike", "high")

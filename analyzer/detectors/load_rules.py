@@ -118,6 +118,26 @@ def judged(f: Finding, ctx, end) -> Finding:
     )
 
 
+#: A spike needs a base too: with fewer than this many runs in the 30 days before it,
+#: "the longest run of the previous 30 days" is one or two runs, not what the legs are
+#: used to, and the spike is at most MEDIUM (heavylegs convention: Frandsen 2025's
+#: cohort ran regularly; a runner back from a layoff is the comeback rule's case).
+SPIKE_MIN_BASE_RUNS = 3
+SPIKE_BASE_SOURCE = (
+    "heavylegs convention: one or two runs in a month are no base to measure a spike against "
+    "(Frandsen et al., Br J Sports Med 2025, followed runners who ran regularly)"
+)
+
+
+def runs_in_spike_window(ctx, start) -> int:
+    """Runs in the 30 days before ``start`` (a run's local start), the spike's base."""
+    from ..features.load import SPIKE_WINDOW_DAYS
+
+    t = pd.Timestamp(start)
+    local = pd.to_datetime(ctx.runs[C.START_LOCAL])
+    return int(((local < t) & (local >= t - pd.Timedelta(days=SPIKE_WINDOW_DAYS))).sum())
+
+
 def usual_longest(ctx, start) -> float:
     """USUAL_RUN_PERCENTILE of the distances [m] of the runner's runs in the
     USUAL_WINDOW_DAYS before ``start``; NaN without any."""

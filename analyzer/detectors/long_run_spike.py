@@ -7,7 +7,14 @@ import pandas as pd
 from .. import columns as C
 from ..features import load
 from .base import Detector, Evidence, Threshold, exceedance, iso, rounded
-from .load_rules import USUAL_RUN_PERCENTILE, USUAL_WINDOW_DAYS, usual_longest
+from .load_rules import (
+    SPIKE_BASE_SOURCE,
+    SPIKE_MIN_BASE_RUNS,
+    USUAL_RUN_PERCENTILE,
+    USUAL_WINDOW_DAYS,
+    runs_in_spike_window,
+    usual_longest,
+)
 
 #: A spike's strength grows from the first band's lower edge (+10 %, Frandsen 2025) to
 #: full at +200 % (heavylegs convention: three times the month's longest run).
@@ -60,9 +67,25 @@ class LongRunSpike(Detector, id="long_run_spike", category="overtraining", rank=
             f"the longest of the previous 30 days ({ctx.fmt_dist(r[C.PREV_LONGEST_M])}); runners with such "
             f"spikes had {r[C.HAZARD_RATIO]}x the injury rate (Frandsen 2025)."
         )
+        base = runs_in_spike_window(ctx, r[C.START_LOCAL])
+        thin = base < SPIKE_MIN_BASE_RUNS
+        ev.append(
+            Evidence(
+                "runs in the 30 days before",
+                base,
+                "runs",
+                f"at most MEDIUM under {SPIKE_MIN_BASE_RUNS}",
+                None,
+                SPIKE_BASE_SOURCE,
+            )
+        )
+        severity = self.SEVERITY[r[C.BAND]]
         if ordinary:
             msg += f" It was no longer than your usual runs of the last three months ({ctx.fmt_dist(usual)})."
-        severity = "low" if ordinary else self.SEVERITY[r[C.BAND]]
+            severity = "low"
+        elif thin and severity == "high":
+            msg += f" With {base} run{'s' if base != 1 else ''} in those 30 days the base is thin: at most medium."
+            severity = "medium"
         strength = exceedance(r[C.SPIKE_PCT], SPIKE_SCORE_FLOOR_PCT, SPIKE_SCORE_SPAN_PCT)
         brief = f"the {ctx.fmt_dist(r[C.DISTANCE_M])} run {r[C.SPIKE_PCT]:+.0f} % on the 30-day longest"
         return self.finding(ctx, severity, strength, day, day, ev, msg, brief=brief)

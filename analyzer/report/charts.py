@@ -184,6 +184,22 @@ TALL = (11, 5.6)
 WEEKLY_CHART_COLUMNS = (C.DISTANCE_M, C.ACWR, C.OTHER_SPORTS_H, C.OTHER_SPORTS_TRIMP)
 
 
+#: Whether a week's ACWR is judged (load_rules.MIN_RUNS_FOR_RATIOS runs or more in its
+#: 28 days, the 4 weeks that end with it): the chart greys the others out.
+ACWR_JUDGED = "acwr_judged"
+
+
+def _weekly_table(weekly) -> Table:
+    """The weekly chart's columns of the weekly table, with ACWR_JUDGED (1.0 or 0.0)."""
+    from ..detectors.load_rules import MIN_RUNS_FOR_RATIOS, RATIO_WINDOW_DAYS
+
+    table = Table.of(weekly, WEEKLY_CHART_COLUMNS, index=True)
+    if weekly is not None and C.RUNS in weekly:
+        runs = weekly[C.RUNS].rolling(RATIO_WINDOW_DAYS // 7, min_periods=1).sum()
+        table.columns[ACWR_JUDGED] = (runs >= MIN_RUNS_FOR_RATIOS).to_numpy(dtype=float)
+    return table
+
+
 def _other_sports_shown(weekly: Table | None) -> bool:
     """The weekly chart's lower panel is drawn (plots.has_other_sports: any hours)."""
     if weekly is None or C.OTHER_SPORTS_H not in weekly:
@@ -298,7 +314,7 @@ def plot_data(analysis, text_lines: list[str] | None = None) -> PlotData:
     """Every chart's inputs, from an `detectors.run.Analysis` (and the PDF's text page)."""
     return replace(
         context_plot_data(analysis.context),
-        weekly=Table.of(analysis.context.weekly, WEEKLY_CHART_COLUMNS, index=True),
+        weekly=_weekly_table(analysis.context.weekly),
         spans=[Span(f.cause, f.severity, dict(f.window), f.category) for f in analysis.timeline],
         text_lines=list(text_lines or []),
     )

@@ -21,6 +21,7 @@ from matplotlib.patches import Patch  # noqa: E402
 
 from ..features import bands  # noqa: E402
 from ..units import M_PER_MILE, UNIT_M  # noqa: E402
+from .charts import ACWR_JUDGED  # noqa: E402
 
 
 def _rows(table) -> int:
@@ -149,15 +150,20 @@ def weekly_distance(ax, weekly, findings, units: str = "km") -> None:
         lower = _lower_panel(ax)
     per = UNIT_M[units]
     starts = _times(weekly.index)
-    flagged = _weeks_of(starts, [f for f in findings if getattr(f, "category", "") == LOAD_CATEGORY])
-    colours = np.where(flagged, "#c0392b", "#5b8db8").tolist()
+    load_spans = [f for f in findings if getattr(f, "category", "") == LOAD_CATEGORY]
+    worst = _worst_severity_by_week(starts, load_spans)
+    colours = [SEVERITY_COLOURS.get(sev, "#5b8db8") for sev in worst]
     # One collection of bars, not one patch per week: a decade is 500+ weeks.
     _bars(ax, starts, _num(weekly, C.DISTANCE_M) / per, colours, label="weekly distance")
     ax.set_ylabel(f"distance per week [{units}]")
     date_axis(ax)
     handles = [Patch(facecolor="#5b8db8", label="weekly distance")]
-    if flagged.any():
-        handles.append(Patch(facecolor="#c0392b", label="week of a load finding"))
+    shown = set(worst)
+    handles += [
+        Patch(facecolor=colour, label=f"week of a {sev} load finding")
+        for sev, colour in SEVERITY_COLOURS.items()
+        if sev in shown
+    ]
     ratio = _num(weekly, C.ACWR) if C.ACWR in weekly else None
     if ratio is not None and np.isfinite(ratio).any():
         ax2 = ax.twinx()
@@ -166,22 +172,40 @@ def weekly_distance(ax, weekly, findings, units: str = "km") -> None:
         handles.append(
             ax2.axhline(bands.ACWR_DANGER, color="#c0392b", lw=1, ls="--", label=f"ACWR {bands.ACWR_DANGER}")
         )
-        (line,) = ax2.plot(
-            starts + np.timedelta64(6, "D"),
-            ratio,
-            color="#333",
-            marker="o",
-            ms=3,
-            lw=1.2,
-            label="ACWR (rolling 7/28 d)",
-        )
-        handles.append(line)
+        # Ratios over too few runs are not judged (load_rules): drawn faint, apart.
+        judged = _num(weekly, ACWR_JUDGED) > 0 if ACWR_JUDGED in weekly else np.ones(len(ratio), dtype=bool)
+        ends = starts + np.timedelta64(6, "D")
+        if (~judged & np.isfinite(ratio)).any():
+            (faint,) = ax2.plot(
+                ends,
+                np.where(judged, np.nan, ratio),
+                color="#bbb",
+                marker="o",
+                ms=3,
+                lw=0.8,
+                label="ACWR, too few runs to judge",
+            )
+        else:
+            faint = None
+        if (judged & np.isfinite(ratio)).any():
+            (line,) = ax2.plot(
+                ends,
+                np.where(judged, ratio, np.nan),
+                color="#333",
+                marker="o",
+                ms=3,
+                lw=1.2,
+                label="ACWR (rolling 7/28 d)",
+            )
+            handles.append(line)
+        if faint is not None:
+            handles.append(faint)
         ax2.set_ylabel("acute:chronic ratio [-]")
         ax2.set_ylim(0, max(2.0, float(np.nanmax(ratio)) * 1.1))
     if lower is not None:
         handles += _other_sports(lower, starts, weekly)
         ax.tick_params(labelbottom=False)
-    legend_above(ax, title, handles, per_row=7 if lower is not None else 6)
+    legend_above(ax, title, handles, per_row=4)
 
 
 #: The category of the load findings (detectors: long-run spike, weekly change, ACWR,
@@ -189,16 +213,18 @@ def weekly_distance(ax, weekly, findings, units: str = "km") -> None:
 LOAD_CATEGORY = "overtraining"
 
 
-def _weeks_of(starts: np.ndarray, findings) -> np.ndarray:
-    """Which weeks (by start, datetime64) hold the start of one of ``findings``."""
-    hit = np.zeros(len(starts), dtype=bool)
-    if not len(starts):
-        return hit
+def _worst_severity_by_week(starts: np.ndarray, findings) -> list[str]:
+    """Per week (by start, datetime64): the worst severity of the ``findings`` whose
+    window starts in it, '' for none."""
+    order = list(SEVERITY_COLOURS)  # high, medium, low
+    worst = [""] * len(starts)
     for f in findings:
-        i = int(np.searchsorted(starts, _day(f.window["start"]), side="right")) - 1
-        if 0 <= i < len(starts) and _day(f.window["start"]) < starts[i] + np.timedelta64(7, "D"):
-            hit[i] = True
-    return hit
+        day = _day(f.window["start"])
+        i = int(np.searchsorted(starts, day, side="right")) - 1
+        if 0 <= i < len(starts) and day < starts[i] + np.timedelta64(7, "D"):
+            if not worst[i] or order.index(f.severity) < order.index(worst[i]):
+                worst[i] = f.severity
+    return worst
 
 
 def long_runs(ax, spikes, units: str = "km") -> None:
