@@ -392,6 +392,30 @@ def figures(run: dict) -> dict:
     }
 
 
+def on_the_sundays_of(run: dict, other: dict | None) -> dict | None:
+    """``run`` restricted to the Sundays (and weeks) of the same series in ``other`` when
+    they differ (a history that reads more of its inputs covers more Sundays), with its
+    figures and rows; None when there is nothing to restrict."""
+    if other is None:
+        return None
+    before = next((o for o in other["series"] if o["series"] == run["series"]), None)
+    if before is None or not before["sundays"] or before["sundays"] == run["sundays"]:
+        return None
+    lo, hi = before["sundays"]
+    sightings = [s for s in run["sightings"] if lo <= s["as_of"] <= hi]
+    same = {
+        **run,
+        "sightings": sightings,
+        "sundays": [sightings[0]["as_of"], sightings[-1]["as_of"]] if sightings else [],
+        "n_sundays": len(sightings),
+        "weeks": before["weeks"],
+        "stories": [],
+    }
+    same["figures"] = figures(same)
+    same["rows"] = table_rows(same, same["figures"])
+    return same
+
+
 def table_rows(run: dict, fig: dict) -> list[tuple[str, str]]:
     """(figure, value) rows of one series' table."""
     rows = [
@@ -443,6 +467,14 @@ def print_report(result: dict, other: dict | None) -> None:
                     before = dict(o["rows"])
         rows = [[k, before.get(k, "-"), v] if other is not None else [k, v] for k, v in run["rows"]]
         print(markdown_table(header, rows))
+        same = on_the_sundays_of(run, other)
+        if same is not None:
+            print(
+                f"\n{label} on the Sundays of {other['label']} only ({same['sundays'][0]} to {same['sundays'][1]}; "
+                f"the history itself is longer now, so the {label} column above covers more Sundays):\n"
+            )
+            rows = [[k, before.get(k, "-"), v] for k, v in same["rows"] if k in before and not k.startswith("time")]
+            print(markdown_table(["figure", other["label"], f"{label}, same Sundays"], rows))
         print(f"\nHIGH alarms ({len(fig['high_alarm_list'])}):")
         for a in fig["high_alarm_list"]:
             windows = ", ".join(a["windows"])
