@@ -28,7 +28,7 @@ def compute(activities: pd.DataFrame, samples: pd.DataFrame) -> tuple[pd.DataFra
     """(run features, heart-rate histogram) of the runs of ``activities``.
 
     Run features: one row per run, the columns of dynamics.form_summary (without
-    start_utc and start_local, which the activity table holds) and of load.efficiency
+    start_utc, start_local and device, which the activity table holds) and of load.efficiency
     (NaN for a run without moving heart-rate samples). Heart-rate histogram:
     load.hr_histogram of the runs (what TRIMP needs).
 
@@ -47,7 +47,7 @@ def compute(activities: pd.DataFrame, samples: pd.DataFrame) -> tuple[pd.DataFra
     mine = code >= 0
     coded = samples[mine].assign(**{C.ACTIVITY_ID: code[mine]})
     coded_runs = runs.assign(**{C.ACTIVITY_ID: run_codes})
-    summary = dynamics.form_summary(coded_runs, coded).drop(columns=[C.START_UTC, C.START_LOCAL])
+    summary = dynamics.form_summary(coded_runs, coded).drop(columns=[C.START_UTC, C.START_LOCAL, C.DEVICE])
     eff = load.efficiency(coded).reindex(columns=list(EFFICIENCY_COLUMNS)).astype("float64")
     features = summary.merge(eff, left_on=C.ACTIVITY_ID, right_index=True, how="left")
     hist = load.hr_histogram(coded)
@@ -90,5 +90,6 @@ def form_summary_of(features: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
     table."""
     cols = [c for c in features.columns if c not in EFFICIENCY_COLUMNS]
     runs = dynamics.only_runs(runs)
-    out = runs[[C.ACTIVITY_ID, C.START_UTC, C.START_LOCAL]].merge(features[cols], on=C.ACTIVITY_ID, how="left")
-    return out[[C.ACTIVITY_ID, C.START_UTC, C.START_LOCAL, *[c for c in cols if c != C.ACTIVITY_ID]]]
+    head = runs[[C.ACTIVITY_ID, C.START_UTC, C.START_LOCAL]].assign(**{C.DEVICE: dynamics.device_of(runs)})
+    out = head.merge(features[cols], on=C.ACTIVITY_ID, how="left")
+    return out[[C.ACTIVITY_ID, C.START_UTC, C.START_LOCAL, C.DEVICE, *[c for c in cols if c != C.ACTIVITY_ID]]]
