@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from .. import columns as C
 from ..features import baseline
-from .base import Detector, Evidence, Threshold, exceedance, rounded
+from .base import Detector, Evidence, Threshold, exceedance, iso, rounded
 from .citations import BANDS_SOURCE, BASELINE_SOURCE
 
 #: Runs of the last RECENT_DAYS [days] are judged (heavylegs convention: about a month).
@@ -69,10 +70,36 @@ class FormSignal(Detector):
         if len(recent) < MIN_RECENT_RUNS:
             return self.skipped(f"fewer than {MIN_RECENT_RUNS} runs with {self.label} in the last {RECENT_DAYS} days")
         signal = self._signal(ctx, recent)
+        new = self._new_device(ctx, form[form[med].notna()], day)
         if signal is None:
+            if new is not None and new["judged"] < MIN_RECENT_RUNS:
+                return self.skipped(
+                    f"a new device ({new['device']}) from {new['from']:%Y-%m-%d}: its {self.label} is compared only "
+                    f"with its own runs, and {new['runs']} runs on it are too few for a personal baseline (need "
+                    f"{baseline.MIN_BASELINE_RUNS}); the change that came with it is not read as form"
+                )
             return []
         start, end = day[recent.index].min(), day[recent.index].max()
-        return [self._finding(ctx, recent, signal, start, end)]
+        return [self._finding(ctx, recent, signal, start, end, new)]
+
+    def _new_device(self, ctx, measured: pd.DataFrame, day: pd.Series) -> dict | None:
+        """The device of the latest run with the metric when its runs began inside the
+        recent window, after runs on another device (a new watch: its runs have a
+        baseline of their own, restarted): device, from (its first day), runs (on it
+        so far) and judged (its runs with a pace-adjusted deviation); None otherwise."""
+        if C.DEVICE not in measured or measured.empty:
+            return None
+        measured = measured.assign(day=day[measured.index]).sort_values(C.START_LOCAL, kind="stable")
+        device = measured[C.DEVICE].to_numpy()
+        before = np.flatnonzero(device != device[-1])
+        if not len(before):
+            return None
+        since = measured.iloc[before[-1] + 1 :]
+        first = since["day"].iloc[0]
+        if first <= ctx.as_of_ts - pd.Timedelta(days=RECENT_DAYS):
+            return None
+        judged = int(since[C.form_column(C.DEVIATION, self.metric)].notna().sum())
+        return {"device": device[-1] or "unknown device", "from": first, "runs": len(since), "judged": judged}
 
     def _signal(self, ctx, recent: pd.DataFrame) -> dict | None:
         """The recent runs against the baseline and bands: severity, median deviation and
@@ -100,7 +127,7 @@ class FormSignal(Detector):
             return None
         return {"severity": severity, "dev": med_dev, "z": med_z, "slope": slope, "rising": rising, "bands": bad_bands}
 
-    def _finding(self, ctx, recent: pd.DataFrame, s: dict, start, end):
+    def _finding(self, ctx, recent: pd.DataFrame, s: dict, start, end, new: dict | None):
         med = C.form_column(C.MEDIAN, self.metric)
         worse = "+" if self.sign > 0 else "-"
         ev = [
@@ -133,8 +160,17 @@ class FormSignal(Detector):
                 BANDS_SOURCE,
             ),
         ]
+        message = self._message(recent, s)
+        if new is not None:
+            ev.append(
+                Evidence("new device, compared only with its own runs", new["device"], "", None, iso(new["from"]))
+            )
+            message += (
+                f" A new device ({new['device']}) from {new['from']:%d %b %Y} may read {self.label} differently: "
+                f"its runs are compared only among themselves ({new['judged']} of its {new['runs']} with a baseline)."
+            )
         strength = exceedance(s[C.Z], Z_LIMIT, Z_SCORE_SPAN) if math.isfinite(s[C.Z]) else 0.0
-        return self.finding(ctx, s["severity"], strength, start, end, ev, self._message(recent, s))
+        return self.finding(ctx, s["severity"], strength, start, end, ev, message)
 
     def _message(self, recent: pd.DataFrame, s: dict) -> str:
         if math.isfinite(s["dev"]):

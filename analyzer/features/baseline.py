@@ -44,6 +44,30 @@ def theil_sen(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(np.median(y - slope * x)), slope
 
 
+def theil_sen_within(x: np.ndarray, y: np.ndarray, strata: np.ndarray) -> float:
+    """Theil-Sen slope over the pairs of points in the same stratum only: the median of
+    the pairwise slopes (pairs with distinct x) within every stratum, pooled. It is the
+    seasonal Kendall slope estimator (Hirsch, Slack & Smith, Water Resour Res
+    1982;18:107-121) with strata for seasons: a step between strata (a new device reading
+    higher) does not enter it. One stratum gives theil_sen's slope; 0 where every pair
+    has equal x, NaN where no stratum has two points."""
+    x = np.asarray(x, dtype="float64")
+    y = np.asarray(y, dtype="float64")
+    strata = np.asarray(strata)
+    slopes, pairs = [], 0
+    for value in pd.unique(strata):
+        k = np.flatnonzero(strata == value)
+        i, j = np.triu_indices(len(k), k=1)
+        dx = x[k[j]] - x[k[i]]
+        ok = dx != 0
+        slopes.append((y[k[j]] - y[k[i]])[ok] / dx[ok])
+        pairs += len(i)
+    if not pairs:
+        return float("nan")
+    pooled = np.concatenate(slopes)
+    return float(np.median(pooled)) if len(pooled) else 0.0
+
+
 def pace_adjusted_form(
     summary: pd.DataFrame,
     window_days: float = BASELINE_WINDOW_DAYS,
