@@ -9,7 +9,7 @@ import pytest
 
 from analyzer import columns as C
 from analyzer.features import per_run
-from analyzer.features.baseline import pace_adjusted_form, theil_sen
+from analyzer.features.baseline import pace_adjusted_form, theil_sen, theil_sen_within
 from analyzer.features.dynamics import (
     NO_DYNAMICS_GPX,
     NO_GCT,
@@ -199,6 +199,17 @@ def test_theil_sen_ignores_an_outlier():
     intercept, slope = theil_sen(x, y)
     assert slope == pytest.approx(2.0)
     assert intercept == pytest.approx(3.0)
+
+
+def test_theil_sen_within_strata():
+    x = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0])
+    y = np.array([0.0, 1.0, 2.0, 23.0, 24.0, 25.0])  # slope 1 on each side of a +20 step
+    # Pooled: the 9 pairs across the step (slopes 7 to 23) outnumber the 6 within (1).
+    assert theil_sen(x, y)[1] > 1.0
+    assert theil_sen_within(x, y, np.array(list("aaabbb"))) == 1.0
+    assert theil_sen_within(x, y, np.zeros(6)) == theil_sen(x, y)[1]
+    assert theil_sen_within(np.ones(4), y[:4], np.array(list("aabb"))) == 0.0  # equal x: 0
+    assert np.isnan(theil_sen_within(x[:2], y[:2], np.array(["a", "b"])))  # no pair in a stratum
 
 
 def _baseline(n: int = 12) -> pd.DataFrame:
