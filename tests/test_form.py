@@ -13,6 +13,7 @@ from analyzer.features.baseline import pace_adjusted_form, theil_sen, theil_sen_
 from analyzer.features.dynamics import (
     NO_DYNAMICS_GPX,
     NO_GCT,
+    device_of,
     form_bands,
     form_drift,
     form_summary,
@@ -321,6 +322,27 @@ def test_pace_adjusted_baseline_restarts_with_a_new_device():
     # The old watch's runs are as without a device column.
     alone = pace_adjusted_form(_baseline(12)).set_index(C.ACTIVITY_ID)
     pd.testing.assert_frame_equal(out.loc[alone.index], alone)
+
+
+def test_runs_of_no_known_device_are_compared_with_every_run():
+    """GPX files name the app that wrote them, not the device: their runs (device "")
+    are in every device's windows and see every run. The 12 runs of _baseline on no
+    known device, then the new watch: its first run has all 12 in its window, as if
+    nothing had changed (+22 ms: 302 against 400 - 40 x 3.0 = 280)."""
+    old = _baseline(12).assign(**{C.DEVICE: ""})
+    out = pace_adjusted_form(pd.concat([old, _new_watch()], ignore_index=True)).set_index(C.ACTIVITY_ID)
+    assert out.loc["n0", "baseline_n_gct_ms"] == 12
+    assert out.loc["n0", "deviation_gct_ms"] == pytest.approx(22.0, abs=1.0)
+
+
+def test_device_of_names_fit_devices_not_gpx_creators():
+    rows = [
+        _run("a") | {C.MANUFACTURER: "garmin", C.PRODUCT: "fr955", C.DEVICE_SERIAL: "3426837107"},
+        _run("b") | {C.MANUFACTURER: "suunto", C.PRODUCT: "23", C.DEVICE_SERIAL: ""},
+        _run("c", fmt="gpx") | {C.MANUFACTURER: "Garmin Connect"},
+        _run("d"),
+    ]
+    assert device_of(pd.DataFrame(rows)).tolist() == ["garmin fr955 #3426837107", "suunto 23", "", ""]
 
 
 def test_pace_adjusted_same_step_on_the_same_device_is_a_deviation():

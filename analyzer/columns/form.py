@@ -67,8 +67,8 @@ FORM_SUMMARY_COLUMNS: dict[str, tuple[str, str]] = {
     DEVICE: (
         "",
         f"The device that recorded the run, its {MANUFACTURER}, {PRODUCT} and '#'{DEVICE_SERIAL} ('garmin fr920xt "
-        "#3892803602'; '' when none is known). Devices read running dynamics differently: a run's baseline holds "
-        "only runs of its device.",
+        "#3892803602'; '' when none is known, as for GPX). Devices read running dynamics differently: a run's "
+        "baseline holds only runs of its device (and runs of no known device).",
     ),
     form_column(MEDIAN, "<metric>"): ("as metric", f"Median of the metric {_STEADY}; NaN, never 0, if unrecorded."),
     form_column(IQR, "<metric>"): ("as metric", "Its interquartile range (75th minus 25th percentile)."),

@@ -86,8 +86,12 @@ class FormSignal(Detector):
         """The device of the latest run with the metric when its runs began inside the
         recent window, after runs on another device (a new watch: its runs have a
         baseline of their own, restarted): device, from (its first day), runs (on it
-        so far) and judged (its runs with a pace-adjusted deviation); None otherwise."""
-        if C.DEVICE not in measured or measured.empty:
+        so far) and judged (its runs with a pace-adjusted deviation); None otherwise.
+        Runs of no known device (GPX) say nothing about a change."""
+        if C.DEVICE not in measured:
+            return None
+        measured = measured[measured[C.DEVICE] != ""]
+        if measured.empty:
             return None
         measured = measured.assign(day=day[measured.index]).sort_values(C.START_LOCAL, kind="stable")
         device = measured[C.DEVICE].to_numpy()
@@ -99,7 +103,7 @@ class FormSignal(Detector):
         if first <= ctx.as_of_ts - pd.Timedelta(days=RECENT_DAYS):
             return None
         judged = int(since[C.form_column(C.DEVIATION, self.metric)].notna().sum())
-        return {"device": device[-1] or "unknown device", "from": first, "runs": len(since), "judged": judged}
+        return {"device": device[-1], "from": first, "runs": len(since), "judged": judged}
 
     def _signal(self, ctx, recent: pd.DataFrame) -> dict | None:
         """The recent runs against the baseline and bands: severity, median deviation and

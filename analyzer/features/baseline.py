@@ -86,9 +86,10 @@ def pace_adjusted_form(
     Devices read running dynamics differently (a new watch may read ground contact
     20 ms longer at the same pace), so a run is compared only with runs of its own
     device (``device`` column, dynamics.device_of; all runs are one device without
-    it): the baseline restarts at a new device, with no fit until MIN_BASELINE_RUNS
-    runs on it, and ``baseline_reason`` says how many runs of other devices were left
-    out.
+    it) and runs of no known device (""): the baseline restarts at a new device, with
+    no fit until MIN_BASELINE_RUNS runs on it, and ``baseline_reason`` says how many
+    runs of other devices were left out. A run of no known device is compared with
+    every run.
 
     Parameters
     ----------
@@ -125,16 +126,8 @@ def pace_adjusted_form(
     for m, y in ys.items():
         groups.setdefault((np.isfinite(y) & np.isfinite(speed)).tobytes(), []).append(m)
     device = s[C.DEVICE].fillna("").astype(str).to_numpy() if C.DEVICE in s else np.full(len(s), "")
-    codes = pd.factorize(device)[0]
     for metrics in groups.values():
-        fitted: dict[str, np.ndarray] = {}
-        for code in np.unique(codes):  # each device's runs are their own baseline
-            rows = np.flatnonzero(codes == code)
-            part = _fit_group(
-                t[rows], speed[rows], {m: ys[m][rows] for m in metrics}, wanted[rows], window_days, min_runs
-            )
-            for name, values in part.items():
-                fitted.setdefault(name, np.empty(len(s), dtype=values.dtype))[rows] = values
+        fitted = _fit_by_device(t, speed, {m: ys[m] for m in metrics}, wanted, device, window_days, min_runs)
         _note_other_devices(t, np.isfinite(ys[metrics[0]]) & np.isfinite(speed), metrics, fitted, window_days, min_runs)
         for name, values in fitted.items():
             out[name] = values
@@ -192,6 +185,38 @@ def _fit_group(
         out[C.form_column(C.BASELINE_N, m)] = n
         out[C.form_column(C.BASELINE_REASON, m)] = reason
     return out
+
+
+def _fit_by_device(
+    t: np.ndarray,
+    speed: np.ndarray,
+    ys: dict[str, np.ndarray],
+    wanted: np.ndarray,
+    device: np.ndarray,
+    window_days: float,
+    min_runs: int,
+) -> dict[str, np.ndarray]:
+    """_fit_group's columns, each run's window holding only the runs of its device and
+    the runs of no known device (device ""; a GPX file names the app that wrote it, not
+    the device). A run of no known device is compared with every run: nothing says its
+    device changed."""
+    n = len(t)
+    unknown = device == ""
+    known = [d for d in pd.unique(device) if d != ""]
+    everyone = np.ones(n, dtype=bool)
+    plan = [(everyone, everyone)]  # (runs fitted, runs of their windows)
+    if len(known) > 1:
+        plan = [(device == d, (device == d) | unknown) for d in known] + [(unknown, everyone)]
+    fitted: dict[str, np.ndarray] = {}
+    for target, members in plan:
+        rows = np.flatnonzero(members)
+        part = _fit_group(
+            t[rows], speed[rows], {m: y[rows] for m, y in ys.items()}, (wanted & target)[rows], window_days, min_runs
+        )
+        put = target[rows]
+        for name, values in part.items():
+            fitted.setdefault(name, np.empty(n, dtype=values.dtype))[rows[put]] = values[put]
+    return fitted
 
 
 def _note_other_devices(

@@ -85,12 +85,16 @@ def only_runs(runs: pd.DataFrame) -> pd.DataFrame:
 
 def device_of(runs: pd.DataFrame) -> np.ndarray:
     """The device that recorded each run (C.DEVICE): manufacturer, product and
-    '#serial', those the activity table gives ("" when it gives none), e.g.
-    'garmin fr920xt #3892803602'."""
+    '#serial', those the activity table gives, e.g. 'garmin fr920xt #3892803602'; ""
+    when it gives none, and for a GPX file (its creator is the app that wrote it, not
+    the device)."""
     maker, product, serial = (
         runs[col].fillna("").astype(str).tolist() if col in runs else [""] * len(runs)
         for col in (C.MANUFACTURER, C.PRODUCT, C.DEVICE_SERIAL)
     )
+    if C.FORMAT in runs:
+        gpx = (runs[C.FORMAT] == "gpx").to_numpy()
+        maker = [m if not g else "" for m, g in zip(maker, gpx, strict=True)]
     labels = [
         " ".join(p for p in (m, pr, f"#{s}" if s else "") if p) for m, pr, s in zip(maker, product, serial, strict=True)
     ]

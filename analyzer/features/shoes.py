@@ -299,10 +299,11 @@ def form_vs_shoe_mileage(pace_adjusted: pd.DataFrame, mileage_runs: pd.DataFrame
         ``n_gct`` (runs with a deviation) and ``gct_slope_ms_per_100km`` [ms per 100 km]
         (Theil-Sen slope of deviation_gct_ms on cumulative distance, within devices);
         ``n_vo`` and ``vo_slope_mm_per_100km`` [mm per 100 km]; slopes NaN when no device
-        has MIN_RUNS_FOR_SLOPE runs with a deviation; ``n_devices`` (devices that
-        recorded the pair's runs), ``last_device`` and ``last_device_from`` (the device
-        of its latest runs and their first start_local, when more than one device did;
-        "" and NaT otherwise).
+        has MIN_RUNS_FOR_SLOPE runs with a deviation (runs of no known device, "", are
+        one more stratum); ``n_devices`` (known devices that recorded the pair's
+        runs), ``last_device`` and ``last_device_from`` (the device of its latest runs
+        and their first start_local, when more than one device did; "" and NaT
+        otherwise).
     """
     metrics = (("gct", "ms"), ("vo", "mm"))
     wanted = [f"{p}_{short}_{unit}" for short, unit in metrics for p in (C.DEVIATION, C.MEDIAN)]
@@ -337,8 +338,10 @@ def _slope_within_devices(d: pd.DataFrame) -> float:
 
 
 def _last_device(grp: pd.DataFrame) -> dict[str, object]:
-    """n_devices of a pair's runs (by mileage), and when more than one: the device of
-    the latest runs and the start_local of the first of them (after the last change)."""
+    """n_devices of a pair's runs (by mileage; runs of no known device, "", left out),
+    and when more than one: the device of the latest runs and the start_local of the
+    first of them (after the last change)."""
+    grp = grp[grp[C.DEVICE] != ""]
     device = grp[C.DEVICE].to_numpy()
     out: dict[str, object] = {"n_devices": len(set(device)), "last_device": "", "last_device_from": pd.NaT}
     if out["n_devices"] > 1:
