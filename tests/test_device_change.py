@@ -32,13 +32,17 @@ OLD_WATCH = {C.MANUFACTURER: "garmin", C.PRODUCT: "fr255", C.DEVICE_SERIAL: "342
 NEW_WATCH = {C.MANUFACTURER: "garmin", C.PRODUCT: "fr965", C.DEVICE_SERIAL: "3502345678"}
 
 
-def _history(new_watch: bool, last_day: int = 82, first_day: int = 0, base: float = 260.0) -> FakeHistory:
+def _history(
+    new_watch: bool, last_day: int = 82, first_day: int = 0, base: float = 260.0, alternate: bool = False
+) -> FakeHistory:
     """The runs above (days first_day..last_day); from STEP_DAY on, ground contact +20 ms,
-    on a new watch when ``new_watch`` (else on the same one); ``base`` in place of 260 ms."""
+    on a new watch when ``new_watch`` (else on the same one); ``base`` in place of 260 ms.
+    ``alternate``: instead, the two watches worn in turn from the start (odd runs on the
+    second), which reads 20 ms longer throughout."""
     rows, frames = [], []
     for i, d in enumerate(range(first_day, last_day + 1, 2)):
-        after = d >= STEP_DAY
-        device = NEW_WATCH if (after and new_watch) else OLD_WATCH
+        after = (i % 2 == 1) if alternate else d >= STEP_DAY
+        device = NEW_WATCH if (after and (new_watch or alternate)) else OLD_WATCH
         rows.append(activity(float(d), SPEED * SECONDS, i=i, hours=SECONDS / 3600, has_dynamics=True, **device))
         gct = base + NOISE[i % 3] + (20.0 if after else 0.0)
         start = (DAY0 + pd.Timedelta(days=float(d))).tz_localize("UTC")
@@ -163,3 +167,21 @@ def test_a_band_finding_on_a_new_watch_says_the_device_changed():
     )
     ev = {e.metric: (e.value, e.date) for e in f.evidence}
     assert ev["new device, compared only with its own runs"] == ("garmin fr965 #3502345678", "2024-03-11")
+
+
+def test_two_watches_worn_in_turn_are_each_their_own_baseline():
+    """Two watches worn in turn since day 0, the second reading 20 ms longer throughout:
+    each is compared with itself. The first's runs (even indexes) read 260, 257, 263 ms
+    by index mod 3, the second's 283, 280, 277: flat lines at 260 and 280 ms with MADs of
+    3 ms, so every recent run deviates by 0 or 3 ms. Neither watch is new in the window:
+    nothing found, and no skip. The pair's form slope is 0 on each watch: no "worsened"
+    claim; the finding names the second watch as the one that came while it was worn."""
+    ctx = Context(_history(new_watch=False, alternate=True), as_of=AS_OF, shoes=_shoes())
+    recent = _recent(ctx)
+    assert recent[C.DEVICE].tolist() == ["garmin fr255 #3420897194", "garmin fr965 #3502345678"] * 7
+    assert recent["expected_gct_ms"].tolist() == [260.0, 280.0] * 7
+    assert set(recent["deviation_gct_ms"].abs()) <= {0.0, 3.0}
+    assert GroundContact().run(ctx) == []
+    (shoe,) = WornShoes().run(ctx)
+    assert "worsened as they wore" not in shoe.message
+    assert "The new device (garmin fr965 #3502345678) from 03 Jan 2024" in shoe.message

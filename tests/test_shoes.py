@@ -236,14 +236,14 @@ def test_form_against_shoe_mileage_is_fitted_within_each_device():
     assert out.loc["Pegasus", "n_gct"] == 10
     assert out.loc["Pegasus", "gct_slope_ms_per_100km"] == pytest.approx(2.5)
     assert out.loc["Pegasus", "n_devices"] == 2
-    assert out.loc["Pegasus", "last_device"] == "watch B"
-    assert out.loc["Pegasus", "last_device_from"] == pd.Timestamp("2024-01-16 07:00")  # r5, day 15
+    assert out.loc["Pegasus", "new_device"] == "watch B"
+    assert out.loc["Pegasus", "new_device_from"] == pd.Timestamp("2024-01-16 07:00")  # r5, day 15
     # The same on one watch: 25 of the 45 pairs cross the step, slopes 20 / (40..360 km)
     # x 100 plus 5; the median is one of them, far above 2.5.
     one = pace_adjusted.assign(**{C.DEVICE: "watch A"})
     pooled = form_vs_shoe_mileage(one, mileage_runs).set_index("shoe")
     assert pooled.loc["Pegasus", "gct_slope_ms_per_100km"] > 5.0
-    assert pooled.loc["Pegasus", "n_devices"] == 1 and pooled.loc["Pegasus", "last_device"] == ""
+    assert pooled.loc["Pegasus", "n_devices"] == 1 and pooled.loc["Pegasus", "new_device"] == ""
 
 
 def test_form_against_shoe_mileage_on_flat_watches_is_no_change():

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 
 from .. import columns as C
@@ -83,27 +82,25 @@ class FormSignal(Detector):
         return [self._finding(ctx, recent, signal, start, end, new)]
 
     def _new_device(self, ctx, measured: pd.DataFrame, day: pd.Series) -> dict | None:
-        """The device of the latest run with the metric when its runs began inside the
-        recent window, after runs on another device (a new watch: its runs have a
-        baseline of their own, restarted): device, from (its first day), runs (on it
-        so far) and judged (its runs with a pace-adjusted deviation); None otherwise.
-        Runs of no known device (GPX) say nothing about a change."""
+        """A new device: one whose first run with the metric falls inside the recent
+        window, after runs on another device (its runs have a baseline of their own,
+        restarted). The latest such device: device, from (its first day), runs (on it
+        so far) and judged (its runs with a pace-adjusted deviation); None when there
+        is none. Two watches worn in turn since before the window are not new; runs of
+        no known device (GPX) say nothing about a change."""
         if C.DEVICE not in measured:
             return None
-        measured = measured[measured[C.DEVICE] != ""]
+        measured = measured[measured[C.DEVICE] != ""].assign(day=day)
         if measured.empty:
             return None
-        measured = measured.assign(day=day[measured.index]).sort_values(C.START_LOCAL, kind="stable")
-        device = measured[C.DEVICE].to_numpy()
-        before = np.flatnonzero(device != device[-1])
-        if not len(before):
+        first_seen = measured.groupby(C.DEVICE)["day"].min()
+        new = first_seen[(first_seen > ctx.as_of_ts - pd.Timedelta(days=RECENT_DAYS)) & (first_seen > first_seen.min())]
+        if new.empty:
             return None
-        since = measured.iloc[before[-1] + 1 :]
-        first = since["day"].iloc[0]
-        if first <= ctx.as_of_ts - pd.Timedelta(days=RECENT_DAYS):
-            return None
-        judged = int(since[C.form_column(C.DEVIATION, self.metric)].notna().sum())
-        return {"device": device[-1], "from": first, "runs": len(since), "judged": judged}
+        device = new.idxmax()
+        on = measured[measured[C.DEVICE] == device]
+        judged = int(on[C.form_column(C.DEVIATION, self.metric)].notna().sum())
+        return {"device": device, "from": new.max(), "runs": len(on), "judged": judged}
 
     def _signal(self, ctx, recent: pd.DataFrame) -> dict | None:
         """The recent runs against the baseline and bands: severity, median deviation and

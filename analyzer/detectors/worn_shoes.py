@@ -65,7 +65,7 @@ class WornShoes(Detector, id="worn_shoes", category="shoes", rank=1, needs=("sho
         vo = slopes["vo_slope_mm_per_100km"].get(p["shoe"], np.nan) if len(slopes) else np.nan
         # Slopes within one device (shoes.form_vs_shoe_mileage): a new watch's step is not the pair's.
         form_worse = (math.isfinite(gct) and gct > 0) or (math.isfinite(vo) and vo > 0)
-        new_device = slopes["last_device"].get(p["shoe"], "") if len(slopes) else ""
+        new_device = slopes["new_device"].get(p["shoe"], "") if len(slopes) else ""
         ev = [
             Evidence("pair", p["shoe"], ""),
             Evidence(
@@ -86,7 +86,7 @@ class WornShoes(Detector, id="worn_shoes", category="shoes", rank=1, needs=("sho
             + "."
         )
         if new_device:
-            start = pd.Timestamp(slopes["last_device_from"].get(p["shoe"]))
+            start = pd.Timestamp(slopes["new_device_from"].get(p["shoe"]))
             ev.append(Evidence("new device while in this pair", new_device, "", None, iso(start)))
             msg += (
                 f" The new device ({new_device}) from {start:%d %b %Y} may read ground contact and oscillation "

@@ -301,9 +301,9 @@ def form_vs_shoe_mileage(pace_adjusted: pd.DataFrame, mileage_runs: pd.DataFrame
         ``n_vo`` and ``vo_slope_mm_per_100km`` [mm per 100 km]; slopes NaN when no device
         has MIN_RUNS_FOR_SLOPE runs with a deviation (runs of no known device, "", are
         one more stratum); ``n_devices`` (known devices that recorded the pair's
-        runs), ``last_device`` and ``last_device_from`` (the device of its latest runs
-        and their first start_local, when more than one device did; "" and NaT
-        otherwise).
+        runs), ``new_device`` and ``new_device_from`` (the device that came last while
+        the pair was worn and the start_local of its first run in it, when more than
+        one device did; "" and NaT otherwise).
     """
     metrics = (("gct", "ms"), ("vo", "mm"))
     wanted = [f"{p}_{short}_{unit}" for short, unit in metrics for p in (C.DEVIATION, C.MEDIAN)]
@@ -322,9 +322,9 @@ def form_vs_shoe_mileage(pace_adjusted: pd.DataFrame, mileage_runs: pd.DataFrame
             d = grp[[C.CUMULATIVE_M, C.DEVICE, f"deviation_{short}_{unit}"]].dropna()
             row[f"n_{short}"] = len(d)
             row[f"{short}_slope_{unit}_per_100km"] = _slope_within_devices(d)
-        rows.append({**row, **_last_device(grp)})
+        rows.append({**row, **_new_device(grp)})
     columns = [C.SHOE, "n_gct", "gct_slope_ms_per_100km", "n_vo", "vo_slope_mm_per_100km"]
-    return pd.DataFrame(rows, columns=[*columns, "n_devices", "last_device", "last_device_from"])
+    return pd.DataFrame(rows, columns=[*columns, "n_devices", "new_device", "new_device_from"])
 
 
 def _slope_within_devices(d: pd.DataFrame) -> float:
@@ -337,16 +337,15 @@ def _slope_within_devices(d: pd.DataFrame) -> float:
     return theil_sen_within(d[C.CUMULATIVE_M].to_numpy() / (100 * M_PER_KM), d.iloc[:, 2].to_numpy(), d[C.DEVICE])
 
 
-def _last_device(grp: pd.DataFrame) -> dict[str, object]:
-    """n_devices of a pair's runs (by mileage; runs of no known device, "", left out),
-    and when more than one: the device of the latest runs and the start_local of the
-    first of them (after the last change)."""
+def _new_device(grp: pd.DataFrame) -> dict[str, object]:
+    """n_devices of a pair's runs (runs of no known device, "", left out), and when more
+    than one: the device that came last (its first run on the pair the latest) and
+    that first run's start_local."""
     grp = grp[grp[C.DEVICE] != ""]
-    device = grp[C.DEVICE].to_numpy()
-    out: dict[str, object] = {"n_devices": len(set(device)), "last_device": "", "last_device_from": pd.NaT}
+    out: dict[str, object] = {"n_devices": grp[C.DEVICE].nunique(), "new_device": "", "new_device_from": pd.NaT}
     if out["n_devices"] > 1:
-        first = np.flatnonzero(device != device[-1])[-1] + 1
-        out["last_device"] = device[-1]
+        first = grp.drop_duplicates(C.DEVICE).iloc[-1]  # grp is in mileage order
+        out["new_device"] = first[C.DEVICE]
         if C.START_LOCAL in grp:
-            out["last_device_from"] = pd.Timestamp(grp[C.START_LOCAL].iloc[first])
+            out["new_device_from"] = pd.Timestamp(first[C.START_LOCAL])
     return out
