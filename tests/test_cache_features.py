@@ -30,7 +30,7 @@ def test_cached_features_equal_the_features_of_the_samples(sample_history):
     samples = sample_history.load_samples(runs[C.ACTIVITY_ID])
     cached, hist = sample_history.run_features(runs[C.ACTIVITY_ID])
     assert len(cached) == len(runs)
-    direct = dynamics.form_summary(runs, samples).drop(columns=[C.START_UTC, C.START_LOCAL])
+    direct = dynamics.form_summary(runs, samples).drop(columns=[C.START_UTC, C.START_LOCAL, C.DEVICE])
     got = _by_id(cached)[list(direct.columns)]
     pd.testing.assert_frame_equal(got, _by_id(direct), check_exact=False, rtol=1e-12)
     eff = L.efficiency(samples, runs)
@@ -161,6 +161,32 @@ def test_kept_baseline_results_equal_a_fresh_computation(sample_history, tmp_pat
     again = kept_baseline.pace_adjusted_form(summary, open_cache(tmp_path))
     assert fitted[-1] == 0
     pd.testing.assert_frame_equal(again, real(summary))
+
+
+def test_kept_baseline_key_names_the_devices(sample_history, tmp_path):
+    """A run's kept result depends on the device of every run of its window (a run is
+    compared only with runs of its device): relabelling one window run's device changes
+    the keys of the runs whose windows hold it, and a kept result is not reused for them."""
+    from analyzer.ingest import kept_baseline
+
+    runs = sample_history.runs
+    feats, _ = sample_history.run_features(runs[C.ACTIVITY_ID])
+    summary = per_run.form_summary_of(feats, runs)
+    # One watch recorded every FIT run (the 4 GPX runs name the app that wrote them: no known device).
+    assert set(summary[C.DEVICE]) == {"garmin 4024 #3345678901", ""}
+    args = (baseline.BASELINE_WINDOW_DAYS, baseline.MIN_BASELINE_RUNS)
+    before = kept_baseline.window_keys(summary, *args)
+    order = summary[C.START_UTC].sort_values(kind="stable").index
+    changed = summary.copy()
+    changed.loc[order[30], C.DEVICE] = "garmin fr965 #7"
+    after = kept_baseline.window_keys(changed, *args)
+    t = summary[C.START_UTC]
+    holds = (t > t[order[30]]) & (t <= t[order[30]] + pd.Timedelta(days=baseline.BASELINE_WINDOW_DAYS))
+    assert ((before != after) == (holds | (summary.index == order[30]))).all()
+    kept_baseline.pace_adjusted_form(summary, open_cache(tmp_path))
+    pd.testing.assert_frame_equal(
+        kept_baseline.pace_adjusted_form(changed, open_cache(tmp_path)), baseline.pace_adjusted_form(changed)
+    )
 
 
 def test_cache_tables_read_back_as_written(tmp_path):

@@ -9,10 +9,11 @@ import pytest
 
 from analyzer import columns as C
 from analyzer.features import per_run
-from analyzer.features.baseline import pace_adjusted_form, theil_sen
+from analyzer.features.baseline import pace_adjusted_form, theil_sen, theil_sen_within
 from analyzer.features.dynamics import (
     NO_DYNAMICS_GPX,
     NO_GCT,
+    device_of,
     form_bands,
     form_drift,
     form_summary,
@@ -201,6 +202,17 @@ def test_theil_sen_ignores_an_outlier():
     assert intercept == pytest.approx(3.0)
 
 
+def test_theil_sen_within_strata():
+    x = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0])
+    y = np.array([0.0, 1.0, 2.0, 23.0, 24.0, 25.0])  # slope 1 on each side of a +20 step
+    # Pooled: the 9 pairs across the step (slopes 7 to 23) outnumber the 6 within (1).
+    assert theil_sen(x, y)[1] > 1.0
+    assert theil_sen_within(x, y, np.array(list("aaabbb"))) == 1.0
+    assert theil_sen_within(x, y, np.zeros(6)) == theil_sen(x, y)[1]
+    assert theil_sen_within(np.ones(4), y[:4], np.array(list("aabb"))) == 0.0  # equal x: 0
+    assert np.isnan(theil_sen_within(x[:2], y[:2], np.array(["a", "b"])))  # no pair in a stratum
+
+
 def _baseline(n: int = 12) -> pd.DataFrame:
     """n runs over the 60 days before the test runs, on GCT = 400 - 40 x speed, with
     +-2 ms alternating noise (so the baseline residuals have a MAD of 2 ms)."""
@@ -267,6 +279,81 @@ def test_pace_adjusted_needs_enough_baseline_runs():
     old = _baseline(12).assign(**{C.START_UTC: lambda d: d[C.START_UTC] - pd.Timedelta(days=100)})
     out = pace_adjusted_form(pd.concat([old, target], ignore_index=True)).set_index(C.ACTIVITY_ID)
     assert out.loc["t", "baseline_n_gct_ms"] == 0
+
+
+def _new_watch(n: int = 9, device: str = "garmin fr955 #2") -> pd.DataFrame:
+    """n runs, one a day from T0, at 3.0 m/s on a watch that reads ground contact 20 ms
+    longer than _baseline's: 420 - 40 x 3.0 = 300 ms, with +-2 ms alternating noise
+    (302, 298, 302, ...)."""
+    noise = np.where(np.arange(n) % 2 == 0, 2.0, -2.0)
+    return pd.DataFrame(
+        {
+            C.ACTIVITY_ID: [f"n{i}" for i in range(n)],
+            C.START_UTC: T0 + pd.to_timedelta(np.arange(n), unit="D"),
+            C.DEVICE: device,
+            "median_speed_m_s": 3.0,
+            "median_gct_ms": 300.0 + noise,
+            "median_vo_mm": np.nan,
+            "median_vr_pct": np.nan,
+            "median_cadence_spm": np.nan,
+        }
+    )
+
+
+def test_pace_adjusted_baseline_restarts_with_a_new_device():
+    """A new watch reads +20 ms at the same pace: its runs are compared only with its own
+    runs, so the step is no deviation; the baseline needs 8 runs on the new watch."""
+    old = _baseline(12).assign(**{C.DEVICE: "garmin fr920xt #1"})
+    out = pace_adjusted_form(pd.concat([old, _new_watch()], ignore_index=True)).set_index(C.ACTIVITY_ID)
+    # The first 8 runs on the new watch: 0..7 runs of it before them, no fit.
+    first = out.loc[[f"n{i}" for i in range(8)]]
+    assert first["deviation_gct_ms"].isna().all() and first["z_gct_ms"].isna().all()
+    assert first["baseline_n_gct_ms"].tolist() == list(range(8))
+    assert out.loc["n0", "baseline_reason_gct_ms"] == (
+        "0 runs with this metric on this device in the previous 90 days (need 8); "
+        "12 runs recorded by other devices are not compared (a new device restarts it)"
+    )
+    # The 9th: the line through the 8 before it, all at 3.0 m/s, is flat at their median,
+    # (302 + 298) / 2 = 300 ms; it reads 302 ms: +2 ms. Residuals +-2 around 0: MAD 2 ms,
+    # z = 2 / (1.4826 x 2).
+    assert out.loc["n8", "expected_gct_ms"] == pytest.approx(300.0)
+    assert out.loc["n8", "deviation_gct_ms"] == pytest.approx(2.0)
+    assert out.loc["n8", "z_gct_ms"] == pytest.approx(2.0 / (1.4826 * 2.0))
+    # The old watch's runs are as without a device column.
+    alone = pace_adjusted_form(_baseline(12)).set_index(C.ACTIVITY_ID)
+    pd.testing.assert_frame_equal(out.loc[alone.index], alone)
+
+
+def test_runs_of_no_known_device_are_compared_with_every_run():
+    """GPX files name the app that wrote them, not the device: their runs (device "")
+    are in every device's windows and see every run. The 12 runs of _baseline on no
+    known device, then the new watch: its first run has all 12 in its window, as if
+    nothing had changed (+22 ms: 302 against 400 - 40 x 3.0 = 280)."""
+    old = _baseline(12).assign(**{C.DEVICE: ""})
+    out = pace_adjusted_form(pd.concat([old, _new_watch()], ignore_index=True)).set_index(C.ACTIVITY_ID)
+    assert out.loc["n0", "baseline_n_gct_ms"] == 12
+    assert out.loc["n0", "deviation_gct_ms"] == pytest.approx(22.0, abs=1.0)
+
+
+def test_device_of_names_fit_devices_not_gpx_creators():
+    rows = [
+        _run("a") | {C.MANUFACTURER: "garmin", C.PRODUCT: "fr955", C.DEVICE_SERIAL: "3426837107"},
+        _run("b") | {C.MANUFACTURER: "suunto", C.PRODUCT: "23", C.DEVICE_SERIAL: ""},
+        _run("c", fmt="gpx") | {C.MANUFACTURER: "Garmin Connect"},
+        _run("d"),
+    ]
+    assert device_of(pd.DataFrame(rows)).tolist() == ["garmin fr955 #3426837107", "suunto 23", "", ""]
+
+
+def test_pace_adjusted_same_step_on_the_same_device_is_a_deviation():
+    """The same +20 ms with no device change: against the old line, 400 - 40 x 3.0 =
+    280 ms, the first run (302 ms) is ~22 ms above, far outside the +-2 ms spread."""
+    old = _baseline(12).assign(**{C.DEVICE: "garmin fr920xt #1"})
+    out = pace_adjusted_form(pd.concat([old, _new_watch(device="garmin fr920xt #1")], ignore_index=True))
+    out = out.set_index(C.ACTIVITY_ID)
+    assert out.loc["n0", "baseline_n_gct_ms"] == 12
+    assert out.loc["n0", "deviation_gct_ms"] == pytest.approx(22.0, abs=1.0)
+    assert out.loc["n0", "z_gct_ms"] > 5.0
 
 
 def test_drift_last_third_against_first_third():

@@ -311,3 +311,51 @@ def test_cli_import_real_folder_json(real_history, tmp_path):
         assert f["status"] in C.FILE_STATUSES
     for a in doc["activities"]:
         assert JSON_ACTIVITY_KEYS <= set(a)
+
+
+#: The recording device's serial number as fitparse reads file_id (checked by hand
+#: with fitparse.FitFile(path).get_messages("file_id")): one watch over three files,
+#: two other watches, and a Suunto whose file_id gives no serial (None: "").
+DEVICE_SERIALS = {
+    "fit/alex-hhh__garmin-fr920xt-run-dynamics.fit": ("garmin", "fr920xt", "3892803602"),
+    "fit/alex-hhh__garmin-fr920xt-pool-swim.fit": ("garmin", "fr920xt", "3892803602"),
+    "fit/alex-hhh__garmin-fr920xt-triathlon.fit": ("garmin", "fr920xt", "3892803602"),
+    "fit/GoldenCheetah__garmin-fenix5plus-run-dynamics.fit": ("garmin", "3110", "3974419953"),
+    "fit/Runalyze__garmin-fr630-run-dynamics.fit": ("garmin", "fr630", "3913831698"),
+    "fit/GoldenCheetah__suunto-run-20km.fit": ("suunto", "23", ""),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEVICE_SERIALS))
+def test_device_serial_is_read_from_file_id(name, results, real_history):
+    acts = file_activities(real_history, results[name])
+    assert len(acts)
+    for col, want in zip((C.MANUFACTURER, C.PRODUCT, C.DEVICE_SERIAL), DEVICE_SERIALS[name], strict=True):
+        assert set(acts[col]) == {want}, col
+    (file_id,) = [m.get_values() for m in fitparse.FitFile(str(REAL / name)).get_messages("file_id")]
+    serial = file_id.get("serial_number")
+    assert DEVICE_SERIALS[name][2] == ("" if serial is None else str(serial))
+
+
+def _first_file_id(path) -> dict:
+    """fitparse's first file_id message (it opens the file, so a damaged tail does not
+    matter)."""
+    for msg in fitparse.FitFile(str(path)).get_messages("file_id"):
+        return msg.get_values()
+    return {}
+
+
+def test_every_fit_activity_has_its_file_id_serial(real_history, results):
+    """Every activity of a FIT file carries its file_id serial number ('' when fitparse
+    reads none); GPX activities have none."""
+    checked = 0
+    for name, res in results.items():
+        acts = file_activities(real_history, res)
+        if not len(acts) or not (name.startswith("fit/") and name.endswith(".fit")):
+            if len(acts) and name.endswith(".gpx"):
+                assert set(acts[C.DEVICE_SERIAL]) == {""}, name
+            continue
+        serial = _first_file_id(REAL / name).get("serial_number")
+        assert set(acts[C.DEVICE_SERIAL]) == {"" if serial is None else str(serial)}, name
+        checked += 1
+    assert checked >= 30

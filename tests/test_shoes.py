@@ -203,6 +203,64 @@ def test_form_against_shoe_mileage():
     assert out.loc["Pegasus", "n_vo"] == 6 and out.loc["Pegasus", "vo_slope_mm_per_100km"] == pytest.approx(0.0)
 
 
+def _pair_across_two_watches(after_step: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """10 runs in one pair, 40 km apart (0..360 km), one every 3 days from 2024-01-01:
+    r0-r4 on watch A with deviations 0.05 x km, r5-r9 on watch B with ``after_step``."""
+    km = np.arange(0.0, 400.0, 40.0)
+    ids = [f"r{i}" for i in range(10)]
+    mileage_runs = pd.DataFrame(
+        {
+            C.ACTIVITY_ID: ids,
+            "shoe": "Pegasus",
+            C.START_LOCAL: pd.Timestamp("2024-01-01 07:00") + pd.to_timedelta(3 * np.arange(10), unit="D"),
+            "cumulative_m": km * 1000.0,
+        }
+    )
+    pace_adjusted = pd.DataFrame(
+        {
+            C.ACTIVITY_ID: ids,
+            C.DEVICE: ["watch A"] * 5 + ["watch B"] * 5,
+            "deviation_gct_ms": np.r_[0.05 * km[:5], after_step],
+            "deviation_vo_mm": np.nan,
+        }
+    )
+    return pace_adjusted, mileage_runs
+
+
+def test_form_against_shoe_mileage_is_fitted_within_each_device():
+    # Watch B reads 20 ms higher. Within the watches: A's 10 pairs give 5 ms per 100 km
+    # each (2 ms per 40 km), B's 10 pairs give 0; the median of those 20 slopes is
+    # (0 + 5) / 2 = 2.5 ms per 100 km. The 25 pairs across the step are left out.
+    pace_adjusted, mileage_runs = _pair_across_two_watches(np.full(5, 20.0))
+    out = form_vs_shoe_mileage(pace_adjusted, mileage_runs).set_index("shoe")
+    assert out.loc["Pegasus", "n_gct"] == 10
+    assert out.loc["Pegasus", "gct_slope_ms_per_100km"] == pytest.approx(2.5)
+    assert out.loc["Pegasus", "n_devices"] == 2
+    assert out.loc["Pegasus", "new_device"] == "watch B"
+    assert out.loc["Pegasus", "new_device_from"] == pd.Timestamp("2024-01-16 07:00")  # r5, day 15
+    # The same on one watch: 25 of the 45 pairs cross the step, slopes 20 / (40..360 km)
+    # x 100 plus 5; the median is one of them, far above 2.5.
+    one = pace_adjusted.assign(**{C.DEVICE: "watch A"})
+    pooled = form_vs_shoe_mileage(one, mileage_runs).set_index("shoe")
+    assert pooled.loc["Pegasus", "gct_slope_ms_per_100km"] > 5.0
+    assert pooled.loc["Pegasus", "n_devices"] == 1 and pooled.loc["Pegasus", "new_device"] == ""
+
+
+def test_form_against_shoe_mileage_on_flat_watches_is_no_change():
+    # A flat on 0 ms, B flat on +20 ms: every within-device slope is 0.
+    pace_adjusted, mileage_runs = _pair_across_two_watches(np.full(5, 20.0))
+    pace_adjusted["deviation_gct_ms"] = np.r_[np.zeros(5), np.full(5, 20.0)]
+    out = form_vs_shoe_mileage(pace_adjusted, mileage_runs).set_index("shoe")
+    assert out.loc["Pegasus", "gct_slope_ms_per_100km"] == 0.0
+    # Only 3 runs on B: its pairs are left out (fewer than 5 runs on one device), A's give 0.
+    short = pace_adjusted.iloc[:8]
+    out = form_vs_shoe_mileage(short, mileage_runs).set_index("shoe")
+    assert out.loc["Pegasus", "n_gct"] == 8 and out.loc["Pegasus", "gct_slope_ms_per_100km"] == 0.0
+    # 4 runs on each: no device has 5, no slope.
+    four = pace_adjusted.iloc[1:9]
+    assert np.isnan(form_vs_shoe_mileage(four, mileage_runs).loc[0, "gct_slope_ms_per_100km"])
+
+
 # --- the real Strava CSVs ---------------------------------------------------------------
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from .imported import (
     ACTIVITY_ID,
     CADENCE_SPM,
+    DEVICE_SERIAL,
+    MANUFACTURER,
+    PRODUCT,
     STANCE_TIME_BALANCE_PCT,
     STANCE_TIME_MS,
     START_LOCAL,
@@ -38,6 +41,7 @@ BASELINE_N = "baseline_n"
 BASELINE_REASON = "baseline_reason"
 DRIFT = "drift"
 MEDIAN_SPEED_M_S = "median_speed_m_s"
+DEVICE = "device"
 STEADY_S = "steady_s"
 DT_S = "dt_s"
 FORM_REASON = "form_reason"
@@ -60,6 +64,12 @@ FORM_SUMMARY_COLUMNS: dict[str, tuple[str, str]] = {
     ACTIVITY_ID: ("", "The run."),
     START_UTC: ("UTC", "The run's start."),
     START_LOCAL: ("local", "The run's local start."),
+    DEVICE: (
+        "",
+        f"The device that recorded the run, its {MANUFACTURER}, {PRODUCT} and '#'{DEVICE_SERIAL} ('garmin fr920xt "
+        "#3892803602'; '' when none is known, as for GPX). Devices read running dynamics differently: a run's "
+        "baseline holds only runs of its device (and runs of no known device).",
+    ),
     form_column(MEDIAN, "<metric>"): ("as metric", f"Median of the metric {_STEADY}; NaN, never 0, if unrecorded."),
     form_column(IQR, "<metric>"): ("as metric", "Its interquartile range (75th minus 25th percentile)."),
     MEDIAN_SPEED_M_S: ("m/s", "Median speed of the same samples."),

@@ -10,6 +10,7 @@ FORMAT = "format"
 SESSION_INDEX = "session_index"
 MANUFACTURER = "manufacturer"
 PRODUCT = "product"
+DEVICE_SERIAL = "device_serial"
 SPORT = "sport"
 SUB_SPORT = "sub_sport"
 SPORT_SOURCE = "sport_source"
@@ -39,6 +40,10 @@ ACTIVITY_COLUMNS: dict[str, tuple[str, str]] = {
     SESSION_INDEX: ("", "Index of the FIT session in its file (0 for GPX); multisport files give one row per session."),
     MANUFACTURER: ("", "Device manufacturer from FIT file_id, or the GPX 'creator'."),
     PRODUCT: ("", "Device product from FIT file_id (garmin_product / product name)."),
+    DEVICE_SERIAL: (
+        "",
+        "Serial number of the recording device from FIT file_id.serial_number; empty when not given (GPX, some vendors).",
+    ),
     SPORT: ("", "FIT sport name ('running', 'cycling', 'training', ...), or the GPX <type> mapped to FIT names."),
     SUB_SPORT: ("", "FIT sub-sport ('trail', 'treadmill', 'strength_training', ...); empty when not given."),
     SPORT_SOURCE: ("", "'file' when the file names the sport; 'inferred' when heavylegs guessed it from speed."),

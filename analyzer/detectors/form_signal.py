@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import columns as C
 from ..features import baseline
-from .base import Detector, Evidence, Threshold, exceedance, rounded
+from .base import Detector, Evidence, Threshold, exceedance, iso, rounded
 from .citations import BANDS_SOURCE, BASELINE_SOURCE
 
 #: Runs of the last RECENT_DAYS [days] are judged (heavylegs convention: about a month).
@@ -69,10 +69,38 @@ class FormSignal(Detector):
         if len(recent) < MIN_RECENT_RUNS:
             return self.skipped(f"fewer than {MIN_RECENT_RUNS} runs with {self.label} in the last {RECENT_DAYS} days")
         signal = self._signal(ctx, recent)
+        new = self._new_device(ctx, form[form[med].notna()], day)
         if signal is None:
+            if new is not None and new["judged"] < MIN_RECENT_RUNS:
+                return self.skipped(
+                    f"a new device ({new['device']}) from {new['from']:%Y-%m-%d}: its {self.label} is compared only "
+                    f"with its own runs, and {new['runs']} runs on it are too few for a personal baseline (need "
+                    f"{baseline.MIN_BASELINE_RUNS}); the change that came with it is not read as form"
+                )
             return []
         start, end = day[recent.index].min(), day[recent.index].max()
-        return [self._finding(ctx, recent, signal, start, end)]
+        return [self._finding(ctx, recent, signal, start, end, new)]
+
+    def _new_device(self, ctx, measured: pd.DataFrame, day: pd.Series) -> dict | None:
+        """A new device: one whose first run with the metric falls inside the recent
+        window, after runs on another device (its runs have a baseline of their own,
+        restarted). The latest such device: device, from (its first day), runs (on it
+        so far) and judged (its runs with a pace-adjusted deviation); None when there
+        is none. Two watches worn in turn since before the window are not new; runs of
+        no known device (GPX) say nothing about a change."""
+        if C.DEVICE not in measured:
+            return None
+        measured = measured[measured[C.DEVICE] != ""].assign(day=day)
+        if measured.empty:
+            return None
+        first_seen = measured.groupby(C.DEVICE)["day"].min()
+        new = first_seen[(first_seen > ctx.as_of_ts - pd.Timedelta(days=RECENT_DAYS)) & (first_seen > first_seen.min())]
+        if new.empty:
+            return None
+        device = new.idxmax()
+        on = measured[measured[C.DEVICE] == device]
+        judged = int(on[C.form_column(C.DEVIATION, self.metric)].notna().sum())
+        return {"device": device, "from": new.max(), "runs": len(on), "judged": judged}
 
     def _signal(self, ctx, recent: pd.DataFrame) -> dict | None:
         """The recent runs against the baseline and bands: severity, median deviation and
@@ -100,7 +128,7 @@ class FormSignal(Detector):
             return None
         return {"severity": severity, "dev": med_dev, "z": med_z, "slope": slope, "rising": rising, "bands": bad_bands}
 
-    def _finding(self, ctx, recent: pd.DataFrame, s: dict, start, end):
+    def _finding(self, ctx, recent: pd.DataFrame, s: dict, start, end, new: dict | None):
         med = C.form_column(C.MEDIAN, self.metric)
         worse = "+" if self.sign > 0 else "-"
         ev = [
@@ -133,8 +161,24 @@ class FormSignal(Detector):
                 BANDS_SOURCE,
             ),
         ]
+        message = self._message(recent, s)
+        if new is not None:
+            ev.append(
+                Evidence("new device, compared only with its own runs", new["device"], "", None, iso(new["from"]))
+            )
+            message += (
+                f" A new device ({new['device']}) from {new['from']:%d %b %Y} may read {self.label} differently: "
+                f"its runs are compared only among themselves ({new['judged']} of its {new['runs']} with a baseline)."
+            )
         strength = exceedance(s[C.Z], Z_LIMIT, Z_SCORE_SPAN) if math.isfinite(s[C.Z]) else 0.0
-        return self.finding(ctx, s["severity"], strength, start, end, ev, self._message(recent, s))
+        return self.finding(ctx, s["severity"], strength, start, end, ev, message, brief=self._brief(recent, s))
+
+    def _brief(self, recent: pd.DataFrame, s: dict) -> str:
+        """A few words for the running_form finding that gathers this one."""
+        if math.isfinite(s["dev"]):
+            return f"{self.label} {self.sign * s['dev']:+.0f} {self.unit} against your baseline at the same pace"
+        median = recent[C.form_column(C.MEDIAN, self.metric)].median()
+        return f"{self.label} {median:.0f} {self.unit}, in the population's two worst bands"
 
     def _message(self, recent: pd.DataFrame, s: dict) -> str:
         if math.isfinite(s["dev"]):

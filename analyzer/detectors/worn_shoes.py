@@ -10,14 +10,15 @@ import pandas as pd
 from .. import columns as C
 from ..features import shoes
 from ..units import M_PER_MILE
-from .base import Detector, Evidence, Threshold, exceedance, rounded
+from .base import Detector, Evidence, Threshold, exceedance, iso, rounded
 from .form_signal import RECENT_DAYS
 
 #: The guidance's two marks in miles, as the article states them.
 LOW_MILES = round(shoes.SHOE_GUIDANCE_LOW_M / M_PER_MILE)
 HIGH_MILES = round(shoes.SHOE_GUIDANCE_HIGH_M / M_PER_MILE)
 #: Added to the strength when pace-adjusted ground contact or oscillation rose with the
-#: pair's mileage (heavylegs convention: corroborating, not decisive, evidence).
+#: pair's mileage, within one device (heavylegs convention: corroborating, not decisive,
+#: evidence).
 FORM_WORSE_BONUS = 0.3
 
 
@@ -33,7 +34,7 @@ class WornShoes(Detector, id="worn_shoes", category="shoes", rank=1, needs=("sho
     advice = "Replace running shoes every 300-500 miles (483-805 km); rotating two pairs helps."
     description = (
         "A pair in use past 300 miles (medium) or 500 miles (high); stronger when pace-adjusted ground contact "
-        "or oscillation rose with that pair's mileage."
+        "or oscillation rose with that pair's mileage on one device (a new watch's step is not the pair's)."
     )
 
     def detect(self, ctx):
@@ -62,7 +63,9 @@ class WornShoes(Detector, id="worn_shoes", category="shoes", rank=1, needs=("sho
         since = pd.Timestamp(crossed[C.START_LOCAL].min()) if len(crossed) else pd.Timestamp(p["last_run"])
         gct = slopes["gct_slope_ms_per_100km"].get(p["shoe"], np.nan) if len(slopes) else np.nan
         vo = slopes["vo_slope_mm_per_100km"].get(p["shoe"], np.nan) if len(slopes) else np.nan
+        # Slopes within one device (shoes.form_vs_shoe_mileage): a new watch's step is not the pair's.
         form_worse = (math.isfinite(gct) and gct > 0) or (math.isfinite(vo) and vo > 0)
+        new_device = slopes["new_device"].get(p["shoe"], "") if len(slopes) else ""
         ev = [
             Evidence("pair", p["shoe"], ""),
             Evidence(
@@ -80,8 +83,17 @@ class WornShoes(Detector, id="worn_shoes", category="shoes", rank=1, needs=("sho
             f"Your {p['shoe']} have {ctx.fmt_dist(p['total_m'], 0)} on them, past "
             f"{limit_m / M_PER_MILE:.0f} miles since {since:%d %b %Y}"
             + ("; your pace-adjusted form worsened as they wore" if form_worse else "")
-            + ". The 300-500 mile rule is guidance, not a study finding."
+            + "."
         )
+        if new_device:
+            start = pd.Timestamp(slopes["new_device_from"].get(p["shoe"]))
+            ev.append(Evidence("new device while in this pair", new_device, "", None, iso(start)))
+            msg += (
+                f" The new device ({new_device}) from {start:%d %b %Y} may read ground contact and oscillation "
+                "differently: its runs are compared among themselves, and a change that came with it is not put "
+                "down to the pair."
+            )
+        msg += " The 300-500 mile rule is guidance, not a study finding."
         strength = exceedance(p["total_m"], limit_m, shoes.SHOE_GUIDANCE_HIGH_M) + (
             FORM_WORSE_BONUS if form_worse else 0.0
         )

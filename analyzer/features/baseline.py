@@ -44,6 +44,30 @@ def theil_sen(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(np.median(y - slope * x)), slope
 
 
+def theil_sen_within(x: np.ndarray, y: np.ndarray, strata: np.ndarray) -> float:
+    """Theil-Sen slope over the pairs of points in the same stratum only: the median of
+    the pairwise slopes (pairs with distinct x) within every stratum, pooled. It is the
+    seasonal Kendall slope estimator (Hirsch, Slack & Smith, Water Resour Res
+    1982;18:107-121) with strata for seasons: a step between strata (a new device reading
+    higher) does not enter it. One stratum gives theil_sen's slope; 0 where every pair
+    has equal x, NaN where no stratum has two points."""
+    x = np.asarray(x, dtype="float64")
+    y = np.asarray(y, dtype="float64")
+    strata = np.asarray(strata)
+    slopes, pairs = [], 0
+    for value in pd.unique(strata):
+        k = np.flatnonzero(strata == value)
+        i, j = np.triu_indices(len(k), k=1)
+        dx = x[k[j]] - x[k[i]]
+        ok = dx != 0
+        slopes.append((y[k[j]] - y[k[i]])[ok] / dx[ok])
+        pairs += len(i)
+    if not pairs:
+        return float("nan")
+    pooled = np.concatenate(slopes)
+    return float(np.median(pooled)) if len(pooled) else 0.0
+
+
 def pace_adjusted_form(
     summary: pd.DataFrame,
     window_days: float = BASELINE_WINDOW_DAYS,
@@ -53,11 +77,19 @@ def pace_adjusted_form(
     """Each run against the runner's own metric-speed relation before it.
 
     For every run and metric, the runs of the previous ``window_days`` (start_utc in
-    [start - window, start)) with the metric and a speed give a Theil-Sen line
-    metric ~ median speed; the run's deviation is its median minus the line at its
+    [start - window, start)) recorded by the same device with the metric and a speed
+    give a Theil-Sen line metric ~ median speed; the run's deviation is its median minus the line at its
     median speed, and its robust z-score is deviation / (MAD_TO_SD x MAD of the
     baseline runs' residuals). Running faster along the same relation gives
     deviation ~ 0; the same pace with longer contact gives a positive deviation.
+
+    Devices read running dynamics differently (a new watch may read ground contact
+    20 ms longer at the same pace), so a run is compared only with runs of its own
+    device (``device`` column, dynamics.device_of; all runs are one device without
+    it) and runs of no known device (""): the baseline restarts at a new device, with
+    no fit until MIN_BASELINE_RUNS runs on it, and ``baseline_reason`` says how many
+    runs of other devices were left out. A run of no known device is compared with
+    every run.
 
     Parameters
     ----------
@@ -79,7 +111,8 @@ def pace_adjusted_form(
         activity_id, start_utc and, for m in gct_ms [ms], vo_mm [mm], vr_pct [%],
         cadence_spm [steps/min]: ``expected_<m>`` (baseline prediction at the run's
         pace), ``deviation_<m>`` (same unit), ``z_<m>`` (dimensionless),
-        ``baseline_n_<m>`` (runs in the window) and ``baseline_reason_<m>`` (why NaN).
+        ``baseline_n_<m>`` (runs of the run's device in the window) and
+        ``baseline_reason_<m>`` (why NaN).
     """
     order = np.argsort(summary[C.START_UTC].to_numpy(), kind="stable")
     s = summary.iloc[order].reset_index(drop=True)
@@ -92,8 +125,10 @@ def pace_adjusted_form(
     groups: dict[bytes, list[str]] = {}
     for m, y in ys.items():
         groups.setdefault((np.isfinite(y) & np.isfinite(speed)).tobytes(), []).append(m)
+    device = s[C.DEVICE].fillna("").astype(str).to_numpy() if C.DEVICE in s else np.full(len(s), "")
     for metrics in groups.values():
-        fitted = _fit_group(t, speed, {m: ys[m] for m in metrics}, wanted, window_days, min_runs)
+        fitted = _fit_by_device(t, speed, {m: ys[m] for m in metrics}, wanted, device, window_days, min_runs)
+        _note_other_devices(t, np.isfinite(ys[metrics[0]]) & np.isfinite(speed), metrics, fitted, window_days, min_runs)
         for name, values in fitted.items():
             out[name] = values
     # Columns in the documented order, whatever the grouping.
@@ -137,7 +172,8 @@ def _fit_group(
         reason = np.full(len(t), "the run has no value for this metric", dtype=object)
         n[u] = hi - lo
         reason[u] = [
-            f"{k} runs with this metric in the previous {window_days:g} days (need {min_runs})" for k in hi - lo
+            f"{k} runs with this metric on this device in the previous {window_days:g} days (need {min_runs})"
+            for k in hi - lo
         ]
         expected[rows] = a[:, col] + b[:, col] * speed[rows]
         spread = mad[:, col] > 0
@@ -149,6 +185,61 @@ def _fit_group(
         out[C.form_column(C.BASELINE_N, m)] = n
         out[C.form_column(C.BASELINE_REASON, m)] = reason
     return out
+
+
+def _fit_by_device(
+    t: np.ndarray,
+    speed: np.ndarray,
+    ys: dict[str, np.ndarray],
+    wanted: np.ndarray,
+    device: np.ndarray,
+    window_days: float,
+    min_runs: int,
+) -> dict[str, np.ndarray]:
+    """_fit_group's columns, each run's window holding only the runs of its device and
+    the runs of no known device (device ""; a GPX file names the app that wrote it, not
+    the device). A run of no known device is compared with every run: nothing says its
+    device changed."""
+    n = len(t)
+    unknown = device == ""
+    known = [d for d in pd.unique(device) if d != ""]
+    everyone = np.ones(n, dtype=bool)
+    plan = [(everyone, everyone)]  # (runs fitted, runs of their windows)
+    if len(known) > 1:
+        plan = [(device == d, (device == d) | unknown) for d in known] + [(unknown, everyone)]
+    fitted: dict[str, np.ndarray] = {}
+    for target, members in plan:
+        rows = np.flatnonzero(members)
+        part = _fit_group(
+            t[rows], speed[rows], {m: y[rows] for m, y in ys.items()}, (wanted & target)[rows], window_days, min_runs
+        )
+        put = target[rows]
+        for name, values in part.items():
+            fitted.setdefault(name, np.empty(n, dtype=values.dtype))[rows[put]] = values[put]
+    return fitted
+
+
+def _note_other_devices(
+    t: np.ndarray,
+    usable: np.ndarray,
+    metrics: list[str],
+    fitted: dict[str, np.ndarray],
+    window_days: float,
+    min_runs: int,
+) -> None:
+    """Add to the baseline_reason of each run left without a fit (too few runs of its
+    device) how many runs of other devices its window held: the baseline restarted."""
+    u = np.flatnonzero(usable)
+    every = np.searchsorted(t[u], t[u], side="left") - np.searchsorted(t[u], t[u] - window_days * 86400.0, side="left")
+    n = fitted[C.form_column(C.BASELINE_N, metrics[0])][u]
+    other = every - n
+    note = (other > 0) & (n < min_runs)
+    for m in metrics:
+        reason = fitted[C.form_column(C.BASELINE_REASON, m)]
+        for row, k in zip(u[note], other[note], strict=True):
+            reason[row] = (
+                f"{reason[row]}; {k} runs recorded by other devices are not compared (a new device restarts it)"
+            )
 
 
 #: Most elements in one block of theil_sen_windows' work arrays (bounds its memory at

@@ -83,6 +83,24 @@ def only_runs(runs: pd.DataFrame) -> pd.DataFrame:
     return runs[runs[C.IS_RUN].astype(bool)] if C.IS_RUN in runs.columns else runs
 
 
+def device_of(runs: pd.DataFrame) -> np.ndarray:
+    """The device that recorded each run (C.DEVICE): manufacturer, product and
+    '#serial', those the activity table gives, e.g. 'garmin fr920xt #3892803602'; ""
+    when it gives none, and for a GPX file (its creator is the app that wrote it, not
+    the device)."""
+    maker, product, serial = (
+        runs[col].fillna("").astype(str).tolist() if col in runs else [""] * len(runs)
+        for col in (C.MANUFACTURER, C.PRODUCT, C.DEVICE_SERIAL)
+    )
+    if C.FORMAT in runs:
+        gpx = (runs[C.FORMAT] == "gpx").to_numpy()
+        maker = [m if not g else "" for m, g in zip(maker, gpx, strict=True)]
+    labels = [
+        " ".join(p for p in (m, pr, f"#{s}" if s else "") if p) for m, pr, s in zip(maker, product, serial, strict=True)
+    ]
+    return np.array(labels, dtype=object)
+
+
 def _clean_samples(runs: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
     """Samples of the given runs only, sorted, with non-positive dynamics as NaN
     (a 0 ms contact time or 0 steps/min is a standing watch, not a measurement)."""
@@ -157,8 +175,8 @@ def form_summary(runs: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         One row per run, in the order of ``runs`` (rows whose ``is_run`` is False, such
-        as a walk with dynamics, are dropped): activity_id, start_utc, start_local;
-        for each metric ``median_<m>`` and ``iqr_<m>`` (75th minus 25th percentile) with
+        as a walk with dynamics, are dropped): activity_id, start_utc, start_local,
+        device (device_of); for each metric ``median_<m>`` and ``iqr_<m>`` (75th minus 25th percentile) with
         m in gct_ms [ms], vo_mm [mm], vr_pct [%], cadence_spm [steps/min],
         step_length_mm [mm], gct_balance_pct [% left]; ``median_speed_m_s`` [m/s] of the
         same steady samples; ``steady_s`` [s] of steady running; ``form_reason``: why the
@@ -189,6 +207,7 @@ def form_summary(runs: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
     out = out.reset_index()
     out.insert(1, C.START_UTC, runs[C.START_UTC].to_numpy())
     out.insert(2, C.START_LOCAL, runs[C.START_LOCAL].to_numpy() if C.START_LOCAL in runs else pd.NaT)
+    out.insert(3, C.DEVICE, device_of(runs))
     return out
 
 

@@ -29,7 +29,7 @@ def compute(activities: pd.DataFrame, samples: pd.DataFrame) -> tuple[pd.DataFra
     """(run features of the runs of ``activities``, heart-rate histogram of all of them).
 
     Run features: one row per run, the columns of dynamics.form_summary (without
-    start_utc and start_local, which the activity table holds) and of load.efficiency
+    start_utc, start_local and device, which the activity table holds) and of load.efficiency
     (NaN for a run without moving heart-rate samples). Heart-rate histogram:
     load.hr_histogram of every activity, runs and other sports (what TRIMP needs: the
     weekly table's other_sports_trimp is the other sports' TRIMP).
@@ -52,7 +52,7 @@ def compute(activities: pd.DataFrame, samples: pd.DataFrame) -> tuple[pd.DataFra
     coded_all = samples[code >= 0].assign(**{C.ACTIVITY_ID: code[code >= 0]})
     coded = coded_all[coded_all[C.ACTIVITY_ID].to_numpy() < len(run_ids)]
     coded_runs = runs.assign(**{C.ACTIVITY_ID: index.get_indexer(runs[C.ACTIVITY_ID].to_numpy(dtype=object))})
-    summary = dynamics.form_summary(coded_runs, coded).drop(columns=[C.START_UTC, C.START_LOCAL])
+    summary = dynamics.form_summary(coded_runs, coded).drop(columns=[C.START_UTC, C.START_LOCAL, C.DEVICE])
     eff = load.efficiency(coded).reindex(columns=list(EFFICIENCY_COLUMNS)).astype("float64")
     features = summary.merge(eff, left_on=C.ACTIVITY_ID, right_index=True, how="left")
     hist = load.hr_histogram(coded_all)
@@ -95,5 +95,6 @@ def form_summary_of(features: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
     table."""
     cols = [c for c in features.columns if c not in EFFICIENCY_COLUMNS]
     runs = dynamics.only_runs(runs)
-    out = runs[[C.ACTIVITY_ID, C.START_UTC, C.START_LOCAL]].merge(features[cols], on=C.ACTIVITY_ID, how="left")
-    return out[[C.ACTIVITY_ID, C.START_UTC, C.START_LOCAL, *[c for c in cols if c != C.ACTIVITY_ID]]]
+    head = runs[[C.ACTIVITY_ID, C.START_UTC, C.START_LOCAL]].assign(**{C.DEVICE: dynamics.device_of(runs)})
+    out = head.merge(features[cols], on=C.ACTIVITY_ID, how="left")
+    return out[[C.ACTIVITY_ID, C.START_UTC, C.START_LOCAL, C.DEVICE, *[c for c in cols if c != C.ACTIVITY_ID]]]

@@ -20,7 +20,7 @@ from .. import columns as C
 from ..importers.gear import is_strava_run
 from ..units import M_PER_KM, M_PER_MILE
 from .bands import SHOE_GUIDANCE_HIGH_M, SHOE_GUIDANCE_LOW_M  # noqa: F401  (re-exported)
-from .baseline import theil_sen
+from .baseline import theil_sen_within
 
 # SHOE_GUIDANCE_LOW_M / _HIGH_M, the seed article's 300-500 miles: defined with their
 # sources in bands.py (imported above), which the report's shoe chart draws without pandas.
@@ -33,7 +33,8 @@ SHOE_GUIDANCE_SOURCE = (
 #: A Strava activity matches a run when their starts are at most this far apart [s]
 #: (the same tolerance as the importer's duplicate rule, history.DUPLICATE_START_S).
 GEAR_MATCH_S = 120.0
-#: Fewest runs with dynamics in a pair for a form-against-mileage slope (convention).
+#: Fewest runs with dynamics in a pair, on one device, for a form-against-mileage slope
+#: (convention).
 MIN_RUNS_FOR_SLOPE = 5
 
 
@@ -280,36 +281,77 @@ def gear_mileage(gear: pd.DataFrame, as_of: pd.Timestamp | str | None = None) ->
 
 def form_vs_shoe_mileage(pace_adjusted: pd.DataFrame, mileage_runs: pd.DataFrame) -> pd.DataFrame:
     """Does form change as a pair wears? Slope of pace-adjusted deviation against the
-    pair's cumulative distance.
+    pair's cumulative distance, within one device at a time.
+
+    A new watch may read ground contact or oscillation differently; when it comes
+    while a pair is in use, the step is the device's, not the pair's. So the slope
+    pools only the pairs of runs recorded by the same device (baseline.theil_sen_within),
+    over the devices with at least MIN_RUNS_FOR_SLOPE of the pair's runs.
 
     Parameters
     ----------
     pace_adjusted : DataFrame
-        :func:`analyzer.features.baseline.pace_adjusted_form` output.
+        :func:`analyzer.features.baseline.pace_adjusted_form` output, or the form table
+        that joins it to the form summary (``device`` and the ``median_`` columns are
+        used when present: without ``device`` every run is one device).
     mileage_runs : DataFrame
-        ``ShoeMileage.runs`` from :func:`shoe_mileage` (activity_id, shoe, cumulative_m).
+        ``ShoeMileage.runs`` from :func:`shoe_mileage` (activity_id, shoe, cumulative_m,
+        start_local when present).
 
     Returns
     -------
     DataFrame
-        One row per pair worn on runs with a deviation: shoe; ``n_gct`` and
-        ``gct_slope_ms_per_100km`` [ms per 100 km] (Theil-Sen slope of deviation_gct_ms
-        on cumulative distance); ``n_vo`` and ``vo_slope_mm_per_100km`` [mm per 100 km];
-        slopes NaN with fewer than MIN_RUNS_FOR_SLOPE runs.
+        One row per pair worn on runs with ground contact or oscillation: shoe;
+        ``n_gct`` (runs with a deviation) and ``gct_slope_ms_per_100km`` [ms per 100 km]
+        (Theil-Sen slope of deviation_gct_ms on cumulative distance, within devices);
+        ``n_vo`` and ``vo_slope_mm_per_100km`` [mm per 100 km]; slopes NaN when no device
+        has MIN_RUNS_FOR_SLOPE runs with a deviation (runs of no known device, "", are
+        one more stratum); ``n_devices`` (known devices that recorded the pair's
+        runs), ``new_device`` and ``new_device_from`` (the device that came last while
+        the pair was worn and the start_local of its first run in it, when more than
+        one device did; "" and NaT otherwise).
     """
-    cols = [C.ACTIVITY_ID, "deviation_gct_ms", "deviation_vo_mm"]
-    both = mileage_runs[[C.ACTIVITY_ID, C.SHOE, C.CUMULATIVE_M]].merge(pace_adjusted[cols], on=C.ACTIVITY_ID)
+    metrics = (("gct", "ms"), ("vo", "mm"))
+    wanted = [f"{p}_{short}_{unit}" for short, unit in metrics for p in (C.DEVIATION, C.MEDIAN)]
+    cols = [C.ACTIVITY_ID, *[c for c in (C.DEVICE, *wanted) if c in pace_adjusted]]
+    run_cols = [c for c in (C.ACTIVITY_ID, C.SHOE, C.CUMULATIVE_M, C.START_LOCAL) if c in mileage_runs]
+    both = mileage_runs[run_cols].merge(pace_adjusted[cols], on=C.ACTIVITY_ID)
+    if C.DEVICE not in both:
+        both[C.DEVICE] = ""
+    both = both.reindex(columns=[*run_cols, C.DEVICE, *wanted])
+    both[C.DEVICE] = both[C.DEVICE].astype(object).where(both[C.DEVICE].notna(), "").astype(str)
+    both = both[both[wanted].notna().any(axis=1)].sort_values([C.SHOE, C.CUMULATIVE_M], kind="stable")
     rows = []
     for shoe, grp in both.groupby(C.SHOE, sort=True):  # one fit per pair
         row: dict[str, object] = {C.SHOE: shoe}
-        for short, unit in (("gct", "ms"), ("vo", "mm")):
-            d = grp[[C.CUMULATIVE_M, f"deviation_{short}_{unit}"]].dropna()
+        for short, unit in metrics:
+            d = grp[[C.CUMULATIVE_M, C.DEVICE, f"deviation_{short}_{unit}"]].dropna()
             row[f"n_{short}"] = len(d)
-            slope = np.nan
-            if len(d) >= MIN_RUNS_FOR_SLOPE:
-                slope = theil_sen(d[C.CUMULATIVE_M].to_numpy() / (100 * M_PER_KM), d.iloc[:, 1].to_numpy())[1]
-            row[f"{short}_slope_{unit}_per_100km"] = slope
-        if row["n_gct"] or row["n_vo"]:
-            rows.append(row)
+            row[f"{short}_slope_{unit}_per_100km"] = _slope_within_devices(d)
+        rows.append({**row, **_new_device(grp)})
     columns = [C.SHOE, "n_gct", "gct_slope_ms_per_100km", "n_vo", "vo_slope_mm_per_100km"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=[*columns, "n_devices", "new_device", "new_device_from"])
+
+
+def _slope_within_devices(d: pd.DataFrame) -> float:
+    """form_vs_shoe_mileage's slope [per 100 km] of ``d`` (cumulative_m, device, a
+    deviation): over the devices with at least MIN_RUNS_FOR_SLOPE runs; NaN when none."""
+    size = d.groupby(C.DEVICE)[C.DEVICE].transform("size")
+    d = d[size >= MIN_RUNS_FOR_SLOPE]
+    if d.empty:
+        return np.nan
+    return theil_sen_within(d[C.CUMULATIVE_M].to_numpy() / (100 * M_PER_KM), d.iloc[:, 2].to_numpy(), d[C.DEVICE])
+
+
+def _new_device(grp: pd.DataFrame) -> dict[str, object]:
+    """n_devices of a pair's runs (runs of no known device, "", left out), and when more
+    than one: the device that came last (its first run on the pair the latest) and
+    that first run's start_local."""
+    grp = grp[grp[C.DEVICE] != ""]
+    out: dict[str, object] = {"n_devices": grp[C.DEVICE].nunique(), "new_device": "", "new_device_from": pd.NaT}
+    if out["n_devices"] > 1:
+        first = grp.drop_duplicates(C.DEVICE).iloc[-1]  # grp is in mileage order
+        out["new_device"] = first[C.DEVICE]
+        if C.START_LOCAL in grp:
+            out["new_device_from"] = pd.Timestamp(first[C.START_LOCAL])
+    return out

@@ -35,10 +35,13 @@ def _read_fast(data: bytes) -> fastfit.FastDecode | None:
         return None
 
 
-def _product(file_id: dict) -> tuple[str, str]:
+def _device(file_id: dict) -> tuple[str, str, str]:
+    """(manufacturer, product, serial number) of the recording device, from file_id;
+    "" for what the file does not give (fitparse reads an invalid serial, 0, as None)."""
     manufacturer = file_id.get("manufacturer")
     product = file_id.get("product_name") or file_id.get("garmin_product") or file_id.get("product")
-    return (str(manufacturer) if manufacturer is not None else "", str(product) if product is not None else "")
+    serial = file_id.get("serial_number")
+    return tuple("" if v is None else str(v) for v in (manufacturer, product, serial))  # type: ignore[return-value]
 
 
 def decode_fit(data: bytes, label: str, sha256: str) -> Decoded:
@@ -70,8 +73,8 @@ def decode_fit(data: bytes, label: str, sha256: str) -> Decoded:
     if not spans:
         raise UnreadableExport(label, "; ".join(notes) or "sessions carry no start time")
 
-    manufacturer, product = _product((others.get("file_id") or [{}])[0])
-    facts = _FileFacts(label, sha256, manufacturer, product, _device_offset(others), clock)
+    manufacturer, product, serial = _device((others.get("file_id") or [{}])[0])
+    facts = _FileFacts(label, sha256, manufacturer, product, serial, _device_offset(others), clock)
     samples = rebase_clock_jumps(samples, spans)
     extend_to_records(samples, spans)
     frames = _session_samples(samples, spans, sha256)
@@ -146,6 +149,7 @@ class _FileFacts:
     sha256: str
     manufacturer: str
     product: str
+    serial: str
     device_offset: float | None  # [s], see _device_offset
     clock: Clock
 
@@ -182,6 +186,7 @@ def _activity_row(facts: _FileFacts, i: int, span: dict, part: pd.DataFrame, not
         C.SESSION_INDEX: i,
         C.MANUFACTURER: facts.manufacturer,
         C.PRODUCT: facts.product,
+        C.DEVICE_SERIAL: facts.serial,
         C.SPORT: span["sport"] or "",
         C.SUB_SPORT: span["sub_sport"] or "",
         C.SPORT_SOURCE: "file" if span["sport"] else "unknown",

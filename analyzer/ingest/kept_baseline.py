@@ -1,9 +1,13 @@
 """The pace-adjusted baseline of every run, kept in the cache between analyses.
 
 A run's result (features.baseline.pace_adjusted_form) depends only on the run and the
-runs of its baseline window, each fixed by its file's content. So it is kept under a
-key naming exactly that: the run, the runs in its window, the window's parameters and
-the versions of the code that computed them. A later analysis computes only the runs
+runs of its baseline window, each fixed by its file's content, and on the device that
+recorded each of them (a run is compared only with runs of its device). So it is kept
+under a key naming exactly that: the run and its device, the runs in its window and
+their devices, the window's parameters and the versions of the code that computed them.
+The device is named in the key, not left to the run's id: the id comes from the file's
+bytes, the device from what the importer reads in them (an older importer read no
+serial number). A later analysis computes only the runs
 whose key is new (a run just imported, or one whose window gained a run imported late).
 """
 
@@ -23,14 +27,15 @@ from ..features.per_run import RUN_FEATURES_VERSION
 #: Name of the kept table, and its version: bump when pace_adjusted_form's results
 #: change, so that kept results of another version are not used.
 BASELINE_TABLE = "baseline"
-BASELINE_VERSION = "1"
+BASELINE_VERSION = "2"
 
 
 def window_keys(summary: pd.DataFrame, window_days: float, min_runs: int) -> np.ndarray:
     """The key of each run's baseline result (in ``summary``'s row order)."""
     order = np.argsort(summary[C.START_UTC].to_numpy(), kind="stable")
     t = pd.to_datetime(summary[C.START_UTC], utc=True).dt.as_unit("ns").astype("int64").to_numpy()[order]
-    ids = summary[C.ACTIVITY_ID].to_numpy()[order]
+    device = summary[C.DEVICE].fillna("").astype(str) if C.DEVICE in summary else pd.Series("", index=summary.index)
+    ids = (summary[C.ACTIVITY_ID].astype(str) + "@" + device).to_numpy()[order]
     lo = np.searchsorted(t, t - int(window_days * 86400e9), side="left")
     hi = np.searchsorted(t, t, side="left")
     head = f"{BASELINE_VERSION}|{RUN_FEATURES_VERSION}|{window_days!r}|{min_runs}"

@@ -14,12 +14,31 @@ import numpy as np
 
 from .. import columns as C
 
-#: The form columns the dynamics chart reads (plots.DYNAMICS_LABELS' four metrics).
-DYNAMICS_COLUMNS = tuple(
-    C.form_column(kind, metric)
-    for kind in (C.MEDIAN, C.EXPECTED)
-    for metric in (C.FORM_GCT_MS, C.FORM_VO_MM, C.FORM_VR_PCT, C.FORM_CADENCE_SPM)
-)
+#: The dynamics chart's metrics, in panel order: (title, unit).
+DYNAMICS_LABELS = {
+    C.FORM_GCT_MS: ("Ground contact time", "ms"),
+    C.FORM_VO_MM: ("Vertical oscillation", "mm"),
+    C.FORM_VR_PCT: ("Vertical ratio", "%"),
+    C.FORM_CADENCE_SPM: ("Cadence", "steps/min"),
+}
+#: The form columns the dynamics chart reads.
+DYNAMICS_COLUMNS = tuple(C.form_column(kind, metric) for kind in (C.MEDIAN, C.EXPECTED) for metric in DYNAMICS_LABELS)
+#: The weekly table's column saying whether a week's ACWR is judged: 1.0 when its 28 days
+#: hold enough runs (load_rules.MIN_RUNS_FOR_RATIOS; `plot_data` fills it), else 0.0.
+ACWR_JUDGED = "acwr_judged"
+
+
+def dynamics_present(form) -> list[str]:
+    """The DYNAMICS_LABELS metrics recorded (finite median) on at least one run of
+    ``form`` (a Table or DataFrame)."""
+    if form is None or len(form) == 0:
+        return []
+    present = []
+    for metric in DYNAMICS_LABELS:
+        col = C.form_column(C.MEDIAN, metric)
+        if col in form and np.isfinite(np.asarray(form[col], dtype=float)).any():
+            present.append(metric)
+    return present
 
 
 @dataclass(frozen=True)
@@ -151,8 +170,6 @@ def _no_runs(table) -> bool:
 
 def _dynamics_shown(data: PlotData) -> list[str]:
     """The dynamics metrics recorded on at least one run (the panels drawn)."""
-    from .plots import dynamics_present
-
     return dynamics_present(data.form)
 
 
@@ -184,13 +201,10 @@ TALL = (11, 5.6)
 WEEKLY_CHART_COLUMNS = (C.DISTANCE_M, C.ACWR, C.OTHER_SPORTS_H, C.OTHER_SPORTS_TRIMP)
 
 
-#: Whether a week's ACWR is judged (load_rules.MIN_RUNS_FOR_RATIOS runs or more in its
-#: 28 days, the 4 weeks that end with it): the chart greys the others out.
-ACWR_JUDGED = "acwr_judged"
-
-
 def _weekly_table(weekly) -> Table:
-    """The weekly chart's columns of the weekly table, with ACWR_JUDGED (1.0 or 0.0)."""
+    """The weekly chart's columns of the weekly table, with ACWR_JUDGED: 1.0 where
+    the week's 28 days (the 4 weeks that end with it) hold load_rules.MIN_RUNS_FOR_RATIOS
+    runs or more, else 0.0 (the chart draws the others faint)."""
     from ..detectors.load_rules import MIN_RUNS_FOR_RATIOS, RATIO_WINDOW_DAYS
 
     table = Table.of(weekly, WEEKLY_CHART_COLUMNS, index=True)
@@ -284,8 +298,6 @@ def to_draw(data: PlotData, stems) -> list[str]:
 
 def partly_missing(data: PlotData) -> dict[str, str]:
     """Charts drawn with some of their panels left out: stem -> what is left out."""
-    from .plots import DYNAMICS_LABELS
-
     shown = _dynamics_shown(data)
     absent = [DYNAMICS_LABELS[m][0].lower() for m in DYNAMICS_LABELS if m not in shown]
     if shown and absent:

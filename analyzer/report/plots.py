@@ -21,7 +21,7 @@ from matplotlib.patches import Patch  # noqa: E402
 
 from ..features import bands  # noqa: E402
 from ..units import M_PER_MILE, UNIT_M  # noqa: E402
-from .charts import ACWR_JUDGED  # noqa: E402
+from .charts import ACWR_JUDGED, DYNAMICS_LABELS, dynamics_present  # noqa: E402
 
 
 def _rows(table) -> int:
@@ -298,12 +298,6 @@ BAND_EDGES = {
     C.FORM_CADENCE_SPM: bands.CADENCE_BAND_EDGES_SPM,
 }
 BAND_FILL = ("#8e44ad", "#3498db", "#2ecc71", "#e67e22", "#e74c3c")  # purple, blue, green, orange, red
-DYNAMICS_LABELS = {
-    C.FORM_GCT_MS: ("Ground contact time", "ms"),
-    C.FORM_VO_MM: ("Vertical oscillation", "mm"),
-    C.FORM_VR_PCT: ("Vertical ratio", "%"),
-    C.FORM_CADENCE_SPM: ("Cadence", "steps/min"),
-}
 
 
 def dynamics_over_time(ax, form, metric: str) -> None:
@@ -332,18 +326,6 @@ def dynamics_over_time(ax, form, metric: str) -> None:
         ax.plot(t, expected, color="#c0392b", lw=1.2, label="own baseline at the run's pace")
     ax.set_ylim(lo, hi)
     _finish(ax, title + " (bands: population percentiles)", f"{name.lower()} [{unit}]")
-
-
-def dynamics_present(form) -> list[str]:
-    """The DYNAMICS_LABELS metrics recorded (finite median) on at least one run."""
-    if _rows(form) == 0:
-        return []
-    present = []
-    for metric in DYNAMICS_LABELS:
-        col = C.form_column(C.MEDIAN, metric)
-        if col in form and np.isfinite(_num(form, col)).any():
-            present.append(metric)
-    return present
 
 
 def dynamics_grid(axes, form) -> None:
