@@ -138,3 +138,48 @@ def test_a_spike_over_a_thin_base_is_at_most_medium():
     # One run more in the month (day 35) and the same spike is HIGH.
     (event,) = analyze(_km([(0, 6.0), (20, 6.0), (30, 6.0), (35, 6.0), (40, 13.0)])).findings
     assert (event.cause, event.severity) == ("long_run_spike", "high")
+
+
+def test_form_metrics_of_one_window_are_one_running_form_finding():
+    from types import SimpleNamespace
+
+    from analyzer.detectors.base import Evidence, Finding
+    from analyzer.detectors.consolidate import consolidate
+    from analyzer.detectors.form_signal import NEW_DEVICE_METRIC
+
+    def form(cause, severity, score, start, brief, device=True):
+        rows = [Evidence(f"{cause} vs own baseline at the same pace", 1.0, "")]
+        if device:
+            rows.append(Evidence(NEW_DEVICE_METRIC, "garmin fr965 #12", "", None, "2024-03-11"))
+        return Finding(
+            cause,
+            "form",
+            severity,
+            score,
+            {"start": start, "end": "2024-03-31"},
+            rows,
+            f"{cause} moved.",
+            "drills",
+            signals=(cause,),
+            brief=brief,
+        )
+
+    ctx = SimpleNamespace(as_of=pd.Timestamp("2024-03-31").date())
+    found = [
+        form("ground_contact", "medium", 0.40, "2024-03-04", "ground contact time +14 ms"),
+        form("cadence", "high", 0.80, "2024-03-10", "cadence -5 steps/min"),
+        # A window that does not overlap the two above: its own finding.
+        form("vertical_oscillation", "low", 0.10, "2024-01-01", "vertical oscillation +6 mm", device=False),
+    ]
+    found[2] = Finding(**{**found[2].__dict__, "window": {"start": "2024-01-01", "end": "2024-01-28"}})
+    gathered, _ = consolidate(found, ctx)
+    (merged,) = [f for f in gathered if f.cause == "running_form"]
+    # The worst measure (cadence, high) leads; both are evidence; the device is said once.
+    assert merged.severity == "high" and merged.signals == ("cadence", "ground_contact")
+    assert merged.window == {"start": "2024-03-04", "end": "2024-03-31"}
+    assert merged.message.startswith(
+        "Your running form changed in 2 measures at once, against your own baseline at the same pace: "
+        "cadence -5 steps/min; ground contact time +14 ms."
+    )
+    assert merged.message.count("A new device (garmin fr965 #12) from 2024-03-11") == 1
+    assert [f.cause for f in gathered if f.cause != "running_form"] == ["vertical_oscillation"]

@@ -22,6 +22,7 @@ import pandas as pd
 from .. import columns as C
 from ..features.load import ACUTE_DAYS
 from .base import SEVERITIES, SEVERITY_BASE, STRENGTH_WEIGHT, Evidence, Finding, iso, score
+from .form_signal import NEW_DEVICE_METRIC
 from .load_rules import GRADES, LEAD_ORDER, RATIO_WINDOW_DAYS
 
 FORM_SIGNALS = ("ground_contact", "vertical_oscillation", "cadence")
@@ -175,5 +176,15 @@ def _form_finding(group: list[Finding], ctx) -> Finding:
     group = sorted(group, key=lambda f: (SEVERITIES.index(f.severity), -f.score))
     lead = group[0]
     parts = [f.brief or f.cause.replace("_", " ") for f in group]
-    message = f"Your running form changed at the same pace, in {len(group)} measures at once: {'; '.join(parts)}."
+    message = (
+        f"Your running form changed in {len(group)} measures at once, against your own baseline at the same "
+        f"pace: {'; '.join(parts)}."
+    )
+    # A new device the members name (form_signal's evidence row), said once for them all.
+    devices = {(e.value, e.date) for f in group for e in f.evidence if e.metric == NEW_DEVICE_METRIC}
+    for device, since in sorted(devices, key=str):
+        message += (
+            f" A new device ({device}) from {since} may read running dynamics differently: its runs are "
+            "compared only among themselves."
+        )
     return _gathered(group, lead, lead.severity, FORM_CAUSE, message, ctx)

@@ -13,6 +13,10 @@ from ..features import baseline
 from .base import Detector, Evidence, Threshold, exceedance, iso, rounded
 from .citations import BANDS_SOURCE, BASELINE_SOURCE
 
+#: The evidence row of a form finding made while a new device came in (consolidate.py
+#: names the device once in the running_form finding that gathers such findings).
+NEW_DEVICE_METRIC = "new device, compared only with its own runs"
+
 #: Runs of the last RECENT_DAYS [days] are judged (heavylegs convention: about a month).
 RECENT_DAYS = 28
 #: Fewest recent runs with dynamics to judge form.
@@ -163,9 +167,7 @@ class FormSignal(Detector):
         ]
         message = self._message(recent, s)
         if new is not None:
-            ev.append(
-                Evidence("new device, compared only with its own runs", new["device"], "", None, iso(new["from"]))
-            )
+            ev.append(Evidence(NEW_DEVICE_METRIC, new["device"], "", None, iso(new["from"])))
             message += (
                 f" A new device ({new['device']}) from {new['from']:%d %b %Y} may read {self.label} differently: "
                 f"its runs are compared only among themselves ({new['judged']} of its {new['runs']} with a baseline)."
@@ -176,9 +178,9 @@ class FormSignal(Detector):
     def _brief(self, recent: pd.DataFrame, s: dict) -> str:
         """A few words for the running_form finding that gathers this one."""
         if math.isfinite(s["dev"]):
-            return f"{self.label} {self.sign * s['dev']:+.0f} {self.unit} against your baseline at the same pace"
+            return f"{self.label} {self.sign * s['dev']:+.0f} {self.unit}"
         median = recent[C.form_column(C.MEDIAN, self.metric)].median()
-        return f"{self.label} {median:.0f} {self.unit}, in the population's two worst bands"
+        return f"{self.label} {median:.0f} {self.unit} (in the population's two worst bands, no baseline yet)"
 
     def _message(self, recent: pd.DataFrame, s: dict) -> str:
         if math.isfinite(s["dev"]):
