@@ -54,7 +54,7 @@ class Comeback(Detector, id="comeback", category="overtraining", rank=4, needs=(
         for i, limit in enumerate(COMEBACK_LIMITS_PCT)
     ) + (
         Threshold("too much too soon", TOO_MUCH_PCT, "% of the pre-break weekly volume", TOO_MUCH_SOURCE),
-        Threshold("break", load.BREAK_DAYS, "days without a run", "issue 4 convention"),
+        Threshold("break", load.BREAK_DAYS, "days without a run", load.BREAK_SOURCE),
         Threshold(
             "break filled with other training",
             load.CROSS_TRAINING_SHARE * 100,

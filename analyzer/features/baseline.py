@@ -13,7 +13,7 @@ import pandas as pd
 
 from .. import columns as C
 
-#: Metrics compared with the runner's own pace-adjusted baseline (issue 5).
+#: Metrics compared with the runner's own pace-adjusted baseline.
 BASELINE_METRICS = (C.FORM_GCT_MS, C.FORM_VO_MM, C.FORM_VR_PCT, C.FORM_CADENCE_SPM)
 #: Days before a run whose runs form its baseline (convention: about a training block).
 BASELINE_WINDOW_DAYS = 90

@@ -36,7 +36,7 @@ from .acute_chronic import (
     acwr,
 )
 from .aerobic import DECOUPLING_LIMIT_PCT, HR_MIN_COVERAGE_PCT, MOVING_SPEED_M_S, efficiency
-from .breaks import BREAK_DAYS, COMEBACK_WEEKS, CROSS_TRAINING_SHARE, CROSS_TRAINING_SOURCE, comebacks
+from .breaks import BREAK_DAYS, BREAK_SOURCE, COMEBACK_WEEKS, CROSS_TRAINING_SHARE, CROSS_TRAINING_SOURCE, comebacks
 from .common import PAUSE_S, runs_only, week_start
 from .intensity import (
     DEFAULT_HR_REST,
@@ -59,6 +59,7 @@ __all__ = [
     "ACWR_DANGER",
     "ACWR_SWEET_SPOT",
     "BREAK_DAYS",
+    "BREAK_SOURCE",
     "CHRONIC_DAYS",
     "COMEBACK_WEEKS",
     "CROSS_TRAINING_SHARE",

@@ -12,9 +12,14 @@ from .common import runs_only, up_to
 from .other import other_sports, sports_named
 from .volume import daily_load
 
-#: A break: at least this many days without a run (issue 4; the window over which
-#: Frandsen and Nielsen count recent exposure).
+#: A break: at least this many days without a run (heavylegs convention: two weeks lie
+#: inside the short-term detraining span, under 4 weeks, over which Mujika & Padilla,
+#: Sports Med 2000;30:79, report the first losses of training adaptations).
 BREAK_DAYS = 14
+BREAK_SOURCE = (
+    "heavylegs convention: two weeks without running, within the short-term detraining span in which "
+    "training adaptations start to fade (Mujika & Padilla, Sports Med 2000;30:79)"
+)
 #: Weeks after a break compared with the chronic weekly volume before it.
 COMEBACK_WEEKS = 3
 #: A break from running filled with other training: other-sport time per week inside
