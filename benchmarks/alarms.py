@@ -26,6 +26,9 @@ Definitions (the figures of the table)
   activity to the last Sunday analysed).
 * **at once**: the number of current findings on one Sunday (mean and max over the
   Sundays): how many alarms a runner sees at the same time.
+* **two current load findings on one run or week**: the Sundays on which two current
+  findings of the load category (overtraining) have overlapping windows: one run or week
+  told as two load alarms.
 
 Planted stories (sample_data only)
 ----------------------------------
@@ -338,6 +341,20 @@ def _alarm(group: list[dict]) -> dict:
     }
 
 
+#: The category of the load findings (spike, weekly change, ACWR, comeback, monotony).
+LOAD_CATEGORY = "overtraining"
+
+
+def _overlap_pairs(findings: list[dict]) -> int:
+    """Pairs of ``findings`` whose windows (ISO start..end) overlap."""
+    return sum(
+        1
+        for i, a in enumerate(findings)
+        for b in findings[i + 1 :]
+        if a["start"] <= b["end"] and b["start"] <= a["end"]
+    )
+
+
 def figures(run: dict) -> dict:
     """The benchmark's figures for one measured series (see the module docstring)."""
     distinct: dict[tuple, dict] = {}
@@ -360,6 +377,13 @@ def figures(run: dict) -> dict:
     per_sunday = [len(s["findings"]) for s in run["sightings"]]
     high_per_sunday = [sum(f["severity"] == "high" for f in s["findings"]) for s in run["sightings"]]
     per4 = 4 / run["weeks"] if run["weeks"] else 0.0
+    # One run or week, two current load findings: two findings of the load category,
+    # current on the same Sunday, whose windows overlap.
+    doubled = [
+        s["as_of"]
+        for s in run["sightings"]
+        if _overlap_pairs([f for f in s["findings"] if f["category"] == LOAD_CATEGORY])
+    ]
     high_alarms.sort(key=lambda a: (a["first_seen"], a["start"], a["cause"]))
     return {
         "high_findings": len(high),
@@ -377,6 +401,7 @@ def figures(run: dict) -> dict:
         "events": len(events),
         "alarms_per_event": round(len(alarms) / len(events), 2) if events else 0.0,
         "alarms_per_event_max": max((len(ev) for ev in events), default=0),
+        "load_doubled_sundays": len(doubled),
         "stories_found": sum(s["found"] for s in run["stories"]),
         "stories": len(run["stories"]),
         "high_alarm_list": high_alarms,
@@ -434,6 +459,7 @@ def table_rows(run: dict, fig: dict) -> list[tuple[str, str]]:
         ("findings at once per Sunday: mean / max", f"{fig['at_once_mean']:.2f} / {fig['at_once_max']}"),
         ("findings / alarms / events (all severities)", f"{fig['findings']} / {fig['alarms']} / {fig['events']}"),
         ("alarms per event: mean / max", f"{fig['alarms_per_event']:.2f} / {fig['alarms_per_event_max']}"),
+        ("Sundays with two current load findings on one run or week", str(fig.get("load_doubled_sundays", "-"))),
     ]
     if fig["stories"]:
         rows.append(("planted stories found", f"{fig['stories_found']} / {fig['stories']}"))
