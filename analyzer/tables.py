@@ -21,7 +21,15 @@ def empty_weights() -> pd.DataFrame:
 
 #: The activity columns an importer writes (START_LOCAL is added on import), by type.
 ACTIVITY_TIME_COLUMNS = (C.START_UTC, C.END_UTC)
-ACTIVITY_FLOAT_COLUMNS = (C.UTC_OFFSET_S, C.ELAPSED_S, C.TIMER_S, C.DURATION_S, C.DISTANCE_M, C.AVG_HR)
+ACTIVITY_FLOAT_COLUMNS = (
+    C.UTC_OFFSET_S,
+    C.ELAPSED_S,
+    C.TIMER_S,
+    C.DURATION_S,
+    C.DISTANCE_M,
+    C.AVG_HR,
+    C.WEATHER_TEMPERATURE_C,
+)
 ACTIVITY_BOOL_COLUMNS = (C.IS_RUN, C.SUSPECT, C.HAS_HR, C.HAS_DYNAMICS)
 ACTIVITY_INT_COLUMNS = (C.SESSION_INDEX, C.N_SAMPLES)
 # Every other activity column is text.

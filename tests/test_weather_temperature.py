@@ -2,20 +2,30 @@
 
 * the gear table reads it from the current export (NaN in the old one, blank, not a
   number, or outside the air temperatures recorded on Earth);
-* the real current-format CSV agrees with the csv module, row by row.
+* the real current-format CSV agrees with the csv module, row by row;
+* an activity made from a CSV row takes its row's value, an activity read from a file
+  the value of the row matched to it (by file name, else the nearest start within
+  GEAR_MATCH_S); files alone give NaN.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
+from analyzer import columns as C
+from analyzer import read_history
 from analyzer.importers.gear import AIR_TEMPERATURE_RANGE_C, decode_gear_csv
+from analyzer.ingest.strava_rows import matched_weather, rows_read_from_files
 
+from . import fitmake
 from .conftest import REAL, requires_real
+from .fakes import DAY0, activities, activity
 
 OTHER = REAL / "other"
 
@@ -92,3 +102,78 @@ def test_real_csv_weather_temperature_agrees_with_the_csv_module():
     expected = [float(r["Weather Temperature"]) if r["Weather Temperature"] else math.nan for r in rows]
     assert gear["weather_temperature_c"].tolist() == pytest.approx(expected, nan_ok=True)
     assert sum(not math.isnan(v) for v in expected) == 91
+
+
+# --- activities: their row's, or the matched row's, air temperature ---------------------
+
+
+def test_file_activities_take_the_matched_rows_temperature():
+    day = lambda d: DAY0 + pd.Timedelta(days=d)  # noqa: E731
+    read = activities(
+        [
+            activity(start=day(1), i=0, source="/x/export/activities/55.fit.gz"),  # 2 Jan, 07:00 UTC
+            activity(start=day(4), i=1, source="/x/watch/run.gpx"),  # 5 Jan, 07:00
+            activity(start=day(7), i=2, source="/x/watch/b.fit"),  # 8 Jan, 07:00
+            activity(start=day(9), i=3, source="/x/watch/c.fit"),  # 10 Jan, 07:00
+        ]
+    )
+    rows = [
+        # 2 Jan: its row by file name (3 h off: the name decides), and a row 30 s from it:
+        # the file name wins over the nearer start.
+        (55, "Jan 2, 2024, 10:00:00 AM", "Run", 3600, 10000.0, "activities/55.fit.gz", "12.0"),
+        (56, "Jan 2, 2024, 7:00:30 AM", "Run", 3600, 10000.0, "", "14.0"),
+        # 5 Jan: two rows within 2 min, 90 s and 10 s off: the nearer one.
+        (60, "Jan 5, 2024, 7:01:30 AM", "Run", 3600, 10000.0, "", "20.0"),
+        (61, "Jan 5, 2024, 6:59:50 AM", "Run", 3600, 10000.0, "", "21.0"),
+        # 8 Jan: the nearer row (10 s) has no temperature; the one 60 s off has.
+        (70, "Jan 8, 2024, 7:00:10 AM", "Run", 3600, 10000.0, "", ""),
+        (71, "Jan 8, 2024, 7:01:00 AM", "Run", 3600, 10000.0, "", "5.0"),
+        # 10 Jan: a row 3 min off is another activity.
+        (80, "Jan 10, 2024, 7:03:00 AM", "Ride", 3600, 20000.0, "", "30.0"),
+    ]
+    gear = decode_gear_csv(_csv_text(rows).encode(), "activities.csv")
+    got = matched_weather(gear, read)
+    assert got[:3].tolist() == [12.0, 21.0, 5.0] and math.isnan(got[3])
+    # The same matching says which rows were read from files.
+    assert rows_read_from_files(gear, read).tolist() == [True] * 6 + [False]
+    assert matched_weather(gear.iloc[:0], read).tolist() == pytest.approx([np.nan] * 4, nan_ok=True)
+
+
+#: The run of the file below: 70 min at 3 m/s (12.6 km) from 06:00 UTC on 6 Jul 2024,
+#: heart rate 150 bpm to 2100 s of moving time and 160 after (no temperature recorded):
+#: decoupling = (3/150 - 3/160) / (3/150) = 1 - 150/160 = 6.25 %.
+RUN_START = dt.datetime(2024, 7, 6, 6, 0, 0)
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory):
+    """A Strava export: activities/123.fit (the run above) and an activities.csv whose
+    row for it says 28 degC (Weather Temperature), beside a row without a file."""
+    folder = tmp_path_factory.mktemp("export")
+    leg = fitmake.run(4200, speed=3.0, hr=150.0)
+    leg.heart_rate[2101:] = 160.0
+    (folder / "activities").mkdir()
+    (folder / "activities" / "123.fit").write_bytes(fitmake.fit_bytes([leg], RUN_START))
+    rows = [
+        (123, "Jul 6, 2024, 6:00:00 AM", "Run", 4200, 12600.0, "activities/123.fit", "28.0"),
+        (124, "Jul 8, 2024, 6:00:00 AM", "Run", 1800, 5000.0, "", "19.5"),
+        (125, "Jul 9, 2024, 6:00:00 AM", "Run", 1800, 5000.0, "", ""),
+    ]
+    (folder / "activities.csv").write_text(_csv_text(rows), encoding="utf-8")
+    return folder
+
+
+def test_activities_take_their_rows_weather_temperature(export, tmp_path):
+    h = read_history([export], cache=tmp_path / "cache", progress=False)
+    acts = h.activities.set_index(C.SOURCE)
+    fit = acts.loc[str(export / "activities" / "123.fit")]
+    assert fit[C.FORMAT] == "fit" and fit[C.WEATHER_TEMPERATURE_C] == 28.0
+    csv_label = str(export / "activities.csv")
+    assert acts.loc[f"{csv_label} (Strava activity 124)", C.WEATHER_TEMPERATURE_C] == 19.5
+    assert math.isnan(acts.loc[f"{csv_label} (Strava activity 125)", C.WEATHER_TEMPERATURE_C])
+    assert len(acts) == 3  # the FIT's row is not added a second time
+    # The file alone: no air temperature.
+    (alone,) = read_history([export / "activities"], cache=tmp_path / "cache", progress=False).activities[
+        C.WEATHER_TEMPERATURE_C
+    ]
+    assert math.isnan(alone)

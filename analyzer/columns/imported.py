@@ -29,6 +29,7 @@ N_SAMPLES = "n_samples"
 HAS_HR = "has_hr"
 HAS_DYNAMICS = "has_dynamics"
 AVG_HR = "avg_heart_rate_bpm"
+WEATHER_TEMPERATURE_C = "weather_temperature_c"
 DUPLICATE_OF = "duplicate_of"
 NOTE = "note"
 
@@ -77,6 +78,10 @@ ACTIVITY_COLUMNS: dict[str, tuple[str, str]] = {
     HAS_HR: ("", "True when samples carry heart rate."),
     HAS_DYNAMICS: ("", "True when samples carry ground contact time or vertical oscillation."),
     AVG_HR: ("bpm", "Mean heart rate over the samples."),
+    WEATHER_TEMPERATURE_C: (
+        "degC",
+        "Air temperature from a weather service: the 'Weather Temperature' of the Strava activities.csv row the activity was made from or matched to (by file name, else start within 2 min); NaN otherwise (files carry none).",
+    ),
     DUPLICATE_OF: ("", "activity_id of the richer copy this activity duplicates; empty when it is kept."),
     NOTE: ("", "What the importer had to say about this activity (partial read, assumed time zone, ...)."),
 }

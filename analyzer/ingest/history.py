@@ -23,7 +23,7 @@ from .entries import entry_tables
 from .local_time import fill_local_time
 from .pool import Decoder, progress_bar
 from .sources import iter_inputs, read_again
-from .strava_rows import csv_activities, csv_run_features
+from .strava_rows import csv_activities, csv_run_features, matched_weather
 
 
 @dataclass
@@ -299,7 +299,9 @@ def _resolve_activities(
 def _add_csv_rows(all_acts: pd.DataFrame, gear_files) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The activities read from files plus those of each Strava CSV's rows not read from
     a file (strava_rows.csv_activities); the CSV's file result lists them and says how
-    its rows were used. Also the per-run features of the runs among them."""
+    its rows were used. An activity read from a file takes the weather temperature of
+    the row matched to it (strava_rows.matched_weather; the first CSV that gives one).
+    Also the per-run features of the runs among them."""
     read_from_files = all_acts
     added = []
     for rec, sha, gear in gear_files:
@@ -307,6 +309,8 @@ def _add_csv_rows(all_acts: pd.DataFrame, gear_files) -> tuple[pd.DataFrame, pd.
         rec.reason, rec.activity_ids = account, rows[C.ACTIVITY_ID].tolist()
         if len(rows):
             added.append(rows)
+        weather = all_acts[C.WEATHER_TEMPERATURE_C]
+        all_acts[C.WEATHER_TEMPERATURE_C] = weather.fillna(pd.Series(matched_weather(gear, all_acts), weather.index))
     if not added:
         return all_acts, pd.DataFrame()
     rows = pd.concat(added, ignore_index=True)

@@ -31,6 +31,8 @@ CSV_NOTE = (
     "from a row of Strava's activities.csv (its activity file is not among the inputs): "
     "distance and elapsed time from the CSV, no samples"
 )
+#: The gear table's air temperature [degC] (importers.gear: Strava's Weather Temperature).
+WEATHER = "weather_temperature_c"
 #: form_reason of a run made from a CSV row.
 CSV_FORM_REASON = "no samples: a row of Strava's activities.csv (no activity file)"
 
@@ -41,44 +43,85 @@ def _tail(source: str) -> str:
     return str(source).replace("\\", "/").rsplit("!", 1)[-1]
 
 
-def rows_read_from_files(gear: pd.DataFrame, activities: pd.DataFrame) -> np.ndarray:
-    """For each row of a gear table, True when its activity was read from a file: an
-    activity's source ends with the row's filename (the path after the export's root,
-    e.g. 'activities/123.fit.gz'), else an activity (any sport) starts within
-    GEAR_MATCH_S of the row (the tolerance the shoes and the duplicate rule use)."""
-    n = len(gear)
-    if n == 0 or activities.empty:
-        return np.zeros(n, dtype=bool)
-    by_base: dict[str, list[str]] = {}
-    for source in activities[C.SOURCE].astype(str):
+def match_rows(gear: pd.DataFrame, activities: pd.DataFrame) -> pd.DataFrame:
+    """The pairs (row of a gear table, activity read from a file) that are one activity:
+    the activity's source ends with the row's filename (the path after the export's
+    root, e.g. 'activities/123.fit.gz'), or the activity (any sport) starts within
+    GEAR_MATCH_S of the row (the tolerance the shoes and the duplicate rule use).
+
+    Returns one row per pair: ``row`` and ``activity`` (positions in ``gear`` and
+    ``activities``), ``by_file`` (matched by file name) and ``gap_s`` (|start
+    difference| [s], NaN where a start is unknown).
+    """
+    pairs = pd.DataFrame({"row": pd.Series([], dtype="int64"), "activity": pd.Series([], dtype="int64")})
+    if len(gear) == 0 or activities.empty:
+        return pairs.assign(by_file=pd.Series([], dtype=bool), gap_s=pd.Series([], dtype="float64"))
+    by_base: dict[str, list[tuple[int, str]]] = {}
+    for j, source in enumerate(activities[C.SOURCE].astype(str)):
         tail = _tail(source)
-        by_base.setdefault(tail.rsplit("/", 1)[-1], []).append(tail)
+        by_base.setdefault(tail.rsplit("/", 1)[-1], []).append((j, tail))
     names = gear["filename"].fillna("").astype(str).str.strip().str.replace("\\", "/", regex=False)
-    by_file = np.array(
-        [
-            bool(fn) and any(t == fn or t.endswith("/" + fn) for t in by_base.get(fn.rsplit("/", 1)[-1], ()))
-            for fn in names
-        ],
-        dtype=bool,
-    )
-    starts = np.sort(activities[C.START_UTC].dropna().dt.as_unit("ns").astype("int64").to_numpy())
-    row_t = pd.to_datetime(gear["start_utc"], utc=True).dt.as_unit("ns")
-    known = row_t.notna().to_numpy()
-    t = row_t.astype("int64").to_numpy()
-    near = np.zeros(n, dtype=bool)
-    if len(starts):
-        pos, last = np.searchsorted(starts, t), len(starts) - 1
-        before, after = starts[np.clip(pos - 1, 0, last)], starts[np.clip(pos, 0, last)]
-        gap = np.minimum(np.abs(t - before), np.abs(after - t))
-        near = known & (gap <= GEAR_MATCH_S * 1e9)
-    return by_file | near
+    by_file = [
+        (i, j)
+        for i, fn in enumerate(names)
+        if fn
+        for j, t in by_base.get(fn.rsplit("/", 1)[-1], ())
+        if t == fn or t.endswith("/" + fn)
+    ]
+    act_ns, act_known = _ns(activities[C.START_UTC])
+    row_ns, row_known = _ns(gear["start_utc"])
+    order = np.flatnonzero(act_known)
+    order = order[np.argsort(act_ns[order], kind="stable")]
+    starts, rows = act_ns[order], np.flatnonzero(row_known)
+    tol = int(GEAR_MATCH_S * 1e9)
+    lo = np.searchsorted(starts, row_ns[rows] - tol, "left")
+    hi = np.searchsorted(starts, row_ns[rows] + tol, "right")
+    near = [(i, j) for i, a, b in zip(rows, lo, hi, strict=True) for j in order[a:b]]
+    pairs = pd.DataFrame(by_file + near, columns=["row", "activity"], dtype="int64")
+    pairs["by_file"] = np.arange(len(pairs)) < len(by_file)
+    pairs = pairs.drop_duplicates(["row", "activity"]).reset_index(drop=True)  # by file name first
+    i, j = pairs["row"].to_numpy(), pairs["activity"].to_numpy()
+    gap = np.abs(act_ns[j] - row_ns[i]) / 1e9
+    pairs["gap_s"] = np.where(act_known[j] & row_known[i], gap, np.nan)
+    return pairs
+
+
+def _ns(times: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(UTC times as int64 nanoseconds, where they are known)."""
+    t = pd.to_datetime(times, utc=True).dt.as_unit("ns")
+    return t.astype("int64").to_numpy(), t.notna().to_numpy()
+
+
+def rows_read_from_files(gear: pd.DataFrame, activities: pd.DataFrame) -> np.ndarray:
+    """For each row of a gear table, True when its activity was read from a file (it
+    is matched to one: match_rows)."""
+    return np.isin(np.arange(len(gear)), match_rows(gear, activities)["row"])
+
+
+def matched_weather(gear: pd.DataFrame, activities: pd.DataFrame) -> np.ndarray:
+    """For each activity read from a file, the air temperature [degC] of the CSV row
+    matched to it (match_rows) that gives one: the row its file name matches, else the
+    row starting nearest it; NaN when no matched row gives one."""
+    out = np.full(len(activities), np.nan)
+    pairs = match_rows(gear, activities)
+    temps = gear[WEATHER].to_numpy(dtype="float64", na_value=np.nan)[pairs["row"].to_numpy()]
+    pairs = pairs.assign(temp=temps)[np.isfinite(temps)]
+    best = pairs.sort_values(["by_file", "gap_s"], ascending=[False, True], kind="stable")
+    best = best.drop_duplicates("activity")
+    out[best["activity"].to_numpy()] = best["temp"].to_numpy()
+    return out
+
+
+def _float(value) -> float:
+    """A gear-table number as a float (NaN where missing)."""
+    return float(value) if pd.notna(value) else math.nan
 
 
 def _row(i: int, r, sha: str, label: str) -> dict:
     """The activity row of CSV row ``i`` (``r``: its gear-table row)."""
     sport, sub_sport = strava_sport(r["type"])
     start = pd.Timestamp(r["start_utc"])
-    elapsed = float(r["elapsed_s"]) if pd.notna(r["elapsed_s"]) else math.nan
+    elapsed = _float(r["elapsed_s"])
     row = {
         C.ACTIVITY_ID: f"{sha[:16]}-{i}",
         C.SOURCE: f"{label} (Strava activity {r['strava_id']})",
@@ -98,11 +141,12 @@ def _row(i: int, r, sha: str, label: str) -> dict:
         C.ELAPSED_S: elapsed,
         C.TIMER_S: math.nan,
         C.DURATION_S: elapsed,
-        C.DISTANCE_M: float(r["distance_m"]) if pd.notna(r["distance_m"]) else math.nan,
+        C.DISTANCE_M: _float(r["distance_m"]),
         C.N_SAMPLES: 0,
         C.HAS_HR: False,
         C.HAS_DYNAMICS: False,
         C.AVG_HR: math.nan,
+        C.WEATHER_TEMPERATURE_C: _float(r[WEATHER]),
         C.DUPLICATE_OF: "",
         C.NOTE: CSV_NOTE,
     }
