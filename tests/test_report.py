@@ -268,9 +268,16 @@ def test_the_report_says_what_the_analysis_used():
     from tests.fakes import FakeHistory, activities, activity
 
     rows = [activity(2 * d, 5000.0, i=d, format="gpx") for d in range(10)]
-    rows += [activity(1, 30000.0, i=99, prefix="b", sport="cycling"), activity(40, 5000.0, i=98)]
+    rows += [
+        activity(1, 30000.0, i=99, prefix="b", sport="cycling", hours=1.5),
+        activity(3, 20000.0, i=97, prefix="b", sport="cycling", hours=1.0),
+        activity(5, 3000.0, i=96, prefix="w", sport="walking"),
+        activity(40, 5000.0, i=98),
+    ]
     analysis = analyze(FakeHistory(activities(rows)), as_of="2024-01-19")
     lines = inputs_used(analysis)
     assert lines[0] == "10 runs from 01 Jan 2024 to 19 Jan 2024 (10 GPX)."
-    assert lines[1].startswith("1 other session (1 cycling): ")
-    assert lines[2] == "1 activity after 19 Jan 2024 (the analysis date) is not used."
+    # 1.5 h + 1.0 h of cycling: 2.5 h; the walk is no training session.
+    assert lines[1].startswith("2 other-sport sessions (2 cycling; 2.5 h): counted beside the running as hours and TRIMP")
+    assert lines[2] == "Not counted as training: 1 walking."
+    assert lines[3] == "1 activity after 19 Jan 2024 (the analysis date) is not used."

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import columns as C
+from ..features.load.other import is_other_sport, sport_word
 
 
 @dataclass(frozen=True)
@@ -106,10 +107,18 @@ def inputs_used(analysis) -> list[str]:
         lines.append(f"{_n(len(runs), 'run')} from {first:%d %b %Y} to {last:%d %b %Y} ({formats}).")
     else:
         lines.append("No runs up to the analysis date.")
-    other = acts[~acts[C.IS_RUN]] if len(acts) else acts
-    if len(other):
-        sports = _counted((s or "unknown sport").replace("_", " ") for s in other[C.SPORT])
-        lines.append(f"{_n(len(other), 'other session')} ({sports}): {OTHER_TRAINING_RULE}")
+    if len(acts):
+        other = acts[is_other_sport(acts)]
+        rest = acts[~acts[C.IS_RUN] & ~is_other_sport(acts)]
+        if C.DUPLICATE_OF in rest:
+            rest = rest[rest[C.DUPLICATE_OF].fillna("") == ""]
+        if len(other):
+            sports = _counted(sport_word(s, sub) for s, sub in zip(other[C.SPORT], other[C.SUB_SPORT], strict=True))
+            hours = float(other[C.DURATION_S].fillna(0.0).sum()) / 3600
+            lines.append(f"{_n(len(other), 'other-sport session')} ({sports}; {hours:.1f} h): {OTHER_TRAINING_RULE}")
+        if len(rest):
+            kinds = _counted(_not_training(s) for s in rest[C.SPORT])
+            lines.append(f"Not counted as training: {kinds}.")
     later = len(analysis.history.activities) - len(acts)
     if later > 0:
         verb = "is" if later == 1 else "are"
@@ -117,6 +126,9 @@ def inputs_used(analysis) -> list[str]:
             f"{_n(later, 'activity', 'activities')} after {analysis.as_of:%d %b %Y} (the analysis date) {verb} not used."
         )
     files = analysis.history.files
+    for f in files:  # a Strava activities.csv says what became of its rows
+        if str(f.reason).startswith("Strava activities.csv"):
+            lines.append(f"{f.path}: {f.reason}.")
     counts = {s: sum(1 for f in files if f.status == s) for s in C.FILE_STATUSES}
     parts = [
         (C.IMPORTED, "with runs (or shoe lists)"),
@@ -130,5 +142,19 @@ def inputs_used(analysis) -> list[str]:
     return lines
 
 
-#: How other training counts (said in the report).
-OTHER_TRAINING_RULE = "their time counts as training beside the running; they never add running distance."
+#: How other training counts (said in the report; features.load.other, breaks).
+OTHER_TRAINING_RULE = (
+    "counted beside the running as hours and TRIMP per week (weekly.csv other_sports_h and "
+    "other_sports_trimp, the weekly chart's lower panel), never as running distance; a running break "
+    "filled with them is a break from running, not from training."
+)
+
+
+def _not_training(sport) -> str:
+    """Why an activity that is neither a run nor another sport is left out, in words."""
+    sport = str(sport or "").strip().lower()
+    if sport == "running":
+        return "running too short or too fast to be a run"
+    if sport in ("", "unknown", "generic"):
+        return "no sport named"
+    return sport.replace("_", " ")
