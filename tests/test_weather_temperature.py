@@ -5,7 +5,10 @@
 * the real current-format CSV agrees with the csv module, row by row;
 * an activity made from a CSV row takes its row's value, an activity read from a file
   the value of the row matched to it (by file name, else the nearest start within
-  GEAR_MATCH_S); files alone give NaN.
+  GEAR_MATCH_S); files alone give NaN;
+* the heat detector takes the weather's air temperature before the watch's sensor: a
+  drifting long run whose CSV row says 28 degC is a MEDIUM heat finding naming Strava's
+  weather; the same run without the row stays LOW, "no temperature recorded".
 """
 
 from __future__ import annotations
@@ -20,12 +23,15 @@ import pytest
 
 from analyzer import columns as C
 from analyzer import read_history
+from analyzer.detectors.context import Context
+from analyzer.detectors.heat_dehydration import HEAT_SOURCE, NO_TEMPERATURE_ADVICE, HeatDehydration
 from analyzer.importers.gear import AIR_TEMPERATURE_RANGE_C, decode_gear_csv
 from analyzer.ingest.strava_rows import matched_weather, rows_read_from_files
 
 from . import fitmake
 from .conftest import REAL, requires_real
-from .fakes import DAY0, activities, activity
+from .fakes import DAY0, FakeHistory, activities, activity, on_days
+from .test_detectors import _samples
 
 OTHER = REAL / "other"
 
@@ -177,3 +183,56 @@ def test_activities_take_their_rows_weather_temperature(export, tmp_path):
         C.WEATHER_TEMPERATURE_C
     ]
     assert math.isnan(alone)
+
+
+# --- the heat detector -------------------------------------------------------------------
+
+
+def _heat(history):
+    return HeatDehydration().run(Context(history))
+
+
+def test_a_drifting_run_at_28_degc_of_air_is_a_medium_heat_finding_naming_strava(export, tmp_path):
+    (f,) = _heat(read_history([export], cache=tmp_path / "cache", progress=False))
+    assert f.severity == "medium"  # 6.25 % drift: over 5 %, not over 10 %
+    ev = {e.metric: e for e in f.evidence}
+    assert ev["aerobic decoupling"].value == pytest.approx(6.25, abs=0.05)
+    air = ev["air temperature (Strava's weather)"]
+    assert (air.value, air.unit) == (28.0, "degC")
+    assert air.source == f"Strava's Weather Temperature (air, from a weather service); threshold: {HEAT_SOURCE}"
+    assert "mean temperature" not in ev
+    # 6.25 % is said to one decimal: 6.2 or 6.3 as the sum of the samples rounds.
+    assert f.message.startswith(
+        "On the 12.6 km run of 06 Jul 2024 at 28 degC (Strava's weather: air temperature) your heart rate drifted 6."
+    )
+    assert f.message.endswith(" % against pace: a sign of heat strain or dehydration.")
+    assert f.advice != NO_TEMPERATURE_ADVICE
+
+
+def test_the_same_run_without_its_row_stays_low_with_no_temperature(export, tmp_path):
+    (f,) = _heat(read_history([export / "activities"], cache=tmp_path / "cache", progress=False))
+    assert f.severity == "low"
+    assert "with no temperature recorded" in f.message and "fatigue" in f.message
+    assert {e.metric: e.value for e in f.evidence}["mean temperature"] is None
+    assert f.advice == NO_TEMPERATURE_ADVICE
+
+
+@pytest.mark.parametrize(
+    ("weather", "watch", "expected"),
+    [
+        (20.0, 30.0, None),  # the air was 20 degC: the warm sensor does not make it heat
+        (26.0, np.nan, "Strava's weather: air temperature"),
+        (np.nan, 27.0, "the watch's sensor: worn on the wrist, it reads warmer than the air"),
+    ],
+)
+def test_the_weathers_air_temperature_comes_before_the_watchs(weather, watch, expected):
+    # 70 min at 3 m/s, heart rate 150 then 160 bpm (test_detectors' builder): a drift over 5 %.
+    runs = on_days([(0, 12_600.0)], hours=70 / 60, weather_temperature_c=weather)
+    found = _heat(FakeHistory(runs, _samples("r0", DAY0, 70, 150.0, 160.0, watch)))
+    if expected is None:
+        assert found == []
+        return
+    (f,) = found
+    assert f.severity == "medium" and f"({expected})" in f.message
+    temp = next(e for e in f.evidence if "temperature" in e.metric)
+    assert temp.value == (weather if np.isfinite(weather) else watch)

@@ -82,9 +82,10 @@ class Context:
 
     @cached_property
     def efficiency(self) -> pd.DataFrame:
-        """load.efficiency per run, joined with the run's date, distance and duration."""
+        """load.efficiency per run, joined with the run's date, distance, duration and
+        weather temperature (air, from Strava's activities.csv)."""
         eff = per_run.efficiency_of(self.run_features[0])
-        cols = [C.ACTIVITY_ID, C.START_LOCAL, C.DATE, C.DISTANCE_M, C.DURATION_S]
+        cols = [C.ACTIVITY_ID, C.START_LOCAL, C.DATE, C.DISTANCE_M, C.DURATION_S, C.WEATHER_TEMPERATURE_C]
         return self.runs[cols].merge(eff, left_on=C.ACTIVITY_ID, right_index=True, how="inner")
 
     @cached_property

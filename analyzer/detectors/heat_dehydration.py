@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -33,6 +34,29 @@ HEAT_DURATION_SOURCE = "Coyle EF, Gonzalez-Alonso J, Exerc Sport Sci Rev 2001;29
 #: What a watch's temperature is (Garmin's own manual: the sensor is affected by body
 #: temperature when worn; heavylegs says so rather than correct it).
 WATCH_SENSOR_NOTE = "the watch's sensor: worn on the wrist, it reads warmer than the air"
+
+
+class Temperature(NamedTuple):
+    """Which temperature a run's is: the evidence row's metric, what the message says of
+    it in brackets, and what the evidence's source says it is."""
+
+    metric: str
+    note: str
+    source: str
+
+
+#: A run's temperature is the air's from a weather service when Strava's activities.csv
+#: gives it (the activity column weather_temperature_c), else the mean of the watch's
+#: samples (its sensor reads warm: WATCH_SENSOR_NOTE), else none.
+WEATHER_TEMPERATURE = Temperature(
+    "air temperature (Strava's weather)",
+    "Strava's weather: air temperature",
+    "Strava's Weather Temperature (air, from a weather service)",
+)
+WATCH_TEMPERATURE = Temperature(
+    "mean temperature", WATCH_SENSOR_NOTE, "the watch's sensor (mean over the run's moving samples)"
+)
+NO_TEMPERATURE = Temperature("mean temperature", "", "")
 #: Twice the decoupling limit in the heat is high severity (heavylegs convention:
 #: > 10 % is Friel's "weak base" band).
 HEAT_HIGH_DECOUPLING_PCT = 2 * load.DECOUPLING_LIMIT_PCT
@@ -52,7 +76,10 @@ class HeatDehydration(Detector, id="heat_dehydration", category="heat", rank=1, 
         Threshold("run length", HEAT_MIN_S // 60, "min", HEAT_DURATION_SOURCE),
     )
     advice = "Drink before and during long runs in the heat, run in the cool of the day, and slow down when it is hot."
-    description = "Runs of 60+ min whose heart rate drifted (decoupling > 5 %) at >= 25 degC."
+    description = (
+        "Runs of 60+ min whose heart rate drifted (decoupling > 5 %) at >= 25 degC "
+        "(Strava's weather temperature when given, else the watch's sensor)."
+    )
 
     def detect(self, ctx):
         eff = ctx.efficiency
@@ -67,21 +94,21 @@ class HeatDehydration(Detector, id="heat_dehydration", category="heat", rank=1, 
             )
         out = []
         for _, r in long_runs[long_runs[C.DECOUPLING_PCT] > load.DECOUPLING_LIMIT_PCT].iterrows():
-            temp = r[C.MEAN_TEMPERATURE_C]
+            temp, which = run_temperature(r)
             if math.isfinite(temp) and temp < HEAT_TEMPERATURE_C:
                 continue  # drifted, but not in the heat
-            out.append(self._finding(ctx, r))
+            out.append(self._finding(ctx, r, temp, which))
         return out
 
-    def _finding(self, ctx, r: pd.Series):
-        temp = r[C.MEAN_TEMPERATURE_C]
+    def _finding(self, ctx, r: pd.Series, temp: float, which: Temperature):
         hot = math.isfinite(temp)
+        source = f"{which.source}; threshold: {HEAT_SOURCE}" if hot else HEAT_SOURCE
         severity = ("high" if r[C.DECOUPLING_PCT] > HEAT_HIGH_DECOUPLING_PCT else "medium") if hot else "low"
         day = pd.Timestamp(r[C.DATE])
         limit = load.DECOUPLING_LIMIT_PCT
         ev = [
             Evidence("aerobic decoupling", rounded(r[C.DECOUPLING_PCT]), "%", f"> {limit:g} %", iso(day), FRIEL),
-            Evidence("mean temperature", rounded(temp), "degC", f">= {HEAT_TEMPERATURE_C:g} degC", None, HEAT_SOURCE),
+            Evidence(which.metric, rounded(temp), "degC", f">= {HEAT_TEMPERATURE_C:g} degC", None, source),
             Evidence(
                 "moving time",
                 round(r[C.MOVING_S] / 60),
@@ -100,7 +127,7 @@ class HeatDehydration(Detector, id="heat_dehydration", category="heat", rank=1, 
             ),
             self.distance(ctx, "distance", r[C.DISTANCE_M]),
         ]
-        where = f"at {temp:.0f} degC ({WATCH_SENSOR_NOTE})" if hot else "with no temperature recorded"
+        where = f"at {temp:.0f} degC ({which.note})" if hot else "with no temperature recorded"
         coverage = r[C.HR_COVERAGE_PCT]
         measured = (
             f" (measured on the {coverage:.0f} % of the moving time with heart rate)"
@@ -119,3 +146,13 @@ class HeatDehydration(Detector, id="heat_dehydration", category="heat", rank=1, 
         strength = exceedance(r[C.DECOUPLING_PCT], limit, HEAT_SCORE_SPAN_PCT)
         found = self.finding(ctx, severity, strength, day, day, ev, msg)
         return found if hot else replace(found, advice=NO_TEMPERATURE_ADVICE)
+
+
+def run_temperature(r: pd.Series) -> tuple[float, Temperature]:
+    """A run's temperature [degC] and which it is: WEATHER_TEMPERATURE when known, else
+    WATCH_TEMPERATURE, else (NaN, NO_TEMPERATURE)."""
+    for column, which in ((C.WEATHER_TEMPERATURE_C, WEATHER_TEMPERATURE), (C.MEAN_TEMPERATURE_C, WATCH_TEMPERATURE)):
+        value = float(r.get(column, math.nan))
+        if math.isfinite(value):
+            return value, which
+    return math.nan, NO_TEMPERATURE
