@@ -278,6 +278,8 @@ def test_the_report_says_what_the_analysis_used():
     lines = inputs_used(analysis)
     assert lines[0] == "10 runs from 01 Jan 2024 to 19 Jan 2024 (10 GPX)."
     # 1.5 h + 1.0 h of cycling: 2.5 h; the walk is no training session.
-    assert lines[1].startswith("2 other-sport sessions (2 cycling; 2.5 h): counted beside the running as hours and TRIMP")
+    assert lines[1].startswith(
+        "2 other-sport sessions (2 cycling; 2.5 h): counted beside the running as hours and TRIMP"
+    )
     assert lines[2] == "Not counted as training: 1 walking."
     assert lines[3] == "1 activity after 19 Jan 2024 (the analysis date) is not used."

@@ -37,7 +37,10 @@ ACTIVITY_COLUMNS: dict[str, tuple[str, str]] = {
     ACTIVITY_ID: ("", "Stable id: first 16 hex digits of the file's SHA-256, '-', session index."),
     SOURCE: ("", "Where the activity came from: a path, or 'archive.zip!member/path' inside an archive."),
     FILE_SHA256: ("", "SHA-256 of the decoded (decompressed) file bytes: the cache key."),
-    FORMAT: ("", "'fit' or 'gpx'."),
+    FORMAT: (
+        "",
+        "'fit', 'gpx', 'tcx', or 'strava_csv' (a row of Strava's activities.csv whose file is not among the inputs).",
+    ),
     SESSION_INDEX: ("", "Index of the FIT session in its file (0 for GPX); multisport files give one row per session."),
     MANUFACTURER: ("", "Device manufacturer from FIT file_id, or the GPX 'creator'."),
     PRODUCT: ("", "Device product from FIT file_id (garmin_product / product name)."),
