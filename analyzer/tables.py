@@ -29,6 +29,8 @@ ACTIVITY_FLOAT_COLUMNS = (
     C.DISTANCE_M,
     C.AVG_HR,
     C.WEATHER_TEMPERATURE_C,
+    C.FEEL,
+    C.RPE,
 )
 ACTIVITY_BOOL_COLUMNS = (C.IS_RUN, C.SUSPECT, C.HAS_HR, C.HAS_DYNAMICS)
 ACTIVITY_INT_COLUMNS = (C.SESSION_INDEX, C.N_SAMPLES)
@@ -63,3 +65,46 @@ def activity_frame(rows: list[dict]) -> pd.DataFrame:
 def empty_samples() -> pd.DataFrame:
     """A sample table with its native columns and no rows."""
     return pd.DataFrame(columns=[C.ACTIVITY_ID, C.TIMESTAMP, *C.NUMERIC_SAMPLE_COLUMNS])
+
+
+def wellness_frame(rows: list[dict]) -> pd.DataFrame:
+    """Wellness readings as a typed table (WELLNESS_COLUMNS): ``date`` a naive local
+    midnight (datetime64[ns]), ``value`` float64 (NaN for a text metric), ``metric``,
+    ``text``, ``origin`` and ``source`` text. Each row is a dict with those keys;
+    ``text`` and ``value`` may be left out."""
+    dates = pd.to_datetime([r[C.DATE] for r in rows]).normalize() if rows else pd.DatetimeIndex([])
+    if getattr(dates, "tz", None) is not None:
+        dates = dates.tz_localize(None)
+    return pd.DataFrame(
+        {
+            C.DATE: np.asarray(dates, dtype="datetime64[ns]"),
+            C.METRIC: pd.array([r[C.METRIC] for r in rows], dtype=str),
+            C.VALUE: np.array([r.get(C.VALUE, np.nan) for r in rows], dtype=np.float64),
+            C.TEXT: pd.array([r.get(C.TEXT) or "" for r in rows], dtype=str),
+            C.ORIGIN: pd.array([r[C.ORIGIN] for r in rows], dtype=str),
+            C.WELLNESS_SOURCE: pd.array([r.get(C.WELLNESS_SOURCE) or "" for r in rows], dtype=str),
+        }
+    )
+
+
+def empty_wellness() -> pd.DataFrame:
+    return wellness_frame([])
+
+
+def ratings_frame(rows: list[dict]) -> pd.DataFrame:
+    """Ratings of activities given by a file other than the activity's own (RATING_COLUMNS):
+    start_utc (UTC), feel_0_100 and rpe_0_10 (float64, NaN when not rated), rating_source."""
+    return pd.DataFrame(
+        {
+            C.START_UTC: pd.to_datetime([r[C.START_UTC] for r in rows], utc=True).array
+            if rows
+            else pd.array([], dtype="datetime64[ns, UTC]"),
+            C.FEEL: np.array([r.get(C.FEEL, np.nan) for r in rows], dtype=np.float64),
+            C.RPE: np.array([r.get(C.RPE, np.nan) for r in rows], dtype=np.float64),
+            C.RATING_SOURCE: pd.array([r.get(C.RATING_SOURCE) or "" for r in rows], dtype=str),
+        }
+    )
+
+
+def empty_ratings() -> pd.DataFrame:
+    return ratings_frame([])

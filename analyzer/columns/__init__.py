@@ -10,15 +10,17 @@ imported.py  activity, sample and weight tables, file statuses
 load.py      training-load feature tables (weekly.csv among them)
 form.py      running-form feature tables
 shoes.py     shoe mileage tables
+wellness.py  wellness readings (sleep, HRV, resting HR, diary) and run ratings
 """
 
 from __future__ import annotations
 
-from . import form, imported, load, shoes
+from . import form, imported, load, shoes, wellness
 from .form import *  # noqa: F403
 from .imported import *  # noqa: F403
 from .load import *  # noqa: F403
 from .shoes import *  # noqa: F403
+from .wellness import *  # noqa: F403
 
 
 def nomenclature_markdown() -> str:
@@ -46,6 +48,11 @@ def nomenclature_markdown() -> str:
         ("Population bands per run (`dynamics.form_bands`)", form.FORM_BAND_COLUMNS),
         ("Drift within a run (`dynamics.form_drift`; gct_ms, vo_mm, cadence_spm)", form.DRIFT_COLUMNS),
         ("Shoe mileage per run (`shoes.shoe_mileage(...).runs`)", shoes.SHOE_RUN_COLUMNS),
+        ("Wellness readings (`History.wellness`: one row per day, metric and source)", wellness.WELLNESS_COLUMNS),
+        ("Wellness metrics (`metric` above)", wellness.METRICS),
+        ("Daily wellness (`features.wellness.daily_wellness`, `History.daily_wellness`)", wellness.DAILY_WELLNESS_COLUMNS),
+        ("Ratings from other files (`History.ratings`, matched to activities by start)", wellness.RATING_COLUMNS),
+        ("Ratings per run (`features.wellness.run_ratings`)", wellness.RUN_RATING_COLUMNS),
     ):
         out += [f"#### {title}", "", "| column | unit | meaning |", "|---|---|---|"]
         out += [f"| `{name}` | {unit} | {text} |" for name, (unit, text) in table.items()]

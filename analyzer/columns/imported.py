@@ -30,6 +30,9 @@ HAS_HR = "has_hr"
 HAS_DYNAMICS = "has_dynamics"
 AVG_HR = "avg_heart_rate_bpm"
 WEATHER_TEMPERATURE_C = "weather_temperature_c"
+FEEL = "feel_0_100"
+RPE = "rpe_0_10"
+RATING_SOURCE = "rating_source"
 DUPLICATE_OF = "duplicate_of"
 NOTE = "note"
 
@@ -85,6 +88,15 @@ ACTIVITY_COLUMNS: dict[str, tuple[str, str]] = {
         "degC",
         "Air temperature from a weather service: the 'Weather Temperature' of the Strava activities.csv row the activity was made from or matched to (by file name, else start within 2 min); NaN otherwise (files carry none).",
     ),
+    FEEL: (
+        "0-100",
+        "The runner's 'How did you feel?': 0 very weak, 25 weak, 50 normal, 75 strong, 100 very strong (FIT session field 192 workout_feel; Garmin workoutFeel); NaN when not rated.",
+    ),
+    RPE: (
+        "0-10",
+        "The runner's perceived effort, Borg CR10 (FIT session field 193 workout_rpe / 10; Garmin workoutRpe / 10; Strava 'Perceived Exertion'); NaN when not rated.",
+    ),
+    RATING_SOURCE: ("", "Where the rating came from: 'file' (the activity file itself) or the file it was matched from."),
     DUPLICATE_OF: ("", "activity_id of the richer copy this activity duplicates; empty when it is kept."),
     NOTE: ("", "What the importer had to say about this activity (partial read, assumed time zone, ...)."),
 }

@@ -9,7 +9,7 @@ from functools import cached_property
 import pandas as pd
 
 from .. import columns as C
-from ..features import dynamics, load, per_run, shoes
+from ..features import dynamics, load, per_run, shoes, wellness
 from ..importers.shoes import read_shoe_overrides, read_shoes_csv
 from ..ingest.kept_baseline import pace_adjusted_form
 from ..units import UNIT_M
@@ -100,6 +100,29 @@ class Context:
             return w
         limit = (self.as_of_ts + pd.Timedelta(days=1)).tz_localize("UTC")
         return w[w[C.TIMESTAMP] < limit].sort_values(C.TIMESTAMP).reset_index(drop=True)
+
+    # --- wellness and the runner's ratings ------------------------------------------------
+    @cached_property
+    def wellness(self) -> pd.DataFrame:
+        """One row per local day up to as_of with wellness readings or a weight
+        (features.wellness.daily_wellness); empty when the history has none."""
+        daily = getattr(self.history, "daily_wellness", None)
+        if daily is None:
+            daily = wellness.daily_wellness(None)
+        return daily[daily[C.DATE] <= self.as_of_ts].reset_index(drop=True)
+
+    def has_wellness(self, metric: str) -> bool:
+        """Whether any day up to as_of has a reading of ``metric``."""
+        col = self.wellness[metric] if metric in self.wellness else None
+        if col is None or not len(col):
+            return False
+        return bool((col != "").any()) if metric in C.TEXT_METRICS else bool(col.notna().any())
+
+    @cached_property
+    def ratings(self) -> pd.DataFrame:
+        """Per run up to as_of: its ratings and whether the runner called it heavy
+        (features.wellness.run_ratings)."""
+        return wellness.run_ratings(self.runs, self.wellness)
 
     # --- form and shoes ----------------------------------------------------------------
     @cached_property

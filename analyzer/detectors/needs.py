@@ -47,6 +47,31 @@ NEEDS: dict[str, Need] = {
         lambda ctx: len(ctx.strength) > 0,
         "no strength sessions recorded (FIT sport training / strength_training)",
     ),
+    "sleep": Need(
+        "nights of sleep (a Garmin export's sleepData, FIT sleep files, or a diary's sleep_h)",
+        lambda ctx: ctx.has_wellness("sleep_s"),
+        "no sleep data: a Garmin Connect export (DI_CONNECT/DI-Connect-Wellness/*_sleepData.json), the watch's sleep FIT files, or sleep_h in a diary.csv",
+    ),
+    "hrv": Need(
+        "overnight HRV (Garmin healthStatusData / hrv JSON, FIT hrv_status_summary)",
+        lambda ctx: ctx.has_wellness("hrv_night_ms"),
+        "no overnight HRV: a Garmin export's healthStatusData, the Connect API's HRV JSON, or the watch's HRV status FIT files",
+    ),
+    "resting_hr": Need(
+        "daily resting heart rate (Garmin UDS files, FIT monitoring_hr_data)",
+        lambda ctx: ctx.has_wellness("resting_hr_bpm"),
+        "no resting heart rate: a Garmin export's DI-Connect-Aggregator/UDSFile_*.json or the watch's monitoring FIT files",
+    ),
+    "fluids": Need(
+        "fluid intake (Garmin hydration log, a diary's fluids_l)",
+        lambda ctx: ctx.has_wellness("fluids_l"),
+        "no fluid intake recorded: a Garmin hydration log (HydrationLogFile_*.json) or fluids_l in a diary.csv",
+    ),
+    "ratings": Need(
+        "runs rated by the runner (feel, perceived effort, or a diary's legs_heavy_0_10)",
+        lambda ctx: bool(ctx.ratings[["feel_0_100", "rpe_0_10", "legs_heavy_0_10"]].notna().any().any()),
+        "no rated runs: Garmin's 'How did you feel?' after a run, Strava's Perceived Exertion, or legs_heavy_0_10 in a diary.csv",
+    ),
     "body_mass": Need(
         "two or more body-mass readings (FIT weight_scale, user_profile)",
         lambda ctx: len(ctx.weights) >= 2,

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import columns as C
-from ..tables import activity_frame, empty_weights
+from ..tables import activity_frame, empty_ratings, empty_weights, empty_wellness
 
 #: FIT sport names (and their GPX/vendor spellings, mapped to them) that count as running.
 #: Sub-sports of running (trail, treadmill, track, street, indoor, virtual) are all runs.
@@ -47,13 +47,17 @@ DYNAMICS_MIN_SHARE = 0.5
 class Decoded:
     """One file's decoded content, before batch-level duplicate detection.
 
-    kind : 'activity', 'weight' (a weight-scale file), 'gear' (a gear export) or
-        'shoes' (the runner's shoes.csv)
+    kind : 'activity', 'weight' (a weight-scale file), 'gear' (a gear export),
+        'shoes' (the runner's shoes.csv) or 'wellness' (sleep, HRV, resting heart rate,
+        hydration, a diary, or ratings of activities, and no activity)
     activities : one row per activity (ACTIVITY_COLUMNS, without START_LOCAL)
     samples : one row per sample (SAMPLE_COLUMNS), keyed by activity_id
     weights : body-mass readings (WEIGHT_COLUMNS)
     gear : a gear export's rows (see importers.gear)
     shoes : a shoe list's rows (shoes.csv, see importers.shoes.read_shoes_csv)
+    wellness : wellness readings (WELLNESS_COLUMNS, tables.wellness_frame)
+    ratings : ratings of activities this file gives for other files' activities
+        (RATING_COLUMNS, tables.ratings_frame), matched by start time on import
     note : what the importer had to say about the file as a whole (partial read, ...)
     """
 
@@ -63,11 +67,14 @@ class Decoded:
     weights: pd.DataFrame = field(default_factory=lambda: empty_weights())
     gear: pd.DataFrame = field(default_factory=pd.DataFrame)
     shoes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    wellness: pd.DataFrame = field(default_factory=lambda: empty_wellness())
+    ratings: pd.DataFrame = field(default_factory=lambda: empty_ratings())
     note: str = ""
 
     @classmethod
     def without_activity(cls, kind: str, note: str, **tables: pd.DataFrame) -> Decoded:
-        """A file that holds no activity but a table heavylegs uses (weights, gear, shoes)."""
+        """A file that holds no activity but a table heavylegs uses (weights, gear, shoes,
+        wellness, ratings)."""
         return cls(kind=kind, activities=activity_frame([]), samples=pd.DataFrame(), note=note, **tables)
 
 

@@ -17,11 +17,13 @@ from ..features.per_run import RUN_FEATURES_VERSION, empty
 from ..importers import IMPORTER_VERSION
 from ..importers.gear import GEAR_COLUMNS
 from ..importers.plausible import NOT_A_RUN
-from ..tables import activity_frame, empty_samples, empty_weights
+from ..features.wellness import daily_wellness
+from ..tables import activity_frame, empty_ratings, empty_samples, empty_weights, empty_wellness
 from .duplicates import find_duplicates
 from .entries import entry_tables
 from .local_time import fill_local_time
 from .pool import Decoder, progress_bar
+from .ratings import apply_ratings
 from .sources import iter_inputs, read_again
 from .strava_rows import csv_activities, csv_run_features, matched_weather
 
@@ -50,6 +52,10 @@ class History:
     gear : rows of gear exports (Strava activities.csv); the rows whose activity file
         was not read are activities too (format 'strava_csv', ingest.strava_rows)
     shoes : the runner's shoe list(s) found among the inputs (shoes.csv)
+    wellness : wellness readings, one row per day, metric and file (WELLNESS_COLUMNS);
+        ``daily_wellness`` is one row per day
+    ratings : ratings of activities given by other files than the activities' own
+        (RATING_COLUMNS), already applied to the activity table's feel/RPE columns
     decoded : how many files were decoded in this call (the rest came from the cache)
     cache : the cache the history was read from (analyzer.cache.Cache)
     features : per-run features of every run (features.per_run.compute), cached
@@ -65,6 +71,15 @@ class History:
     cache: Cache
     features: pd.DataFrame = field(default_factory=pd.DataFrame)
     hr_hist: pd.DataFrame = field(default_factory=pd.DataFrame)
+    wellness: pd.DataFrame = field(default_factory=empty_wellness)
+    ratings: pd.DataFrame = field(default_factory=empty_ratings)
+
+    @property
+    def daily_wellness(self) -> pd.DataFrame:
+        """One row per local day with wellness readings or a weight (features.wellness)."""
+        if not hasattr(self, "_daily_wellness"):
+            self._daily_wellness = daily_wellness(self.wellness, self.weights)
+        return self._daily_wellness
 
     @property
     def activities(self) -> pd.DataFrame:
@@ -161,6 +176,8 @@ def read_history(
     if all_acts.empty:
         all_acts = activity_frame([])
     all_acts, csv_feats = _resolve_activities(files, all_acts, sorted_files)
+    ratings = pd.concat(sorted_files.ratings, ignore_index=True) if sorted_files.ratings else empty_ratings()
+    all_acts = apply_ratings(all_acts, ratings)
     if len(csv_feats):
         run_feats = pd.concat([x for x in (run_feats, csv_feats) if len(x)], ignore_index=True)
     return History(
@@ -179,6 +196,8 @@ def read_history(
         cache=opened,
         features=run_feats,
         hr_hist=hr_hist,
+        wellness=pd.concat(sorted_files.wellness, ignore_index=True) if sorted_files.wellness else empty_wellness(),
+        ratings=ratings,
     )
 
 
@@ -221,6 +240,8 @@ class _Sorted:
     weights: list[pd.DataFrame] = field(default_factory=list)
     gear: list[pd.DataFrame] = field(default_factory=list)
     shoes: list[pd.DataFrame] = field(default_factory=list)
+    wellness: list[pd.DataFrame] = field(default_factory=list)
+    ratings: list[pd.DataFrame] = field(default_factory=list)
     first_label: dict[str, str] = field(default_factory=dict)
     #: each gear export with its file: (FileResult, SHA-256, gear table)
     gear_files: list[tuple[FileResult, str, pd.DataFrame]] = field(default_factory=list)
@@ -243,8 +264,12 @@ def _sort_by_kind(files: list[FileResult], metas: dict[str, dict], cache: Cache)
             continue
         out.first_label[rec.sha256] = rec.path
         kind = meta["kind"]
+        if kind not in ("error", "not_activity"):
+            _gather_wellness(out, store, rec, meta)
         if kind in ("error", "not_activity"):
             rec.status, rec.reason = C.SKIPPED, meta["reason"]
+        elif kind == "wellness":
+            rec.status, rec.reason = C.IMPORTED, meta.get("note", "")
         elif kind in ("gear", "shoes"):
             rec.status, rec.reason = C.IMPORTED, meta.get("note", "")
             (out.gear if kind == "gear" else out.shoes).append(store.table(rec.sha256, kind))
@@ -260,6 +285,16 @@ def _sort_by_kind(files: list[FileResult], metas: dict[str, dict], cache: Cache)
             if has_weights:
                 out.weights.append(store.table(rec.sha256, "weights").assign(**{C.SOURCE: rec.path}))
     return out
+
+
+def _gather_wellness(out: _Sorted, store, rec: FileResult, meta: dict) -> None:
+    """Add a file's wellness readings and ratings of activities (any kind of file may
+    carry them), each naming the file."""
+    tables = meta.get("tables", ())
+    if "wellness" in tables:
+        out.wellness.append(store.table(rec.sha256, "wellness").assign(**{C.WELLNESS_SOURCE: rec.path}))
+    if "ratings" in tables:
+        out.ratings.append(store.table(rec.sha256, "ratings").assign(**{C.RATING_SOURCE: rec.path}))
 
 
 def _resolve_activities(

@@ -35,7 +35,7 @@ IN_PROCESS_FILES = 2
 #: Key of a meta that is not to be cached (an exceeded time budget).
 NOT_CACHED = "not_cached"
 #: The tables of a decoded file (importers.base.Decoded) that its cache entry keeps.
-ENTRY_TABLES = ("activities", "samples", "weights", "gear", "shoes")
+ENTRY_TABLES = ("activities", "samples", "weights", "gear", "shoes", "wellness", "ratings")
 
 
 class _OverBudget(Exception):
