@@ -50,7 +50,10 @@ def nomenclature_markdown() -> str:
         ("Shoe mileage per run (`shoes.shoe_mileage(...).runs`)", shoes.SHOE_RUN_COLUMNS),
         ("Wellness readings (`History.wellness`: one row per day, metric and source)", wellness.WELLNESS_COLUMNS),
         ("Wellness metrics (`metric` above)", wellness.METRICS),
-        ("Daily wellness (`features.wellness.daily_wellness`, `History.daily_wellness`)", wellness.DAILY_WELLNESS_COLUMNS),
+        (
+            "Daily wellness (`features.wellness.daily_wellness`, `History.daily_wellness`)",
+            wellness.DAILY_WELLNESS_COLUMNS,
+        ),
         ("Ratings from other files (`History.ratings`, matched to activities by start)", wellness.RATING_COLUMNS),
         ("Ratings per run (`features.wellness.run_ratings`)", wellness.RUN_RATING_COLUMNS),
     ):

@@ -96,7 +96,10 @@ ACTIVITY_COLUMNS: dict[str, tuple[str, str]] = {
         "0-10",
         "The runner's perceived effort, Borg CR10 (FIT session field 193 workout_rpe / 10; Garmin workoutRpe / 10; Strava 'Perceived Exertion'); NaN when not rated.",
     ),
-    RATING_SOURCE: ("", "Where the rating came from: 'file' (the activity file itself) or the file it was matched from."),
+    RATING_SOURCE: (
+        "",
+        "Where the rating came from: 'file' (the activity file itself) or the file it was matched from.",
+    ),
     DUPLICATE_OF: ("", "activity_id of the richer copy this activity duplicates; empty when it is kept."),
     NOTE: ("", "What the importer had to say about this activity (partial read, assumed time zone, ...)."),
 }

@@ -14,10 +14,10 @@ from .. import columns as C
 from ..cache import Cache
 from ..cache.parquet import read_parquets
 from ..features.per_run import RUN_FEATURES_VERSION, empty
+from ..features.wellness import daily_wellness
 from ..importers import IMPORTER_VERSION
 from ..importers.gear import GEAR_COLUMNS
 from ..importers.plausible import NOT_A_RUN
-from ..features.wellness import daily_wellness
 from ..tables import activity_frame, empty_ratings, empty_samples, empty_weights, empty_wellness
 from .duplicates import find_duplicates
 from .entries import entry_tables
