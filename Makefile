@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 demo: install
-	$(BIN)/heavylegs analyze sample_data/activities --shoes sample_data/shoes.csv --out $(DEMO_OUT) --cache $(DEMO_CACHE)
+	$(BIN)/heavylegs analyze sample_data/activities sample_data/garmin_export --shoes sample_data/shoes.csv --out $(DEMO_OUT) --cache $(DEMO_CACHE)
 
 lint: install
 	$(BIN)/ruff check analyzer tests sample_data

@@ -28,6 +28,9 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import generate_wellness  # noqa: E402 - beside this script, not a package
+
 SEED = 20260511
 #: Monday of the first week; the season has WEEKS weeks (Monday to Sunday).
 SEASON_START = dt.date(2026, 5, 11)
@@ -61,6 +64,19 @@ SHOE_OLD = "Brooks Ghost 14"  # the pair before A: retired before it could pass 
 SHOE_OLD_FIRST_USED = dt.date(2025, 9, 1)
 SHOE_OLD_RETIRED = dt.date(2026, 6, 28)
 SHOE_OLD_INITIAL_KM = 400
+#: story 8: a week of short nights (wake-up dates) with suppressed overnight HRV, a
+#: raised resting heart rate and runs rated "weak", at the usual load
+SHORT_NIGHTS = (dt.date(2026, 8, 31), dt.date(2026, 9, 6))
+#: Runs the runner rated "weak" (feel 25) besides those of the short-nights week: the
+#: days after the other stories' hardest moments (their own heavy-legs days).
+WEAK_DAYS = (
+    dt.date(2026, 7, 19),  # end of the big week
+    dt.date(2026, 8, 8),  # the hot long run
+    dt.date(2026, 8, 23),  # the long-run spike
+    dt.date(2026, 9, 15),  # strength block, the morning after a session
+    dt.date(2026, 10, 24),  # form drift, worn shoes
+    dt.date(2026, 10, 25),
+)
 
 #: Long-run distance per week [km].
 LONG_KM = [13, 14, 14, 15, 15, 16, 15, 16, 16, 18, 16, 17, 16.5, 17, 27, 16, 18, 17, 18, 18, 19, 18, 18, 17]
@@ -96,6 +112,8 @@ class Activity:
     target_km: float = 0.0
     story: list[str] = field(default_factory=list)
     hot: bool = False
+    feel: int = -1  # Garmin's "How did you feel?" 0-100 (FIT session field 192); -1 not asked
+    rpe: int = -1  # perceived effort 1-10 (written x 10 in field 193); -1 not asked
     # filled in by generation:
     distance_m: float = 0.0
     records: int = 0
@@ -269,7 +287,26 @@ def plan_season() -> list[Activity]:
             a.duration_s = 55 * 60
         elif a.kind == "tempo":
             a.duration_s = 47 * 60
+        rate(a)
     return acts
+
+
+#: Perceived effort of each kind of run on a normal day (Borg CR10).
+USUAL_RPE = {"easy": 3, "long": 5, "tempo": 6, "intervals": 7}
+
+
+def rate(a: Activity) -> None:
+    """The runner's answers after a FIT run: 'strong' (75) or 'normal' (50) in turn, and
+    the kind's usual effort; 'weak' (25) and two points more effort on the heavy days
+    (the short-nights week, WEAK_DAYS). GPX runs and strength sessions are not rated."""
+    if a.sport != "running" or "fit" not in a.formats:
+        return
+    day = dt.date.fromisoformat(a.start_local[:10])
+    heavy = SHORT_NIGHTS[0] <= day <= SHORT_NIGHTS[1] or day in WEAK_DAYS
+    a.feel = 25 if heavy else (75 if a.number % 3 == 0 else 50)
+    a.rpe = USUAL_RPE[a.kind] + (2 if heavy else 0)
+    if heavy:
+        a.story.append("rated-weak")
 
 
 # --- sample simulation ---------------------------------------------------------------
@@ -529,6 +566,9 @@ def write_fit(a: Activity, data: dict[str, np.ndarray], path: Path) -> None:
         ses.total_calories = int(round(float(data["dist"][-1]) / 1000.0 * 68))
     else:
         ses.total_calories = int(round(total / 60.0 * 6))
+    if a.feel >= 0:
+        ses.workout_feel = a.feel
+        ses.workout_rpe = a.rpe * 10
     builder.add(ses)
 
     act = ActivityMessage()
@@ -734,9 +774,20 @@ def write_season(out: Path, only: list[str] | None, jobs: int) -> list[Activity]
     for number, dist, records in results:
         assert abs(acts[number].distance_m - dist) < 1e-6 and acts[number].records == records
     (out / "shoes.csv").write_text(shoes_csv(shoes), encoding="utf-8", newline="\n")
+    nights = season_nights()
+    stories["wellness_rules"] = generate_wellness.check_wellness(nights, SHORT_NIGHTS)
+    stories["nights"] = nights
+    if only is None:
+        stories["wellness_files"] = generate_wellness.write_export(out / "garmin_export", nights, TZ)
     (out / "index.json").write_text(index_json(acts), encoding="utf-8", newline="\n")
     (out / "README.md").write_text(readme(acts, stories, shoes), encoding="utf-8", newline="\n")
     return acts
+
+
+def season_nights() -> list[dict]:
+    """The runner's nights, wake-up dates from the season's first Monday to its last day."""
+    last = SEASON_START + dt.timedelta(weeks=WEEKS) - dt.timedelta(days=1)
+    return generate_wellness.nights(SEASON_START, last, SHORT_NIGHTS, SEED)
 
 
 def shoes_csv(shoes: dict) -> str:
@@ -784,6 +835,21 @@ def index_json(acts) -> str:
         "files": files,
     }
     return json.dumps(doc, indent=1, sort_keys=False) + "\n"
+
+
+def _nights_line(nights: list[dict], story: bool) -> str:
+    chosen = [n for n in nights if n["story"] == story]
+    hours = [(n["deep"] + n["light"] + (n["rem"] or 0)) / 3600 for n in chosen]
+    hrv = [n["hrv"] for n in chosen]
+    rhr = [n["rhr"] for n in chosen]
+    return (
+        f"{min(hours):.1f}-{max(hours):.1f} h asleep, HRV {min(hrv):.0f}-{max(hrv):.0f} ms, "
+        f"resting heart rate {min(rhr)}-{max(rhr)} bpm"
+    )
+
+
+def _span(days: list[dt.date]) -> str:
+    return f"{days[0]} to {days[-1]}" if days else "never"
 
 
 def _pace(speed: float) -> str:
@@ -860,6 +926,32 @@ Dates are local (Europe/Zurich). Week numbers count from 0 = {SEASON_START.isofo
    {monday[STRENGTH_WEEKS[1]] + dt.timedelta(days=6)}): three strength sessions a week
    ({", ".join(a.start_local[:10] for a in strength)}), FIT sport `training`, sub_sport
    `strength_training`, about 45 min, heart rate only. Other weeks have at most one.
+8. **Short nights, suppressed HRV, heavy legs at the usual load** (wake-up dates {SHORT_NIGHTS[0]} to
+   {SHORT_NIGHTS[1]}, week 16): {_nights_line(stories["nights"], True)}, against
+   {_nights_line(stories["nights"], False)} on every other night of the season. The FIT runs of that
+   week are rated "weak" (feel 25) with two points more perceived effort than usual; the week's
+   distance is ordinary ({km[16]:.1f} km after {km[15]:.1f} km). Computed here, the rules the
+   detectors use hold only on days whose 7 days overlap that week: sleep under 7 h on average
+   ({_span(stories["wellness_rules"]["sleep"])}), the 7-day mean of ln HRV below the 60-day mean
+   minus half an SD ({_span(stories["wellness_rules"]["hrv"])}), the 7-day resting heart rate above
+   the 60-day mean plus half an SD ({_span(stories["wellness_rules"]["rhr"])}).
+
+The runner rates every FIT run after it (Garmin's "How did you feel?" and perceived effort, FIT
+session fields 192 and 193): "normal" or "strong" and the usual effort for the kind of run
+(easy 3, long 5, tempo 6, intervals 7), "weak" and two points more on the heavy days: the
+short-nights week and {", ".join(d.isoformat() for d in WEAK_DAYS)} (the other stories' hardest
+days). GPX runs carry no rating.
+
+## garmin_export/: the runner's nights
+
+`garmin_export/DI_CONNECT/` holds the nights and mornings as a Garmin Connect bulk export does
+(DOMAIN.md, "Wellness data: where it sits"), in 100-day files:
+`DI-Connect-Wellness/*_sleepData.json` (one object per night: `calendarDate` the wake-up date,
+GMT start and end strings, deep/light/REM/awake seconds, REM missing on a few nights, no total),
+`DI-Connect-Wellness/*_healthStatusData.json` (overnight HRV with Garmin's baseline band) and
+`DI-Connect-Aggregator/UDSFile_*.json` (resting heart rate; `currentDayRestingHeartRate` missing on
+some days). Analyse it with the activities:
+`heavylegs analyze sample_data/activities sample_data/garmin_export --shoes sample_data/shoes.csv`.
 
 Also planted, for the importer:
 
