@@ -83,7 +83,7 @@ def nights(first: dt.date, last: dt.date, story: tuple[dt.date, dt.date], seed: 
 
 
 def _gmt(local: dt.datetime, tz: ZoneInfo) -> str:
-    utc = local.replace(tzinfo=tz).astimezone(dt.timezone.utc)
+    utc = local.replace(tzinfo=tz).astimezone(dt.UTC)
     return utc.strftime("%Y-%m-%dT%H:%M:%S.0")
 
 
