@@ -1,7 +1,7 @@
 """Importers: one module per source format, each with a map from vendor names to ours.
 
 ``decode(data, label)`` sniffs the bytes (never trusting the extension alone) and
-dispatches to the FIT, GPX or gear-CSV importer. Importers raise
+dispatches to the FIT, GPX, gear-CSV or Garmin Connect JSON importer. Importers raise
 :class:`analyzer.errors.UnreadableExport` with a one-line reason.
 """
 
@@ -23,13 +23,15 @@ _XML_HEAD = 4096
 
 
 def sniff(data: bytes, label: str) -> str:
-    """The format of ``data``: 'fit', 'gpx', 'tcx', 'csv', or raise with the reason."""
+    """The format of ``data``: 'fit', 'gpx', 'tcx', 'csv', 'json', or raise with the reason."""
     if not data:
         raise UnreadableExport(label, "empty file (0 bytes)")
     if len(data) >= 12 and data[8:12] == b".FIT":
         return "fit"
     ext = os.path.splitext(label.lower())[1]
     head = data[:_XML_HEAD].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if ext == ".json" or (label.lower().endswith(".json.gz") and head.startswith((b"{", b"["))):
+        return "json"  # a .json that is not JSON: the JSON importer says where it breaks
     if head.startswith(b"<"):
         if b"<gpx" in head:
             return "gpx"
@@ -58,6 +60,10 @@ def decode(data: bytes, label: str, sha256: str) -> Decoded:
         from .gpx import decode_gpx
 
         return decode_gpx(data, label, sha256)
+    if kind == "json":
+        from .garmin_json import decode_garmin_json
+
+        return decode_garmin_json(data, label)
     if kind == "tcx":
         raise NotAnActivity(label, "TCX files are not imported yet (export FIT or GPX instead)")
     import io
