@@ -520,7 +520,7 @@ def decode_case(label: str, data: bytes) -> tuple[str, str]:
         result = decode(data, label, sha)
     except (UnreadableExport, NotAnActivity) as err:
         return "refused", err.reason
-    assert result.kind in ("activity", "weight", "gear", "shoes"), result.kind
+    assert result.kind in ("activity", "weight", "gear", "shoes", "wellness"), result.kind
     assert "\n" not in result.note, result.note
     if result.kind == "activity":
         assert len(result.activities) >= 1

@@ -61,7 +61,7 @@ def daily_wellness(wellness: pd.DataFrame, weights: pd.DataFrame | None = None) 
         )
     if not frames:
         return _empty_daily()
-    out = pd.concat(frames, axis=1).sort_index()
+    out = pd.concat(frames, axis=1, sort=False).sort_index()
     out.index = pd.DatetimeIndex(out.index).astype("datetime64[ns]")
     out.index.name = C.DATE
     for metric in [*C.METRICS, C.WELLNESS_WEIGHT_KG]:
