@@ -25,7 +25,7 @@ from .local_time import fill_local_time
 from .pool import Decoder, progress_bar
 from .ratings import apply_ratings
 from .sources import iter_inputs, read_again
-from .strava_rows import csv_activities, csv_run_features, matched_weather
+from .strava_rows import csv_activities, csv_run_features, matched_weather, with_row_ratings
 
 
 @dataclass
@@ -289,8 +289,11 @@ def _sort_by_kind(files: list[FileResult], metas: dict[str, dict], cache: Cache)
 
 def _gather_wellness(out: _Sorted, store, rec: FileResult, meta: dict) -> None:
     """Add a file's wellness readings and ratings of activities (any kind of file may
-    carry them), each naming the file."""
+    carry them), and the weight readings of a data file (a Strava CSV's Athlete
+    Weight), each naming the file."""
     tables = meta.get("tables", ())
+    if "weights" in tables and meta["kind"] not in ("weight", "activity"):
+        out.weights.append(store.table(rec.sha256, "weights").assign(**{C.SOURCE: rec.path}))
     if "wellness" in tables:
         out.wellness.append(store.table(rec.sha256, "wellness").assign(**{C.WELLNESS_SOURCE: rec.path}))
     if "ratings" in tables:
@@ -340,12 +343,13 @@ def _add_csv_rows(all_acts: pd.DataFrame, gear_files) -> tuple[pd.DataFrame, pd.
     read_from_files = all_acts
     added = []
     for rec, sha, gear in gear_files:
-        rows, account = csv_activities(gear, sha, rec.path, read_from_files)
+        rows, account = csv_activities(gear, sha, rec.path, read_from_files, note=rec.reason)
         rec.reason, rec.activity_ids = account, rows[C.ACTIVITY_ID].tolist()
         if len(rows):
             added.append(rows)
         weather = all_acts[C.WEATHER_TEMPERATURE_C]
         all_acts[C.WEATHER_TEMPERATURE_C] = weather.fillna(pd.Series(matched_weather(gear, all_acts), weather.index))
+        all_acts = with_row_ratings(all_acts, gear, rec.path)
     if not added:
         return all_acts, pd.DataFrame()
     rows = pd.concat(added, ignore_index=True)

@@ -33,6 +33,8 @@ CSV_NOTE = (
 )
 #: The gear table's air temperature [degC] (importers.gear: Strava's Weather Temperature).
 WEATHER = "weather_temperature_c"
+#: The gear table's runner's rating (importers.gear: Strava's Perceived Exertion, 1-10).
+RPE = "rpe_0_10"
 #: form_reason of a run made from a CSV row.
 CSV_FORM_REASON = "no samples: a row of Strava's activities.csv (no activity file)"
 
@@ -98,17 +100,43 @@ def rows_read_from_files(gear: pd.DataFrame, activities: pd.DataFrame) -> np.nda
     return np.isin(np.arange(len(gear)), match_rows(gear, activities)["row"])
 
 
-def matched_weather(gear: pd.DataFrame, activities: pd.DataFrame) -> np.ndarray:
-    """For each activity read from a file, the air temperature [degC] of the CSV row
-    matched to it (match_rows) that gives one: the row its file name matches, else the
-    row starting nearest it; NaN when no matched row gives one."""
+def matched_values(gear: pd.DataFrame, activities: pd.DataFrame, column: str) -> np.ndarray:
+    """For each activity read from a file, the value of a gear-table column in the CSV
+    row matched to it (match_rows) that gives one: the row its file name matches, else
+    the row starting nearest it; NaN when no matched row gives one (or the table has no
+    such column: a gear table cached before it existed)."""
     out = np.full(len(activities), np.nan)
+    if column not in gear:
+        return out
     pairs = match_rows(gear, activities)
-    temps = gear[WEATHER].to_numpy(dtype="float64", na_value=np.nan)[pairs["row"].to_numpy()]
-    pairs = pairs.assign(temp=temps)[np.isfinite(temps)]
+    values = gear[column].to_numpy(dtype="float64", na_value=np.nan)[pairs["row"].to_numpy()]
+    pairs = pairs.assign(value=values)[np.isfinite(values)]
     best = pairs.sort_values(["by_file", "gap_s"], ascending=[False, True], kind="stable")
     best = best.drop_duplicates("activity")
-    out[best["activity"].to_numpy()] = best["temp"].to_numpy()
+    out[best["activity"].to_numpy()] = best["value"].to_numpy()
+    return out
+
+
+def matched_weather(gear: pd.DataFrame, activities: pd.DataFrame) -> np.ndarray:
+    """For each activity read from a file, the air temperature [degC] of the CSV row
+    matched to it (matched_values)."""
+    return matched_values(gear, activities, WEATHER)
+
+
+def with_row_ratings(activities: pd.DataFrame, gear: pd.DataFrame, label: str) -> pd.DataFrame:
+    """``activities`` (read from files) where each one its own file did not rate (no
+    feel, no RPE) takes the Perceived Exertion of the CSV row matched to it (by file
+    name, else the nearest start within GEAR_MATCH_S: matched_values) as its RPE, with
+    the CSV's ``label`` as its rating_source. The CSV's ratings (History.ratings) are
+    matched by start only: this is what makes a row matched by file name but started
+    further away still give its rating."""
+    rpe = matched_values(gear, activities, RPE)
+    use = np.isfinite(rpe) & activities[C.FEEL].isna().to_numpy() & activities[C.RPE].isna().to_numpy()
+    if not use.any():
+        return activities
+    out = activities.copy()
+    out.loc[use, C.RPE] = rpe[use]
+    out.loc[use, C.RATING_SOURCE] = label
     return out
 
 
@@ -122,6 +150,7 @@ def _row(i: int, r, sha: str, label: str) -> dict:
     sport, sub_sport = strava_sport(r["type"])
     start = pd.Timestamp(r["start_utc"])
     elapsed = _float(r["elapsed_s"])
+    rpe = _float(r.get(RPE))
     row = {
         C.ACTIVITY_ID: f"{sha[:16]}-{i}",
         C.SOURCE: f"{label} (Strava activity {r['strava_id']})",
@@ -147,6 +176,9 @@ def _row(i: int, r, sha: str, label: str) -> dict:
         C.HAS_DYNAMICS: False,
         C.AVG_HR: math.nan,
         C.WEATHER_TEMPERATURE_C: _float(r[WEATHER]),
+        C.FEEL: math.nan,
+        C.RPE: rpe,
+        C.RATING_SOURCE: label if math.isfinite(rpe) else "",
         C.DUPLICATE_OF: "",
         C.NOTE: CSV_NOTE,
     }
@@ -154,7 +186,9 @@ def _row(i: int, r, sha: str, label: str) -> dict:
     return judge_run(row)
 
 
-def csv_activities(gear: pd.DataFrame, sha: str, label: str, activities: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+def csv_activities(
+    gear: pd.DataFrame, sha: str, label: str, activities: pd.DataFrame, note: str = ""
+) -> tuple[pd.DataFrame, str]:
     """(the activity rows of the CSV rows not read from a file, a one-line account).
 
     Parameters
@@ -162,10 +196,13 @@ def csv_activities(gear: pd.DataFrame, sha: str, label: str, activities: pd.Data
     gear : one CSV's gear table (importers.gear.decode_gear_csv).
     sha, label : the CSV's SHA-256 and its label (path) among the inputs.
     activities : the activities read from files (their source and start_utc).
+    note : the CSV's note from its import (importers.strava_csv): what it says after
+        its first part (ratings, weights, headers not recognised) ends the account.
 
     Each new activity is '<first 16 hex of the CSV's SHA-256>-<row>' with the row's
     index as its session index, source '<label> (Strava activity <id>)', format
-    'strava_csv', no samples; rows without a readable date are left out (counted).
+    'strava_csv', its RPE the row's Perceived Exertion, no samples; rows without a
+    readable date are left out (counted).
     """
     read = rows_read_from_files(gear, activities)
     dated = pd.to_datetime(gear["start_utc"], utc=True).notna().to_numpy()
@@ -178,6 +215,7 @@ def csv_activities(gear: pd.DataFrame, sha: str, label: str, activities: pd.Data
     ]
     if (~dated).any():
         parts.append(f"{int((~dated).sum())} without a readable date left out")
+    parts += [p for p in note.split("; ")[1:] if p]
     return activity_frame(rows), "; ".join(parts)
 
 
