@@ -38,7 +38,7 @@ def decode_csv(data: bytes, label: str) -> Decoded:
                 wellness = read_diary(io.BytesIO(data), label=label)
             except InputFileError as err:
                 raise UnreadableExport(label, f"diary: {err.reason}") from err
-            return Decoded.without_activity("wellness", diary_summary(wellness), wellness=wellness)
+            return Decoded.without_activity("wellness", f"diary: {diary_summary(wellness)}", wellness=wellness)
         reason = foreign_strava_reason(data, label)
         if reason is not None:
             raise UnreadableExport(label, reason) from not_strava

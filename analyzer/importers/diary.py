@@ -199,8 +199,9 @@ def read_diary(source, label: str | None = None) -> pd.DataFrame:
 
 
 def diary_summary(frame: pd.DataFrame) -> str:
-    """One line on what a diary gave: its days and how many of them each column gives."""
+    """What a diary gave, in its own column names: '3 days (sleep_h 3, note 1)'."""
+    column = {metric: col for col, (metric, *_) in DIARY_COLUMNS.items()} | {C.DIARY_NOTE: NOTE_COLUMN}
     days = frame[C.DATE].nunique()
     counts = frame.groupby(C.METRIC, sort=False)[C.DATE].nunique()
-    parts = ", ".join(f"{metric} {n}" for metric, n in counts.items())
-    return f"diary: {days} days" + (f" ({parts})" if parts else "")
+    parts = ", ".join(f"{column.get(metric, metric)} {n}" for metric, n in counts.items())
+    return f"{days} days" + (f" ({parts})" if parts else "")

@@ -81,6 +81,14 @@ class History:
             self._daily_wellness = daily_wellness(self.wellness, self.weights)
         return self._daily_wellness
 
+    def add_wellness(self, frame: pd.DataFrame) -> None:
+        """Add wellness readings (WELLNESS_COLUMNS) read from outside the inputs (a
+        ``--diary`` file): appended to ``wellness``; ``daily_wellness`` is made again."""
+        if frame is None or not len(frame):
+            return
+        self.wellness = pd.concat([x for x in (self.wellness, frame) if len(x)], ignore_index=True)
+        self.__dict__.pop("_daily_wellness", None)
+
     @property
     def activities(self) -> pd.DataFrame:
         """One row per distinct activity (duplicates removed), runs and other sports."""
