@@ -261,6 +261,36 @@ def test_an_activity_files_own_rating_is_kept():
     assert out[C.RATING_SOURCE].tolist() == ["", "activities.csv"]
 
 
+def test_a_rating_is_its_own_rows_never_a_neighbours(tmp_path):
+    # A run read from a file (its row unrated) and a ride 60 s later that the runner rated 5
+    # (a row that near a file's activity counts as read from it: it adds no activity); on
+    # another day a run with no file (unrated) and, 60 s later, a 1 h ride rated 4.
+    _fit(tmp_path / "activities" / "21.fit", dt.datetime(2024, 3, 4, 7, 0, 0))
+    header = HEADER.rsplit(",", 1)[0]
+    rows = [
+        (21, "Mar 4, 2024, 7:00:00 AM", "Run", 1800, 5400.0, "activities/21.fit", ""),
+        (22, "Mar 4, 2024, 7:01:00 AM", "Ride", 3600, 30000.0, "", "5.0"),
+        (23, "Mar 5, 2024, 7:00:00 AM", "Run", 1800, 5400.0, "", ""),
+        (24, "Mar 5, 2024, 7:01:00 AM", "Ride", 3600, 30000.0, "", "4.0"),
+    ]
+    lines = [header] + [
+        f'{sid},"{date}",{kind} {sid},{kind},{secs},{m / 1000:.2f},,{fn},,{secs},{m},{pe},'
+        for sid, date, kind, secs, m, fn, pe in rows
+    ]
+    (tmp_path / "activities.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    h = read_history([tmp_path], cache=tmp_path / "cache", progress=False)
+    rpe = {(a[C.FORMAT], a[C.SPORT], str(a[C.START_UTC])): a[C.RPE] for _, a in h.activities.iterrows()}
+    assert sorted(rpe) == [
+        ("fit", "running", "2024-03-04 07:00:00+00:00"),
+        ("strava_csv", "cycling", "2024-03-05 07:01:00+00:00"),
+        ("strava_csv", "running", "2024-03-05 07:00:00+00:00"),
+    ]
+    assert math.isnan(rpe[("fit", "running", "2024-03-04 07:00:00+00:00")])  # not the ride's 5
+    assert math.isnan(rpe[("strava_csv", "running", "2024-03-05 07:00:00+00:00")])  # not the ride's 4
+    assert rpe[("strava_csv", "cycling", "2024-03-05 07:01:00+00:00")] == 4.0
+    assert len(h.ratings) == 2  # both ratings kept in the ratings table
+
+
 @requires_real
 def test_a_real_gpx_takes_its_rows_rating(tmp_path):
     # The real GPX starts 2018-01-02T06:05:29Z (MANIFEST); its row in a current-format CSV.

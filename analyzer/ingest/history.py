@@ -185,7 +185,9 @@ def read_history(
         all_acts = activity_frame([])
     all_acts, csv_feats = _resolve_activities(files, all_acts, sorted_files)
     ratings = pd.concat(sorted_files.ratings, ignore_index=True) if sorted_files.ratings else empty_ratings()
-    all_acts = apply_ratings(all_acts, ratings)
+    # A Strava CSV's ratings were given row by row (strava_rows.with_row_ratings).
+    from_csv = ratings[C.RATING_SOURCE].isin([rec.path for rec, _, _ in sorted_files.gear_files])
+    all_acts = apply_ratings(all_acts, ratings[~from_csv])
     if len(csv_feats):
         run_feats = pd.concat([x for x in (run_feats, csv_feats) if len(x)], ignore_index=True)
     return History(

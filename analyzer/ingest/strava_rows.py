@@ -100,37 +100,46 @@ def rows_read_from_files(gear: pd.DataFrame, activities: pd.DataFrame) -> np.nda
     return np.isin(np.arange(len(gear)), match_rows(gear, activities)["row"])
 
 
-def matched_values(gear: pd.DataFrame, activities: pd.DataFrame, column: str) -> np.ndarray:
-    """For each activity read from a file, the value of a gear-table column in the CSV
-    row matched to it (match_rows) that gives one: the row its file name matches, else
-    the row starting nearest it; NaN when no matched row gives one (or the table has no
-    such column: a gear table cached before it existed)."""
+def matched_weather(gear: pd.DataFrame, activities: pd.DataFrame) -> np.ndarray:
+    """For each activity read from a file, the air temperature [degC] of the CSV row
+    matched to it (match_rows) that gives one: the row its file name matches, else the
+    row starting nearest it; NaN when no matched row gives one."""
     out = np.full(len(activities), np.nan)
-    if column not in gear:
-        return out
     pairs = match_rows(gear, activities)
-    values = gear[column].to_numpy(dtype="float64", na_value=np.nan)[pairs["row"].to_numpy()]
-    pairs = pairs.assign(value=values)[np.isfinite(values)]
+    temps = gear[WEATHER].to_numpy(dtype="float64", na_value=np.nan)[pairs["row"].to_numpy()]
+    pairs = pairs.assign(temp=temps)[np.isfinite(temps)]
     best = pairs.sort_values(["by_file", "gap_s"], ascending=[False, True], kind="stable")
     best = best.drop_duplicates("activity")
-    out[best["activity"].to_numpy()] = best["value"].to_numpy()
+    out[best["activity"].to_numpy()] = best["temp"].to_numpy()
     return out
 
 
-def matched_weather(gear: pd.DataFrame, activities: pd.DataFrame) -> np.ndarray:
-    """For each activity read from a file, the air temperature [degC] of the CSV row
-    matched to it (matched_values)."""
-    return matched_values(gear, activities, WEATHER)
+def own_rows(gear: pd.DataFrame, activities: pd.DataFrame) -> np.ndarray:
+    """For each activity read from a file, the position of its own row in the gear
+    table: the row its file name matches, else the row starting nearest it within
+    GEAR_MATCH_S (match_rows); -1 when none is."""
+    out = np.full(len(activities), -1, dtype=np.int64)
+    pairs = match_rows(gear, activities)
+    best = pairs.sort_values(["by_file", "gap_s"], ascending=[False, True], kind="stable")
+    best = best.drop_duplicates("activity")
+    out[best["activity"].to_numpy()] = best["row"].to_numpy()
+    return out
 
 
 def with_row_ratings(activities: pd.DataFrame, gear: pd.DataFrame, label: str) -> pd.DataFrame:
     """``activities`` (read from files) where each one its own file did not rate (no
-    feel, no RPE) takes the Perceived Exertion of the CSV row matched to it (by file
-    name, else the nearest start within GEAR_MATCH_S: matched_values) as its RPE, with
-    the CSV's ``label`` as its rating_source. The CSV's ratings (History.ratings) are
-    matched by start only: this is what makes a row matched by file name but started
-    further away still give its rating."""
-    rpe = matched_values(gear, activities, RPE)
+    feel, no RPE) takes the Perceived Exertion of its own CSV row (own_rows: by file
+    name, else the nearest start) as its RPE, with the CSV's ``label`` as its
+    rating_source. A rating is one activity's: a neighbouring row's (another activity
+    within GEAR_MATCH_S) is never taken, and a row matched by file name gives its
+    rating however far its start is. This is how a Strava CSV's ratings reach the
+    activities; read_history keeps them out of apply_ratings (by start only)."""
+    if RPE not in gear or activities.empty:
+        return activities
+    row = own_rows(gear, activities)
+    rpe = np.full(len(activities), np.nan)
+    has = row >= 0
+    rpe[has] = gear[RPE].to_numpy(dtype="float64", na_value=np.nan)[row[has]]
     use = np.isfinite(rpe) & activities[C.FEEL].isna().to_numpy() & activities[C.RPE].isna().to_numpy()
     if not use.any():
         return activities
