@@ -81,13 +81,11 @@ class History:
             self._daily_wellness = daily_wellness(self.wellness, self.weights)
         return self._daily_wellness
 
-    def add_wellness(self, frame: pd.DataFrame) -> None:
-        """Add wellness readings (WELLNESS_COLUMNS) read from outside the inputs (a
-        ``--diary`` file): appended to ``wellness``; ``daily_wellness`` is made again."""
-        if frame is None or not len(frame):
-            return
-        self.wellness = pd.concat([x for x in (self.wellness, frame) if len(x)], ignore_index=True)
-        self.__dict__.pop("_daily_wellness", None)
+    def add_wellness(self, frame: pd.DataFrame | None) -> None:
+        """Append readings from outside the inputs (a --diary file); the daily table is remade."""
+        if frame is not None and len(frame):
+            self.wellness = pd.concat([x for x in (self.wellness, frame) if len(x)], ignore_index=True)
+            self.__dict__.pop("_daily_wellness", None)
 
     @property
     def activities(self) -> pd.DataFrame:
@@ -185,8 +183,7 @@ def read_history(
         all_acts = activity_frame([])
     all_acts, csv_feats = _resolve_activities(files, all_acts, sorted_files)
     ratings = pd.concat(sorted_files.ratings, ignore_index=True) if sorted_files.ratings else empty_ratings()
-    # A Strava CSV's ratings were given row by row (strava_rows.with_row_ratings).
-    from_csv = ratings[C.RATING_SOURCE].isin([rec.path for rec, _, _ in sorted_files.gear_files])
+    from_csv = ratings[C.RATING_SOURCE].isin([r.path for r, _, _ in sorted_files.gear_files])  # with_row_ratings
     all_acts = apply_ratings(all_acts, ratings[~from_csv])
     if len(csv_feats):
         run_feats = pd.concat([x for x in (run_feats, csv_feats) if len(x)], ignore_index=True)
@@ -299,8 +296,7 @@ def _sort_by_kind(files: list[FileResult], metas: dict[str, dict], cache: Cache)
 
 def _gather_wellness(out: _Sorted, store, rec: FileResult, meta: dict) -> None:
     """Add a file's wellness readings and ratings of activities (any kind of file may
-    carry them), and the weight readings of a data file (a Strava CSV's Athlete
-    Weight), each naming the file."""
+    carry them), and a data file's weights (Strava's Athlete Weight), each naming the file."""
     tables = meta.get("tables", ())
     if "weights" in tables and meta["kind"] not in ("weight", "activity"):
         out.weights.append(store.table(rec.sha256, "weights").assign(**{C.SOURCE: rec.path}))
