@@ -1,8 +1,8 @@
 """The face of heavylegs: one library call does a whole analysis.
 
 ``analyze_to`` is what ``heavylegs analyze`` runs, and what a notebook or a squad worker
-calls: it reads the runner's shoe files first (a bad one stops it before anything is
-written), imports the history through the cache, computes the features, runs the
+calls: it reads the runner's shoe files and diary first (a bad one stops it before
+anything is written), imports the history through the cache, computes the features, runs the
 detectors and writes findings.json, weekly.csv, activities.csv and the report.
 
 The figure helper (report.helper.Renderer) is started before pandas is imported, so
@@ -42,6 +42,7 @@ def analyze_to(
     as_of: dt.date | str | None = None,
     shoes: str | os.PathLike | None = None,
     overrides: str | os.PathLike | None = None,
+    diary: str | os.PathLike | None = None,
     units: str = "km",
     formats: tuple[str, ...] = ("html",),
     cache: str | os.PathLike | None = None,
@@ -50,9 +51,12 @@ def analyze_to(
 ) -> Report:
     """Analyse the runner's files in ``paths`` and write everything into ``out``.
 
-    Raises an analyzer.errors.AnalyzerError, before writing anything, for a shoes.csv
-    or override file that cannot be used (InputFileError) or when no input could be
-    read (NoInputRead).
+    ``diary`` is the runner's diary.csv (importers.diary.read_diary): its days join the
+    history's wellness readings.
+
+    Raises an analyzer.errors.AnalyzerError, before writing anything, for a shoes.csv,
+    override file or diary that cannot be used (InputFileError) or when no input could
+    be read (NoInputRead).
     """
     from .report.helper import Renderer
 
@@ -63,6 +67,7 @@ def analyze_to(
         from .detectors import Context
         from .detectors.run import run_detectors
         from .errors import NoInputRead
+        from .importers.diary import read_diary
         from .importers.shoes import read_shoe_overrides, read_shoes_csv
         from .ingest import read_history
         from .report.charts import context_plot_data
@@ -72,9 +77,11 @@ def analyze_to(
 
         shoe_list = read_shoes_csv(shoes) if shoes is not None else None
         corrections = read_shoe_overrides(overrides) if overrides is not None else None
+        diary_days = read_diary(diary) if diary is not None else None
         history = read_history(list(paths), cache=cache, workers=workers, progress=progress)
         if not history.read_any():
             raise NoInputRead(history.unread())
+        history.add_wellness(diary_days)
         ctx = Context(history, as_of=as_of, shoes=shoe_list, units=units, overrides=corrections)
         # The charts that show no finding are drawn while the detectors run.
         renderer.begin(context_plot_data(ctx), pdf="pdf" in formats, cache=KeptCharts(history.cache.charts()))

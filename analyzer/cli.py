@@ -1,6 +1,6 @@
 """The ``heavylegs`` command: thin over the library (parse, call once, print).
 
-Every AnalyzerError (a bad shoes.csv or override file, no readable input) ends the
+Every AnalyzerError (a bad shoes.csv, override file or diary, no readable input) ends the
 command with one line naming the file, the row and the problem, and exit status 2.
 Nothing imported here imports pandas: ``analyze`` (api.analyze_to) starts its figure
 helper first, so that both processes import in parallel.
@@ -20,6 +20,7 @@ from .units import UNIT_M
 
 #: Exit status of a command stopped by an AnalyzerError (click's own usage errors use 2 too).
 ERROR_EXIT = 2
+DIARY_HELP = "diary.csv: sleep, heavy legs, soreness, carbs, fluids, stretching, ferritin by day (see README)."
 
 
 def one_line_errors(command):
@@ -50,19 +51,31 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Decoding processes (default: all cores).")
 @click.option("--units", type=click.Choice(sorted(UNIT_M)), default="km", show_default=True)
+@click.option("--diary", type=click.Path(dir_okay=False, exists=True), default=None, help=DIARY_HELP)
 @one_line_errors
-def import_cmd(paths: tuple[str, ...], cache: str | None, as_json: bool, workers: int | None, units: str) -> None:
+def import_cmd(
+    paths: tuple[str, ...], cache: str | None, as_json: bool, workers: int | None, units: str, diary: str | None
+) -> None:
     """Import FIT/GPX files, folders, .gz and .zip exports (Garmin, Strava) and list
     every file's status: imported, duplicate, not_run or skipped (with the reason)."""
+    from .importers.diary import diary_summary, read_diary
     from .ingest import read_history
     from .report.outputs import history_json
 
+    diary_days = read_diary(diary) if diary is not None else None
     history = read_history(list(paths), cache=cache, workers=workers)
+    history.add_wellness(diary_days)
+    summary = diary_summary(diary_days) if diary_days is not None else ""
     if as_json:
-        click.echo(json.dumps(history_json(history), indent=1))
+        data = history_json(history)
+        if summary:
+            data["diary"] = {"path": diary, "summary": summary}
+        click.echo(json.dumps(data, indent=1))
     else:
         for line in import_lines(history, units):
             click.echo(line)
+        if summary:
+            click.echo(f"Diary {diary}: {summary}")
     if not history.read_any():
         raise NoInputRead(history.unread())
 
@@ -71,6 +84,7 @@ def import_cmd(paths: tuple[str, ...], cache: str | None, as_json: bool, workers
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True, help="Output folder.")
 @click.option("--shoes", type=click.Path(dir_okay=False, exists=True), default=None, help="shoes.csv (see README).")
+@click.option("--diary", type=click.Path(dir_okay=False, exists=True), default=None, help=DIARY_HELP)
 @click.option(
     "--shoe-overrides",
     "overrides",
@@ -96,7 +110,7 @@ def import_cmd(paths: tuple[str, ...], cache: str | None, as_json: bool, workers
     help="Report formats, comma-separated: html, pdf (html,pdf for both).",
 )
 @one_line_errors
-def analyze_cmd(paths, out_dir, shoes, overrides, as_of, units, cache, workers, formats) -> None:
+def analyze_cmd(paths, out_dir, shoes, diary, overrides, as_of, units, cache, workers, formats) -> None:
     """Import, compute features, rank the likely causes of heavy legs for a date, and
     write findings.json, weekly.csv, activities.csv and the plotted report into --out."""
     wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
@@ -109,6 +123,7 @@ def analyze_cmd(paths, out_dir, shoes, overrides, as_of, units, cache, workers, 
         as_of=as_of.date() if as_of else None,
         shoes=shoes,
         overrides=overrides,
+        diary=diary,
         units=units,
         formats=wanted,
         cache=cache,

@@ -1,7 +1,8 @@
 """Importers: one module per source format, each with a map from vendor names to ours.
 
 ``decode(data, label)`` sniffs the bytes (never trusting the extension alone) and
-dispatches to the FIT, GPX, gear-CSV or Garmin Connect JSON importer. Importers raise
+dispatches to the FIT, GPX, TCX, Garmin Connect JSON or CSV importer (Strava's
+activities.csv, shoes.csv, the runner's diary.csv: importers.csv_files). Importers raise
 :class:`analyzer.errors.UnreadableExport` with a one-line reason.
 """
 
@@ -9,11 +10,12 @@ from __future__ import annotations
 
 import os
 
-from ..errors import InputFileError, NotAnActivity, UnreadableExport
+from ..errors import NotAnActivity, UnreadableExport
 from .base import Decoded
+from .diary import read_diary
 from .shoes import read_shoe_overrides, read_shoes_csv
 
-__all__ = ["IMPORTER_VERSION", "Decoded", "decode", "read_shoe_overrides", "read_shoes_csv", "sniff"]
+__all__ = ["IMPORTER_VERSION", "Decoded", "decode", "read_diary", "read_shoe_overrides", "read_shoes_csv", "sniff"]
 
 #: Bumped whenever an importer's output changes: part of every cache key, so a new
 #: version re-decodes instead of serving stale tables.
@@ -66,22 +68,6 @@ def decode(data: bytes, label: str, sha256: str) -> Decoded:
         return decode_garmin_json(data, label)
     if kind == "tcx":
         raise NotAnActivity(label, "TCX files are not imported yet (export FIT or GPX instead)")
-    import io
+    from .csv_files import decode_csv
 
-    from .gear import decode_gear_csv
-
-    try:
-        gear = decode_gear_csv(data, label)
-    except NotAnActivity:
-        head = data[:512].decode("utf-8-sig", errors="replace").splitlines()[:1]
-        columns = {c.strip().lower() for c in head[0].split(",")} if head else set()
-        if not {"name", "first_used"} <= columns:
-            raise
-        try:
-            shoes = read_shoes_csv(io.BytesIO(data), label=label)
-        except InputFileError as err:
-            raise UnreadableExport(label, f"shoe list: {err.reason}") from err
-        return Decoded.without_activity("shoes", f"shoe list: {len(shoes)} pairs (used for shoe mileage)", shoes=shoes)
-    with_gear = int((gear["gear"].str.len() > 0).sum())
-    note = f"Strava activities.csv: {len(gear)} activities, {with_gear} with gear (used for shoe mileage)"
-    return Decoded.without_activity("gear", note, gear=gear)
+    return decode_csv(data, label)

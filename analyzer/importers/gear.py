@@ -1,8 +1,10 @@
 """Gear exports: the Strava bulk export's ``activities.csv`` (both of its schemas).
 
 Recognised here so an import can say what the file is; the shoe features read the
-table this returns (one row per Strava activity: when, what sport, which gear, and
-the file of the activity in the export).
+table this returns (one row per Strava activity: when, what sport, which gear, the
+file of the activity in the export, and what the runner recorded with it: perceived
+exertion, body mass). ``importers.strava_csv`` turns the table into the file's ratings
+and weight readings.
 """
 
 from __future__ import annotations
@@ -16,7 +18,11 @@ from ..errors import NotAnActivity, UnreadableExport
 
 #: Column names of the gear table (distance_m [m] and elapsed_s [s] from the CSV itself,
 #: so mileage needs no activity files; weather_temperature_c [degC]: the air temperature
-#: of the activity, NaN where the CSV does not give it).
+#: of the activity, NaN where the CSV does not give it; rpe_0_10: the runner's
+#: "Perceived Exertion" (1-10), NaN when not rated; prefer_perceived_exertion: the row's
+#: "Prefer Perceived Exertion" flag (Strava computes the activity's Relative Effort from
+#: the rating instead of heart rate); athlete_weight_kg [kg]: the "Athlete Weight" of
+#: the runner's profile at the activity, NaN when 0 or empty).
 GEAR_COLUMNS = (
     "strava_id",
     "start_utc",
@@ -27,6 +33,9 @@ GEAR_COLUMNS = (
     "distance_m",
     "elapsed_s",
     "weather_temperature_c",
+    "rpe_0_10",
+    "prefer_perceived_exertion",
+    "athlete_weight_kg",
 )
 
 #: Strava's current export (2020 on): capitalised headers, "Activity Gear", dates
@@ -56,6 +65,23 @@ NEW_WEATHER_TEMPERATURE_C = "Weather Temperature"
 #: of air temperature on Earth, -89.2 degC (Vostok, 1983) and 56.7 degC (Death Valley,
 #: 1913) in the WMO's archive of weather and climate extremes, rounded outwards.
 AIR_TEMPERATURE_RANGE_C = (-90.0, 60.0)
+#: The current export's runner's rating of the activity, its flag and the body mass of
+#: the runner's profile [kg] (one column each, none repeated; checked on the four
+#: current-format CSVs of the shared sets: "Perceived Exertion" 3.0-8.0 or empty,
+#: "Prefer Perceived Exertion" 0.0 or empty, "Athlete Weight" 0.0 or empty). The old
+#: export has none of them.
+NEW_PERCEIVED_EXERTION = "Perceived Exertion"
+NEW_PREFER_PERCEIVED_EXERTION = "Prefer Perceived Exertion"
+NEW_ATHLETE_WEIGHT_KG = "Athlete Weight"
+#: Strava's perceived-exertion scale: 1 (easy) to 10 (max effort), the slider of an
+#: activity's "Perceived Exertion" (empty when not rated; ../shared/DOMAIN.md: values
+#: 2-8 seen in real exports); a value off the scale is not a rating (NaN).
+PERCEIVED_EXERTION_RANGE = (1.0, 10.0)
+#: A body mass [kg] outside this range is not the runner's (NaN): Strava writes 0.0 when
+#: the profile has none (seen on 108 of 371 rows of the shared set's esimms999 CSV); the
+#: bounds are heavylegs convention, wide around any adult runner (a typing error or a
+#: pounds/kilograms mix-up lands outside or shows as a jump in weight_gain's evidence).
+ATHLETE_WEIGHT_RANGE_KG = (20.0, 300.0)
 #: Strava's old export (to 2018): id,date,name,type,description,elapsed_time,distance,
 #: commute,gear,filename with ISO dates.
 OLD_SCHEMA = {
@@ -169,25 +195,51 @@ def _air_temperature(raw: pd.DataFrame) -> pd.Series:
     return temp.where(temp.between(low, high))
 
 
-def decode_gear_csv(data: bytes, label: str) -> pd.DataFrame:
-    """Parse a Strava activities.csv into the gear table, or raise NotAnActivity when
-    the CSV is something else."""
+def _in_range(values: pd.Series, bounds: tuple[float, float]) -> pd.Series:
+    low, high = bounds
+    return values.where(values.between(low, high))
+
+
+def read_csv_text(data: bytes, label: str) -> pd.DataFrame:
+    """The CSV's cells as text (a header repeated is renamed 'Name.1' by pandas), or
+    raise NotAnActivity when it is not a readable CSV (UnreadableExport: not UTF-8)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise UnreadableExport(label, "CSV is not UTF-8 text") from err
     try:
-        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
         raise NotAnActivity(label, f"CSV that is not a known gear export ({' '.join(str(err).split())[:120]})") from err
-    cols = set(raw.columns)
+
+
+def gear_schema(columns) -> dict | None:
+    """NEW_SCHEMA or OLD_SCHEMA when the header has its id, date, type and gear columns."""
+    cols = set(columns)
     for schema in (NEW_SCHEMA, OLD_SCHEMA):
         if {schema["strava_id"], schema["start_utc"], schema["type"], schema["gear"]} <= cols:
-            break
-    else:
-        raise NotAnActivity(label, "CSV that is not a known gear export (expected Strava's activities.csv)")
+            return schema
+    return None
+
+
+def gear_table(raw: pd.DataFrame, schema: dict) -> pd.DataFrame:
+    """The gear table (GEAR_COLUMNS) of a Strava CSV read as text in ``schema``."""
+    cols = set(raw.columns)
     table = pd.DataFrame({key: raw[col] if col in cols else "" for key, col in schema.items()})
     table["distance_m"], table["elapsed_s"] = _distance_elapsed(raw, schema is NEW_SCHEMA)
     table["weather_temperature_c"] = _air_temperature(raw)
+    table["rpe_0_10"] = _in_range(_number(raw, NEW_PERCEIVED_EXERTION), PERCEIVED_EXERTION_RANGE)
+    table["prefer_perceived_exertion"] = _number(raw, NEW_PREFER_PERCEIVED_EXERTION).fillna(0.0) > 0
+    table["athlete_weight_kg"] = _in_range(_number(raw, NEW_ATHLETE_WEIGHT_KG), ATHLETE_WEIGHT_RANGE_KG)
     table["start_utc"] = pd.to_datetime(table["start_utc"].map(_parse_date), utc=True)
     return table[list(GEAR_COLUMNS)].reset_index(drop=True)
+
+
+def decode_gear_csv(data: bytes, label: str) -> pd.DataFrame:
+    """Parse a Strava activities.csv into the gear table, or raise NotAnActivity when
+    the CSV is something else."""
+    raw = read_csv_text(data, label)
+    schema = gear_schema(raw.columns)
+    if schema is None:
+        raise NotAnActivity(label, "CSV that is not a known gear export (expected Strava's activities.csv)")
+    return gear_table(raw, schema)

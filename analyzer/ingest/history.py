@@ -25,7 +25,7 @@ from .local_time import fill_local_time
 from .pool import Decoder, progress_bar
 from .ratings import apply_ratings
 from .sources import iter_inputs, read_again
-from .strava_rows import csv_activities, csv_run_features, matched_weather
+from .strava_rows import csv_activities, csv_run_features, matched_weather, with_row_ratings
 
 
 @dataclass
@@ -80,6 +80,12 @@ class History:
         if not hasattr(self, "_daily_wellness"):
             self._daily_wellness = daily_wellness(self.wellness, self.weights)
         return self._daily_wellness
+
+    def add_wellness(self, frame: pd.DataFrame | None) -> None:
+        """Append readings from outside the inputs (a --diary file); the daily table is remade."""
+        if frame is not None and len(frame):
+            self.wellness = pd.concat([x for x in (self.wellness, frame) if len(x)], ignore_index=True)
+            self.__dict__.pop("_daily_wellness", None)
 
     @property
     def activities(self) -> pd.DataFrame:
@@ -177,7 +183,8 @@ def read_history(
         all_acts = activity_frame([])
     all_acts, csv_feats = _resolve_activities(files, all_acts, sorted_files)
     ratings = pd.concat(sorted_files.ratings, ignore_index=True) if sorted_files.ratings else empty_ratings()
-    all_acts = apply_ratings(all_acts, ratings)
+    from_csv = ratings[C.RATING_SOURCE].isin([r.path for r, _, _ in sorted_files.gear_files])  # with_row_ratings
+    all_acts = apply_ratings(all_acts, ratings[~from_csv])
     if len(csv_feats):
         run_feats = pd.concat([x for x in (run_feats, csv_feats) if len(x)], ignore_index=True)
     return History(
@@ -289,8 +296,10 @@ def _sort_by_kind(files: list[FileResult], metas: dict[str, dict], cache: Cache)
 
 def _gather_wellness(out: _Sorted, store, rec: FileResult, meta: dict) -> None:
     """Add a file's wellness readings and ratings of activities (any kind of file may
-    carry them), each naming the file."""
+    carry them), and a data file's weights (Strava's Athlete Weight), each naming the file."""
     tables = meta.get("tables", ())
+    if "weights" in tables and meta["kind"] not in ("weight", "activity"):
+        out.weights.append(store.table(rec.sha256, "weights").assign(**{C.SOURCE: rec.path}))
     if "wellness" in tables:
         out.wellness.append(store.table(rec.sha256, "wellness").assign(**{C.WELLNESS_SOURCE: rec.path}))
     if "ratings" in tables:
@@ -340,12 +349,13 @@ def _add_csv_rows(all_acts: pd.DataFrame, gear_files) -> tuple[pd.DataFrame, pd.
     read_from_files = all_acts
     added = []
     for rec, sha, gear in gear_files:
-        rows, account = csv_activities(gear, sha, rec.path, read_from_files)
+        rows, account = csv_activities(gear, sha, rec.path, read_from_files, note=rec.reason)
         rec.reason, rec.activity_ids = account, rows[C.ACTIVITY_ID].tolist()
         if len(rows):
             added.append(rows)
         weather = all_acts[C.WEATHER_TEMPERATURE_C]
         all_acts[C.WEATHER_TEMPERATURE_C] = weather.fillna(pd.Series(matched_weather(gear, all_acts), weather.index))
+        all_acts = with_row_ratings(all_acts, gear, rec.path)
     if not added:
         return all_acts, pd.DataFrame()
     rows = pd.concat(added, ignore_index=True)

@@ -33,6 +33,8 @@ CSV_NOTE = (
 )
 #: The gear table's air temperature [degC] (importers.gear: Strava's Weather Temperature).
 WEATHER = "weather_temperature_c"
+#: The gear table's runner's rating (importers.gear: Strava's Perceived Exertion, 1-10).
+RPE = "rpe_0_10"
 #: form_reason of a run made from a CSV row.
 CSV_FORM_REASON = "no samples: a row of Strava's activities.csv (no activity file)"
 
@@ -112,6 +114,41 @@ def matched_weather(gear: pd.DataFrame, activities: pd.DataFrame) -> np.ndarray:
     return out
 
 
+def own_rows(gear: pd.DataFrame, activities: pd.DataFrame) -> np.ndarray:
+    """For each activity read from a file, the position of its own row in the gear
+    table: the row its file name matches, else the row starting nearest it within
+    GEAR_MATCH_S (match_rows); -1 when none is."""
+    out = np.full(len(activities), -1, dtype=np.int64)
+    pairs = match_rows(gear, activities)
+    best = pairs.sort_values(["by_file", "gap_s"], ascending=[False, True], kind="stable")
+    best = best.drop_duplicates("activity")
+    out[best["activity"].to_numpy()] = best["row"].to_numpy()
+    return out
+
+
+def with_row_ratings(activities: pd.DataFrame, gear: pd.DataFrame, label: str) -> pd.DataFrame:
+    """``activities`` (read from files) where each one its own file did not rate (no
+    feel, no RPE) takes the Perceived Exertion of its own CSV row (own_rows: by file
+    name, else the nearest start) as its RPE, with the CSV's ``label`` as its
+    rating_source. A rating is one activity's: a neighbouring row's (another activity
+    within GEAR_MATCH_S) is never taken, and a row matched by file name gives its
+    rating however far its start is. This is how a Strava CSV's ratings reach the
+    activities; read_history keeps them out of apply_ratings (by start only)."""
+    if RPE not in gear or activities.empty:
+        return activities
+    row = own_rows(gear, activities)
+    rpe = np.full(len(activities), np.nan)
+    has = row >= 0
+    rpe[has] = gear[RPE].to_numpy(dtype="float64", na_value=np.nan)[row[has]]
+    use = np.isfinite(rpe) & activities[C.FEEL].isna().to_numpy() & activities[C.RPE].isna().to_numpy()
+    if not use.any():
+        return activities
+    out = activities.copy()
+    out.loc[use, C.RPE] = rpe[use]
+    out.loc[use, C.RATING_SOURCE] = label
+    return out
+
+
 def _float(value) -> float:
     """A gear-table number as a float (NaN where missing)."""
     return float(value) if pd.notna(value) else math.nan
@@ -122,6 +159,7 @@ def _row(i: int, r, sha: str, label: str) -> dict:
     sport, sub_sport = strava_sport(r["type"])
     start = pd.Timestamp(r["start_utc"])
     elapsed = _float(r["elapsed_s"])
+    rpe = _float(r.get(RPE))
     row = {
         C.ACTIVITY_ID: f"{sha[:16]}-{i}",
         C.SOURCE: f"{label} (Strava activity {r['strava_id']})",
@@ -147,6 +185,9 @@ def _row(i: int, r, sha: str, label: str) -> dict:
         C.HAS_DYNAMICS: False,
         C.AVG_HR: math.nan,
         C.WEATHER_TEMPERATURE_C: _float(r[WEATHER]),
+        C.FEEL: math.nan,
+        C.RPE: rpe,
+        C.RATING_SOURCE: label if math.isfinite(rpe) else "",
         C.DUPLICATE_OF: "",
         C.NOTE: CSV_NOTE,
     }
@@ -154,7 +195,9 @@ def _row(i: int, r, sha: str, label: str) -> dict:
     return judge_run(row)
 
 
-def csv_activities(gear: pd.DataFrame, sha: str, label: str, activities: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+def csv_activities(
+    gear: pd.DataFrame, sha: str, label: str, activities: pd.DataFrame, note: str = ""
+) -> tuple[pd.DataFrame, str]:
     """(the activity rows of the CSV rows not read from a file, a one-line account).
 
     Parameters
@@ -162,10 +205,13 @@ def csv_activities(gear: pd.DataFrame, sha: str, label: str, activities: pd.Data
     gear : one CSV's gear table (importers.gear.decode_gear_csv).
     sha, label : the CSV's SHA-256 and its label (path) among the inputs.
     activities : the activities read from files (their source and start_utc).
+    note : the CSV's note from its import (importers.strava_csv): what it says after
+        its first part (ratings, weights, headers not recognised) ends the account.
 
     Each new activity is '<first 16 hex of the CSV's SHA-256>-<row>' with the row's
     index as its session index, source '<label> (Strava activity <id>)', format
-    'strava_csv', no samples; rows without a readable date are left out (counted).
+    'strava_csv', its RPE the row's Perceived Exertion, no samples; rows without a
+    readable date are left out (counted).
     """
     read = rows_read_from_files(gear, activities)
     dated = pd.to_datetime(gear["start_utc"], utc=True).notna().to_numpy()
@@ -178,6 +224,7 @@ def csv_activities(gear: pd.DataFrame, sha: str, label: str, activities: pd.Data
     ]
     if (~dated).any():
         parts.append(f"{int((~dated).sum())} without a readable date left out")
+    parts += [p for p in note.split("; ")[1:] if p]
     return activity_frame(rows), "; ".join(parts)
 
 
