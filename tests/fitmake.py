@@ -35,6 +35,8 @@ class Leg:
     elapsed: float | None = None  # total_elapsed_time [s]; default t[-1] - start
     total_distance: float | None = field(default=None)  # None: the records' distance; NaN: not written
     written: float | None = None  # the session message's timestamp [s]; default start + elapsed
+    feel: int | None = None  # session workout_feel (field 192), 0-100
+    rpe: int | None = None  # session workout_rpe (field 193), RPE x 10
 
 
 def run(seconds: int, speed: float = 3.0, cadence: float = 85.0, hr: float = 150.0, t0: float = 0.0, **kw) -> Leg:
@@ -44,8 +46,9 @@ def run(seconds: int, speed: float = 3.0, cadence: float = 85.0, hr: float = 150
     return Leg("running", t, np.full(n, speed), np.full(n, cadence), np.full(n, hr), **kw)
 
 
-def fit_bytes(legs: list[Leg], start_utc: dt.datetime, utc_offset_s: int = 0) -> bytes:
-    """A whole FIT activity file of ``legs`` (one session each), starting at ``start_utc``."""
+def fit_bytes(legs: list[Leg], start_utc: dt.datetime, utc_offset_s: int = 0, extra: list | None = None) -> bytes:
+    """A whole FIT activity file of ``legs`` (one session each), starting at ``start_utc``;
+    ``extra``: fit_tool messages written after file_id (a user_profile, ...)."""
     from fit_tool.fit_file_builder import FitFileBuilder
     from fit_tool.profile.messages.activity_message import ActivityMessage
     from fit_tool.profile.messages.event_message import EventMessage
@@ -61,6 +64,8 @@ def fit_bytes(legs: list[Leg], start_utc: dt.datetime, utc_offset_s: int = 0) ->
     fid.serial_number = 1234567890
     fid.time_created = t0
     builder.add(fid)
+    for message in extra or []:
+        builder.add(message)
     ev = EventMessage()
     ev.timestamp, ev.event, ev.event_type = t0, Event.TIMER, EventType.START
     builder.add(ev)
@@ -118,5 +123,41 @@ def _add_leg(builder, leg: Leg, index: int, t0: int) -> int:
         message.total_timer_time = elapsed
         if total is not None and np.isfinite(total):
             message.total_distance = total
+        if isinstance(message, SessionMessage) and leg.feel is not None:
+            message.workout_feel = leg.feel
+        if isinstance(message, SessionMessage) and leg.rpe is not None:
+            message.workout_rpe = leg.rpe
         builder.add(message)
     return written
+
+
+def ms(when: dt.datetime) -> int:
+    """A naive UTC datetime as fit-tool's timestamps: milliseconds since the Unix epoch."""
+    return int(when.replace(tzinfo=dt.UTC).timestamp() * 1000)
+
+
+def fit_seconds(when: dt.datetime) -> int:
+    """A naive datetime as a raw FIT date_time: seconds since 1989-12-31 (for
+    local_timestamp fields, which fit-tool writes as given)."""
+    return int(when.replace(tzinfo=dt.UTC).timestamp()) - FIT_EPOCH_S
+
+
+def messages_fit_bytes(messages: list, created: dt.datetime, file_type: str = "MONITORING_B") -> bytes:
+    """A FIT file of a file_id (``file_type`` a fit-tool FileType name, created at the
+    naive UTC ``created``) and the given fit-tool messages, as a watch writes its
+    monitoring, sleep or HRV files."""
+    from fit_tool.fit_file_builder import FitFileBuilder
+    from fit_tool.profile.messages.file_id_message import FileIdMessage
+    from fit_tool.profile.profile_type import FileType, Manufacturer
+
+    builder = FitFileBuilder(auto_define=True, min_string_size=0)
+    fid = FileIdMessage()
+    fid.type = FileType[file_type]
+    fid.manufacturer = Manufacturer.GARMIN.value
+    fid.product = 3113
+    fid.serial_number = 1234567890
+    fid.time_created = ms(created)
+    builder.add(fid)
+    for message in messages:
+        builder.add(message)
+    return builder.build_bytes()

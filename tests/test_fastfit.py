@@ -3,7 +3,8 @@
 Differential: on every FIT file of the shared real set and of sample_data, the fast
 path gives exactly fitparse's samples (same timestamps; values bit-identical, which is
 stricter than "within the field's resolution") and the same summary messages, and
-decode_fit gives the same activities, samples and weights either way. The files that
+decode_fit gives the same activities (the runner's ratings among their columns),
+samples, weights and wellness readings either way. The files that
 fall back to fitparse are listed with the reason. A hand-made FIT file checks the
 decoded values against values chosen here.
 """
@@ -64,8 +65,12 @@ def test_profile_numbers_match_fitparse():
             assert num in fit_profile.RECORD_UNSUPPORTED, f.name
     # The same fields and columns as the fitparse path.
     assert ours | {"timestamp"} == fit_messages.RECORD_FIELDS
-    names = {MESSAGE_TYPES[n].name for n in fit_layout.OTHER_MESGS}
+    # fitparse 1.2 knows none of the wellness messages: read by number (fit_profile).
+    wellness = set(fit_profile.WELLNESS_MESGS)
+    assert not wellness & set(MESSAGE_TYPES)
+    names = {MESSAGE_TYPES[n].name for n in fit_layout.OTHER_MESGS - wellness}
     assert names == fit_messages.MESSAGES_KEPT | {"field_description", "developer_data_id"}
+    assert wellness <= fit_layout.OTHER_MESGS
 
 
 def _slow_and_fast(data: bytes, monkeypatch):
@@ -106,6 +111,7 @@ def test_fast_path_equals_fitparse(path: Path, monkeypatch):
     pd.testing.assert_frame_equal(fast_decoded.activities, slow_decoded.activities, check_exact=True)
     pd.testing.assert_frame_equal(fast_decoded.samples, slow_decoded.samples, check_exact=True)
     pd.testing.assert_frame_equal(fast_decoded.weights, slow_decoded.weights, check_exact=True)
+    pd.testing.assert_frame_equal(fast_decoded.wellness, slow_decoded.wellness, check_exact=True)
     assert (fast_decoded.kind, fast_decoded.note) == (slow_decoded.kind, slow_decoded.note)
 
 

@@ -11,12 +11,14 @@ SDK's messages a reader's view is built here (``sdk_view``):
 * each record belongs to the session whose [start, start + total_elapsed_time +
   60 s] holds its timestamp (the latest such session when two windows overlap), and
   a session's sample count is the number of distinct timestamps among its records;
+* the runner's ratings of each session: ``workout_feel`` (0-100) and ``workout_rpe``
+  (RPE x 10), None when absent; heavylegs' FEEL and RPE x 10 must equal them;
 * the sum of cadence by sport, one value per sample (the first record of a timestamp
   that has one): on foot (running, walking, hiking, generic) 2 x (cadence +
   fractional_cadence) steps/min, for other sports cadence + fractional_cadence rpm.
 
 The importer's view (``heavylegs_view``) must agree: same session count, sport, start
-and end to the millisecond, distance within 0.5 m or 0.01 %, sample count, cadence sums
+and end to the millisecond, distance within 0.5 m or 0.01 %, sample count, ratings, cadence sums
 within 1e-9 (relative). Where they differ, DIFFERENCES lists the exact difference
 (SDK value, heavylegs value) with the reason found by looking at the file (MANIFEST.md
 describes each real file). A listed difference must be exactly as listed, so a fix or
@@ -119,6 +121,9 @@ def sdk_view(data: bytes) -> dict:
                 "start_ms": None if start is None else start * 1000,
                 "end_ms": None if start is None or elapsed is None else start * 1000 + round(elapsed * 1000),
                 "distance_m": s.get("total_distance"),
+                # the runner's ratings as the SDK names them: 0-100, RPE x 10 (FIT profile)
+                "feel": s.get("workout_feel"),
+                "rpe_x10": s.get("workout_rpe"),
             }
         )
     sessions.sort(key=lambda s: (s["start_ms"] is None, s["start_ms"] or 0))
@@ -153,6 +158,8 @@ def sdk_view(data: bytes) -> dict:
                 "end": None if s["end_ms"] is None else _fit_time(s["end_ms"]),
                 "distance_m": s["distance_m"],
                 "n_samples": len(at),
+                "feel": s["feel"],
+                "rpe_x10": s["rpe_x10"],
             }
         )
     return {
@@ -161,6 +168,11 @@ def sdk_view(data: bytes) -> dict:
         "n_records": len(messages.get("record_mesgs", [])),
         "errors": [str(e) for e in errors],
     }
+
+
+def _rating(value: float) -> int | None:
+    """A rating column as the SDK gives it: an int, None where NaN (not rated)."""
+    return None if np.isnan(value) else int(round(value))
 
 
 def heavylegs_view(data: bytes, label: str) -> dict:
@@ -187,6 +199,8 @@ def heavylegs_view(data: bytes, label: str) -> dict:
                 "end": _time(row[C.END_UTC]),
                 "distance_m": distance if np.isfinite(distance) else None,
                 "n_samples": int(row[C.N_SAMPLES]),
+                "feel": _rating(row[C.FEEL]),
+                "rpe_x10": _rating(row[C.RPE] * 10),
             }
         )
     return {"sessions": sessions, "cadence_sum": cadence_sum, "refused": ""}
@@ -216,7 +230,7 @@ def differences(sdk: dict, ours: dict) -> dict[str, tuple]:
         found["sessions"] = (len(a), len(b))
     else:
         for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            for field in ("sport", "start", "end", "distance_m", "n_samples"):
+            for field in ("sport", "start", "end", "distance_m", "n_samples", "feel", "rpe_x10"):
                 key = f"s{i}.{field}"
                 if not _same(key, x[field], y[field]):
                     found[key] = (x[field], y[field])

@@ -33,7 +33,7 @@ WELLNESS_COLUMNS: dict[str, tuple[str, str]] = {
     TEXT: ("", "A text reading (Garmin's HRV status, a diary note); empty otherwise."),
     ORIGIN: (
         "",
-        "What kind of source gave it: 'garmin_export', 'garmin_api', 'fit', 'diary' (see ORIGINS).",
+        "What kind of source gave it: 'garmin_export', 'garmin_api', 'fit', 'diary', 'fit_fallback' (see ORIGINS).",
     ),
     WELLNESS_SOURCE: ("", "The file the reading came from (a path, or 'archive.zip!member')."),
 }
@@ -94,11 +94,16 @@ ORIGIN_GARMIN_API = "garmin_api"
 ORIGIN_FIT = "fit"
 ORIGIN_DIARY = "diary"
 ORIGIN_STRAVA = "strava_csv"
+#: A FIT value that only stands in for the day's own reading: the user profile's resting
+#: heart rate (a setting, entered or updated by the watch, not that day's measurement)
+#: and monitoring_hr_data's resting_heart_rate where the day has no
+#: current_day_resting_heart_rate (the profile defines it as a 7-day average).
+ORIGIN_FIT_FALLBACK = "fit_fallback"
 #: Which kind of source wins when two give the same metric for the same day: a device's
 #: measurement over a downloaded copy of it over the runner's own diary (heavylegs
 #: convention: the diary is for what no device records; where both exist the device
-#: measured, the runner remembered).
-ORIGINS = (ORIGIN_FIT, ORIGIN_GARMIN_EXPORT, ORIGIN_GARMIN_API, ORIGIN_STRAVA, ORIGIN_DIARY)
+#: measured, the runner remembered); a FIT stand-in last, below any reading of the day.
+ORIGINS = (ORIGIN_FIT, ORIGIN_GARMIN_EXPORT, ORIGIN_GARMIN_API, ORIGIN_STRAVA, ORIGIN_DIARY, ORIGIN_FIT_FALLBACK)
 
 # --- the daily table -------------------------------------------------------------------
 #: The metric columns of features.wellness.daily_wellness (one per metric), plus these:

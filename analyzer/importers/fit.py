@@ -18,9 +18,20 @@ from .. import columns as C
 from ..errors import NotAnActivity, UnreadableExport
 from ..tables import activity_frame, empty_weights
 from . import fastfit
-from .base import LOCAL_CLOCK_ONLY, Decoded, activity_id, choose_offset, finish_samples, is_run, summarise, to_utc
+from .base import (
+    LOCAL_CLOCK_ONLY,
+    Decoded,
+    activity_id,
+    choose_offset,
+    finish_samples,
+    is_run,
+    sane_offset,
+    summarise,
+    to_utc,
+)
 from .fit_messages import Clock, read_messages, samples_frame
 from .fit_sessions import extend_to_records, rebase_clock_jumps, session_of, session_spans
+from .fit_wellness import monitoring_offset, wellness_readings
 from .plausible import judge_run
 
 
@@ -81,24 +92,39 @@ def decode_fit(data: bytes, label: str, sha256: str) -> Decoded:
     rows = [
         _activity_row(facts, i, span, part, notes) for i, (span, part) in enumerate(zip(spans, frames, strict=True))
     ]
+    # The activity's own offset dates the readings an activity file carries (the user
+    # profile's resting heart rate); their note parts stay out of the activity's note.
+    offsets = [facts.device_offset, *(row[C.UTC_OFFSET_S] for row in rows)]
+    wellness, _parts = wellness_readings(others, clock, label, next((o for o in offsets if sane_offset(o)), None))
     return Decoded(
         kind="activity",
         activities=activity_frame(rows),
         samples=pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(),
         weights=weights,
+        wellness=wellness,
         note="; ".join(notes),
     )
 
 
 def _without_activity(others: dict[str, list[dict]], weights: pd.DataFrame, error: str | None, label: str) -> Decoded:
-    """A FIT file with no records and no sessions: its weight readings, else raise why
-    it holds no activity."""
+    """A FIT file with no records and no sessions: its weight readings and wellness
+    readings (sleep, HRV, resting heart rate: fit_wellness), else raise why it holds no
+    activity. A file with weights stays kind 'weight' (its wellness rides along)."""
+    offset = monitoring_offset(others)
+    wellness, parts = wellness_readings(
+        others, Clock(others), label, offset if offset is not None else _device_offset(others)
+    )
+    tail = parts + ([error] if error else [])
     if len(weights):
-        note = f"weight readings: {len(weights)} (no activity)" + (f"; {error}" if error else "")
-        return Decoded.without_activity("weight", note, weights=weights)
+        note = "; ".join([f"weight readings: {len(weights)} (no activity)", *tail])
+        return Decoded.without_activity("weight", note, weights=weights, wellness=wellness)
+    if len(wellness):
+        return Decoded.without_activity("wellness", "; ".join(tail), wellness=wellness)
     if error:
         raise UnreadableExport(label, error)
     file_type = (others.get("file_id") or [{}])[0].get("type")
+    if parts:  # wellness messages that gave nothing, and why
+        raise NotAnActivity(label, f"FIT file type '{file_type}' holds no activity; " + "; ".join(parts))
     if file_type not in (None, "activity"):
         raise NotAnActivity(label, f"FIT file type '{file_type}' is not an activity")
     raise NotAnActivity(label, "FIT file holds no sessions and no records")
@@ -199,6 +225,9 @@ def _activity_row(facts: _FileFacts, i: int, span: dict, part: pd.DataFrame, not
         C.TIMER_S: timer,
         C.DURATION_S: timer if np.isfinite(timer) and timer > 0 else elapsed,
         C.DISTANCE_M: distance,
+        C.FEEL: span["feel"],
+        C.RPE: span["rpe"],
+        C.RATING_SOURCE: "file" if np.isfinite(span["feel"]) or np.isfinite(span["rpe"]) else "",
         **summarise(part, span["sport"]),
         C.DUPLICATE_OF: "",
         C.NOTE: "; ".join(row_notes),

@@ -17,13 +17,16 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 
-from .fit_profile import BASE_SIZE, BASE_TYPES, RECORD_MESG, TIMESTAMP_FIELD
+from .fit_profile import BASE_SIZE, BASE_TYPES, RECORD_MESG, TIMESTAMP_FIELD, WELLNESS_MESGS
 
 #: Global message numbers decoded by fitparse (FIT profile mesg_num): file_id 0,
 #: device_settings 2, user_profile 3, sport 12, session 18, lap 19, weight_scale 30,
-#: activity 34, timestamp_correlation 162, and the developer-field descriptions
-#: field_description 206 and developer_data_id 207 that fitparse needs to name fields.
-OTHER_MESGS = frozenset({0, 2, 3, 12, 18, 19, 30, 34, 162, 206, 207})
+#: activity 34, monitoring_info 103, timestamp_correlation 162, the wellness messages
+#: (fit_profile.WELLNESS_MESGS: monitoring_hr_data 211, sleep_level 275,
+#: sleep_assessment 346, hrv_status_summary 370, hrv_value 371), and the
+#: developer-field descriptions field_description 206 and developer_data_id 207 that
+#: fitparse needs to name fields.
+OTHER_MESGS = frozenset({0, 2, 3, 12, 18, 19, 30, 34, 103, 162, 206, 207, *WELLNESS_MESGS})
 DEV_DESCRIPTION_MESGS = frozenset({206, 207})
 #: Message headers read at once when taking a run of record messages of one definition.
 RUN_WINDOW = 64

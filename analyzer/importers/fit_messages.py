@@ -2,7 +2,9 @@
 their records turned into sample columns.
 
 ``read_messages`` keeps the record fields the importer uses and the other messages it
-needs (file_id, session, lap, activity, ...). Both FIT decoders read through it:
+needs (file_id, session, lap, activity, ...), and the wellness messages fitparse's
+profile does not know (sleep, HRV, resting heart rate: ``fit_profile.WELLNESS_MESGS``),
+read by field number with the FIT profile's scale. Both FIT decoders read through it:
 ``fit.py`` for a whole file fastfit cannot take, ``fastfit.py`` for the small file of
 summary messages it cuts out of a file. ``samples_frame`` is the reference for
 fastfit's sample columns (identical output, checked by tests/test_fastfit.py).
@@ -32,7 +34,7 @@ import pandas as pd
 
 from .. import columns as C
 from .base import to_utc
-from .fit_profile import FIT_EPOCH, PLAIN_COLUMNS, SEMICIRCLE_TO_DEG
+from .fit_profile import FIT_ABSOLUTE_MIN, FIT_EPOCH, PLAIN_COLUMNS, SEMICIRCLE_TO_DEG, TIMESTAMP_FIELD, WELLNESS_MESGS
 
 #: Record fields read and combined by the importer (speed, altitude, position, cadence).
 COMBINED_FIELDS = {
@@ -61,6 +63,7 @@ MESSAGES_KEPT = frozenset(
         "user_profile",
         "timestamp_correlation",
         "device_settings",
+        "monitoring_info",
     }
 )
 
@@ -109,9 +112,34 @@ def read_messages(data: bytes):
                 records.append(row)
             elif name in MESSAGES_KEPT:
                 others.setdefault(name, []).append({fd.name: fd.value for fd in msg.fields if fd.value is not None})
+            elif msg.mesg_num in WELLNESS_MESGS:
+                mesg_name, fields = WELLNESS_MESGS[msg.mesg_num]
+                others.setdefault(mesg_name, []).append(_by_number(msg, fields, dev_field_type))
     except Exception as err:  # noqa: BLE001 - fitparse raises many types on damaged input
         error = _fit_error_reason(err)
     return records, dev_names, others, error
+
+
+def _by_number(msg, fields: dict, dev_field_type) -> dict:
+    """A message's fields named and scaled by the FIT profile (``fields``: number ->
+    (name, scale)) from fitparse's raw values, whether or not fitparse knows the
+    message; a date_time (field 253) becomes a naive UTC datetime as fitparse gives it,
+    device-relative values stay ints. Invalid values (None), arrays and developer
+    fields are left out."""
+    out = {}
+    for fd in msg.fields:
+        spec = fields.get(fd.def_num)
+        raw = fd.raw_value
+        if spec is None or type(fd.field) is dev_field_type or isinstance(raw, bool):
+            continue
+        if not isinstance(raw, (int, float)):
+            continue
+        name, scale = spec
+        if fd.def_num == TIMESTAMP_FIELD:
+            out[name] = FIT_EPOCH + dt.timedelta(seconds=int(raw)) if raw >= FIT_ABSOLUTE_MIN else int(raw)
+        else:
+            out[name] = raw / scale if scale else raw
+    return out
 
 
 class Clock:

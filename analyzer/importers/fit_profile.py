@@ -100,3 +100,66 @@ PLAIN_COLUMNS = {
     "temperature": C.TEMPERATURE_C,
     "power": C.POWER_W,
 }
+
+# --- the runner's ratings in the session message ----------------------------------------
+#: session (18) field 192 workout_feel, uint8 0-100 "how a user felt, low values bad,
+#: high values good" (watches write 0/25/50/75/100), and 193 workout_rpe, uint8, Borg
+#: CR10 RPE x 10 (FIT SDK profile 21.x; fitparse 1.2 names them unknown_192/193).
+SESSION_FEEL = (192, "workout_feel")
+SESSION_RPE = (193, "workout_rpe")
+#: workout_rpe / RPE_SCALE = RPE on the 0-10 scale (the profile: "multiplied 10x").
+RPE_SCALE = 10.0
+#: Both ratings are 0-100 in the file (feel directly, RPE x 10): anything else is damage.
+RATING_RAW_MAX = 100
+
+# --- wellness messages, read by field number --------------------------------------------
+#: Global message numbers of the wellness messages (FIT SDK profile 21.x; fitparse 1.2's
+#: profile knows none of them, so they are read by number, with the profile's scale).
+MONITORING_HR_DATA_MESG = 211
+SLEEP_LEVEL_MESG = 275
+SLEEP_ASSESSMENT_MESG = 346
+HRV_STATUS_SUMMARY_MESG = 370
+HRV_VALUE_MESG = 371
+#: message number -> (profile name, {field number: (field name, scale)}); every field is
+#: uint8/uint16/enum (date_time for 253), value = raw / scale (no offsets).
+WELLNESS_MESGS: dict[int, tuple[str, dict[int, tuple[str, float | None]]]] = {
+    MONITORING_HR_DATA_MESG: (
+        "monitoring_hr_data",
+        {
+            TIMESTAMP_FIELD: ("timestamp", None),
+            0: ("resting_heart_rate", None),  # bpm, a 7-day average
+            1: ("current_day_resting_heart_rate", None),  # bpm, the day's
+        },
+    ),
+    SLEEP_LEVEL_MESG: ("sleep_level", {TIMESTAMP_FIELD: ("timestamp", None), 0: ("sleep_level", None)}),
+    SLEEP_ASSESSMENT_MESG: (
+        "sleep_assessment",
+        {
+            4: ("sleep_duration_score", None),
+            6: ("overall_sleep_score", None),
+            7: ("sleep_quality_score", None),
+            11: ("awakenings_count", None),
+        },
+    ),
+    HRV_STATUS_SUMMARY_MESG: (
+        "hrv_status_summary",
+        {
+            TIMESTAMP_FIELD: ("timestamp", None),
+            0: ("weekly_average", 128),  # ms
+            1: ("last_night_average", 128),
+            2: ("last_night_5_min_high", 128),
+            3: ("baseline_low_upper", 128),
+            4: ("baseline_balanced_lower", 128),
+            5: ("baseline_balanced_upper", 128),
+            6: ("status", None),  # enum hrv_status
+        },
+    ),
+    HRV_VALUE_MESG: ("hrv_value", {TIMESTAMP_FIELD: ("timestamp", None), 0: ("value", 128)}),  # 5-min rMSSD, ms
+}
+#: enum sleep_level (FIT profile types).
+SLEEP_LEVELS = {0: "unmeasurable", 1: "awake", 2: "light", 3: "deep", 4: "rem"}
+#: enum hrv_status (FIT profile types).
+HRV_STATUSES = {0: "none", 1: "poor", 2: "low", 3: "unbalanced", 4: "balanced"}
+#: monitoring_info (103) field 0 local_timestamp: the device's local clock at the
+#: message's timestamp, so local_timestamp - timestamp is the UTC offset.
+MONITORING_INFO_MESG = 103

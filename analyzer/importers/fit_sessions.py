@@ -1,4 +1,5 @@
-"""A FIT file's sessions: when each starts and ends, and which records belong to it.
+"""A FIT file's sessions: when each starts and ends, and which records belong to it,
+and the runner's ratings of each (workout_feel, workout_rpe).
 
 A session's end is its start plus its elapsed time (``total_elapsed_time``): the
 session message's own timestamp is when it was written, which some devices write long
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .. import columns as C
+from .fit_profile import RATING_RAW_MAX, RPE_SCALE, SESSION_FEEL, SESSION_RPE
 
 #: Records this long [s] after a session's end still belong to it (devices write the
 #: last record a moment after the session's timestamp).
@@ -32,6 +34,15 @@ ELAPSED_SLACK_S = 1.0
 
 def _fnum(value) -> float:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else float("nan")
+
+
+def _rating(s: dict, field: tuple[int, str]) -> float:
+    """A session's rating field (fit_profile.SESSION_FEEL / SESSION_RPE) as it is in the
+    file, 0-100; NaN when absent, invalid (fitparse gives None for 0xFF) or out of range.
+    fitparse 1.2 names the field unknown_<number>; a later profile names it."""
+    number, name = field
+    value = _fnum(s.get(name, s.get(f"unknown_{number}")))
+    return value if 0 <= value <= RATING_RAW_MAX else float("nan")
 
 
 def session_spans(sessions, samples: pd.DataFrame, clock, others) -> list[dict]:
@@ -77,6 +88,8 @@ def _span(s: dict, start: pd.Timestamp, clock) -> dict:
         "distance": _fnum(s.get("total_distance")),
         "sport": str(sport) if sport is not None else "",
         "sub_sport": str(sub) if sub is not None and sub != "generic" else "",
+        "feel": _rating(s, SESSION_FEEL),
+        "rpe": _rating(s, SESSION_RPE) / RPE_SCALE,
         "notes": notes,
     }
 
@@ -102,6 +115,8 @@ def _span_from_records(samples: pd.DataFrame, others) -> dict:
         "distance": float("nan"),
         "sport": str(sport) if sport is not None else "",
         "sub_sport": str(sport_msg.get("sub_sport") or ""),
+        "feel": float("nan"),  # the ratings are session fields
+        "rpe": float("nan"),
         "notes": [],
     }
 
