@@ -104,6 +104,12 @@ ORIGIN_FIT_FALLBACK = "fit_fallback"
 #: convention: the diary is for what no device records; where both exist the device
 #: measured, the runner remembered); a FIT stand-in last, below any reading of the day.
 ORIGINS = (ORIGIN_FIT, ORIGIN_GARMIN_EXPORT, ORIGIN_GARMIN_API, ORIGIN_STRAVA, ORIGIN_DIARY, ORIGIN_FIT_FALLBACK)
+#: Origins kept in History.wellness but left out of the daily table the detectors read:
+#: a stand-in is not the day's measurement (heavylegs convention: a profile setting that
+#: every activity file repeats would make a flat "baseline" and meet the resting-HR need
+#: for a runner who never measured it; a 7-day average mixed with daily values hides
+#: the change the detectors look for).
+NOT_DAILY_ORIGINS = frozenset({ORIGIN_FIT_FALLBACK})
 
 # --- the daily table -------------------------------------------------------------------
 #: The metric columns of features.wellness.daily_wellness (one per metric), plus these:

@@ -35,9 +35,11 @@ def daily_wellness(wellness: pd.DataFrame, weights: pd.DataFrame | None = None) 
     """One row per local day (DAILY_WELLNESS_COLUMNS): each metric's value (text for
     TEXT_METRICS) and ``<metric>_source``, the file it came from. Where two sources give
     the same metric for a day, the first kind in columns.ORIGINS wins (a device over
-    the diary), then the first file. ``weights`` (History.weights) gives weight_kg: the
+    the diary), then the first file; stand-ins (columns.NOT_DAILY_ORIGINS) are left out. ``weights`` (History.weights) gives weight_kg: the
     day's last reading (by UTC date: weights carry no local offset)."""
     frames = []
+    if wellness is not None and len(wellness):
+        wellness = wellness[~wellness[C.ORIGIN].isin(C.NOT_DAILY_ORIGINS)]
     if wellness is not None and len(wellness):
         rank = {origin: i for i, origin in enumerate(C.ORIGINS)}
         w = wellness.assign(_rank=wellness[C.ORIGIN].map(rank).fillna(len(rank)), _order=np.arange(len(wellness)))
