@@ -4,6 +4,7 @@ that match the runner's pattern."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 
@@ -12,10 +13,10 @@ import pytest
 
 from analyzer import columns as C
 from analyzer.detectors import base
-from analyzer.detectors.base import Detector
+from analyzer.detectors.base import Detector, Finding
 from analyzer.detectors.context import Context
 from analyzer.detectors.heavy_days import MIN_HEAVY_RUNS, HeavyDays, heavy_days, run_signals
-from analyzer.detectors.pattern import PATTERN_BONUS
+from analyzer.detectors.pattern import PATTERN_BONUS, rank_by_pattern
 from analyzer.detectors.run import run_detectors
 from analyzer.features.proportion import wilson_interval
 from analyzer.report.outputs import findings_json
@@ -242,3 +243,25 @@ def test_a_history_without_wellness_or_ratings_has_the_same_findings():
     rated_hook = run_detectors(Context(FakeHistory(rated)))
     assert len(rated_hook.heavy_days.runs) >= MIN_HEAVY_RUNS and not rated_hook.heavy_days.over_represented
     assert _findings_bytes(rated_hook) == _findings_bytes(without)
+
+
+def test_a_finding_that_gathers_a_sleep_measure_matches_the_sleep_pattern(two_findings):
+    """A recovery finding that gathers the sleep detector's measure (one event, one finding)
+    is a sleep finding too; a recovery finding of other measures is not."""
+    ctx = Context(heavy_history())
+    heavy = heavy_days(ctx)
+    gathered = Finding(
+        "made_up_recovery",
+        "recovery",
+        "low",
+        0.10,
+        {"start": ctx.as_of.isoformat(), "end": ctx.as_of.isoformat()},
+        [],
+        "Recovery (made up).",
+        "",
+        signals=("made_up_recovery", "made_up_sleep"),
+    )
+    alone = dataclasses.replace(gathered, signals=("made_up_recovery",))
+    up, same = rank_by_pattern([gathered, alone], heavy, ctx)
+    assert up.score == pytest.approx(0.10 + 0.30) and "On 6 of your 9 heavy days" in up.message
+    assert same == alone

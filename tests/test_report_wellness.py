@@ -144,3 +144,34 @@ def test_strings_in_the_section_are_escaped(rated):
     heavy = dataclasses.replace(rated.heavy_days, runs=(odd,))
     text = render_html(dataclasses.replace(rated, heavy_days=heavy), [])
     assert "<script>x</script>" not in text and "&lt;script&gt;x&lt;/script&gt;" in text
+
+
+HELPER_WITHOUT_PANDAS = """
+import pickle, sys
+from analyzer.report import draw
+data = pickle.load(sys.stdin.buffer)
+images = draw.render(data, stems=["wellness", "timeline"]).pngs()
+sys.stdout.write(f"{sorted(images)} {'pandas' in sys.modules}")
+"""
+
+
+def test_the_figure_helper_draws_the_new_charts_without_pandas(rated):
+    import pickle
+    import subprocess
+    import sys
+
+    data = charts.plot_data(rated)
+    done = subprocess.run(
+        [sys.executable, "-c", HELPER_WITHOUT_PANDAS], input=pickle.dumps(data), capture_output=True, check=True
+    )
+    assert done.stdout.decode() == "['timeline', 'wellness'] False"
+
+
+def test_the_terminal_lists_the_last_twelve_heavy_runs():
+    many = tuple(range(20, 76, 4))  # 14 heavy-rated runs
+    analysis = run_detectors(Context(heavy_history(heavy_days=many)))
+    lines = analysis_lines(analysis, width=100)
+    assert "    Heavy-rated runs (the last 12; 2 earlier in findings.json and report.html):" in lines
+    listed = [line.split()[0] for line in lines if re.match(r"\s+\d{4}-\d\d-\d\d  ", line)]
+    assert listed == [day(d).date().isoformat() for d in many[2:]]
+    assert render_html(analysis, []).count("<td>felt weak (25/100)</td>") == 14

@@ -129,7 +129,7 @@ class HeavyDays:
                 {
                     "date": r.date,
                     "activity_id": r.activity_id,
-                    "distance": round(dist(r.distance_m), 2),
+                    "distance": _num(round(dist(r.distance_m), 2)),
                     C.FEEL: _num(r.feel),
                     C.RPE: _num(r.rpe),
                     C.LEGS_HEAVY: _num(r.legs_heavy),

@@ -4,8 +4,8 @@ A signal is part of the runner's pattern when heavy_days' table shows it over-re
 on their heavy-rated runs (SignalRow.over_represented: at least MIN_HEAVY_RUNS heavy runs
 with data on it, and the lower bound of its 95 % Wilson interval on them above the upper
 bound on the other runs: the two intervals do not overlap). A finding whose category is
-that signal's (heavy_days.SIGNALS: sleep, recovery, overtraining, shoes, heat, strength)
-then
+that signal's (heavy_signals.SIGNALS: sleep, recovery, overtraining, shoes, heat,
+strength), or that gathers the measure of a detector of that category, then
 
 * ranks one severity step higher: its score gains PATTERN_BONUS times its recency weight
   (base.score), as if its severity were one step up at the same age and strength;
@@ -22,7 +22,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from .base import RECENCY_HALF_LIFE_DAYS, SEVERITY_BASE, Evidence, Finding
+from .base import RECENCY_HALF_LIFE_DAYS, SEVERITY_BASE, Evidence, Finding, registered
 from .heavy_days import PATTERN_RULE, HeavyDays, SignalRow
 from .heavy_days import WILSON_SOURCE as _WILSON
 
@@ -43,7 +43,18 @@ def rank_by_pattern(findings: list[Finding], heavy: HeavyDays, ctx) -> list[Find
     if not by_category:
         return list(findings)
     total = len(heavy.runs)
-    return [_matched(f, by_category[f.category], total, ctx) if f.category in by_category else f for f in findings]
+    out = []
+    for f in findings:
+        rows = [row for category in _categories(f) for row in by_category.get(category, [])]
+        out.append(_matched(f, list(dict.fromkeys(rows)), total, ctx) if rows else f)
+    return out
+
+
+def _categories(f: Finding) -> list[str]:
+    """The finding's category, then those of the detectors whose measures it gathers (a
+    recovery finding that gathers a sleep detector's is a sleep finding too)."""
+    of = {cls.id: cls.category for cls in registered()}
+    return list(dict.fromkeys([f.category, *(of[s] for s in f.signals if s in of)]))
 
 
 def _pct(share: float) -> str:

@@ -16,6 +16,9 @@ HEAVY_INTRO = (
     "legs_heavy of 6/10 or more), and how often each signal was present on them and on your other runs "
     "(95 % Wilson intervals)."
 )
+#: The terminal and the PDF list the last this many heavy-rated runs (report.html and
+#: findings.json list them all; heavylegs convention: a screenful).
+TEXT_RUNS = 12
 #: The table's columns (terminal, PDF and report.html).
 TABLE_HEADER = ("signal", "heavy days", "95 % CI", "other runs", "95 % CI", "pattern")
 
@@ -75,8 +78,11 @@ def heavy_lines(analysis, width: int = 100) -> list[str]:
     lines += wrap.wrap(heavy.note)
     rows = run_rows(analysis)
     if rows:
-        lines.append("    Heavy-rated runs:")
-        for date, dist, _, reason, signals in rows:  # the reason names the ratings that made it heavy
+        shown = rows[-TEXT_RUNS:]
+        earlier = len(rows) - len(shown)
+        more = f" (the last {len(shown)}; {earlier} earlier in findings.json and report.html)" if earlier else ""
+        lines.append(f"    Heavy-rated runs{more}:")
+        for date, dist, _, reason, signals in shown:  # the reason names the ratings that made it heavy
             lines += wrap.wrap(f"  {date}  {dist}  {reason}" + (f"; signals: {signals}" if signals else ""))
     if heavy.rows:
         cells = [TABLE_HEADER, *(signal_cells(r) for r in heavy.rows)]
