@@ -82,10 +82,16 @@ def on_days(pairs: Iterable[tuple[float, float]], **kwargs) -> pd.DataFrame:
 
 
 class FakeHistory:
-    """Activities, samples and weights given by the test; no gear, no shoe list."""
+    """Activities, samples, weights and daily wellness (features.wellness.daily_wellness
+    of a tables.wellness_frame; see `daily_wellness`) given by the test; no gear, no shoe
+    list."""
 
     def __init__(
-        self, activities: pd.DataFrame, samples: pd.DataFrame | None = None, weights: pd.DataFrame | None = None
+        self,
+        activities: pd.DataFrame,
+        samples: pd.DataFrame | None = None,
+        weights: pd.DataFrame | None = None,
+        daily_wellness: pd.DataFrame | None = None,
     ) -> None:
         self.activities = activities
         self._samples = (
@@ -95,6 +101,8 @@ class FakeHistory:
         )
         self.weights = weights if weights is not None else pd.DataFrame(columns=[C.TIMESTAMP, C.WEIGHT_KG, C.SOURCE])
         self.files = []
+        if daily_wellness is not None:
+            self.daily_wellness = daily_wellness
 
     def load_samples(self, ids):
         return self._samples[self._samples[C.ACTIVITY_ID].isin(set(ids))]
@@ -103,3 +111,17 @@ class FakeHistory:
         """What read_history caches per run, computed here from the samples."""
         runs = self.activities[self.activities[C.ACTIVITY_ID].isin(set(ids))]
         return per_run.features_from_samples(runs, self.load_samples(ids))
+
+
+def daily_wellness(rows: Iterable[tuple[pd.Timestamp, str, float | str]], source: str = "test.json") -> pd.DataFrame:
+    """One row per day (features.wellness.daily_wellness) from (date, metric, value)
+    readings, a text metric's value given as text; origin garmin_export."""
+    from analyzer.features.wellness import daily_wellness as per_day
+    from analyzer.tables import wellness_frame
+
+    readings = []
+    for date, metric, value in rows:
+        reading = {C.DATE: date, C.METRIC: metric, C.ORIGIN: C.ORIGIN_GARMIN_EXPORT, C.WELLNESS_SOURCE: source}
+        reading.update({C.TEXT: value} if isinstance(value, str) else {C.VALUE: float(value)})
+        readings.append(reading)
+    return per_day(wellness_frame(readings))

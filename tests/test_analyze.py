@@ -143,7 +143,16 @@ def test_cli_analyze_writes_the_three_files(sample_history, tmp_path):
     assert "long_run_spike" in res.output
     assert max(len(line) for line in res.output.splitlines()) <= 100
     doc = json.loads((out / "findings.json").read_text())
-    assert set(doc) == {"as_of", "units", "activities", "skipped", "findings", "not_detectable", "skipped_detectors"}
+    assert set(doc) == {
+        "as_of",
+        "units",
+        "activities",
+        "skipped",
+        "findings",
+        "heavy_days",
+        "not_detectable",
+        "skipped_detectors",
+    }
     assert doc["as_of"] == "2026-08-23" and doc["units"] == "mi"
     for f in doc["findings"]:
         assert set(f) == {

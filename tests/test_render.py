@@ -19,7 +19,7 @@ from analyzer.report.helper import Renderer
 from analyzer.report.kept_charts import KeptCharts
 from tests.conftest import SAMPLE
 
-STEMS = [stem for stem, _ in charts.FIGURES]
+ALL_STEMS = [stem for stem, _ in charts.FIGURES]
 
 
 def _early(data: charts.PlotData) -> charts.PlotData:
@@ -38,13 +38,20 @@ def data(analysis):
 
 
 @pytest.fixture(scope="module")
+def stems(data):
+    """The charts the sample season draws, in report order (the wellness chart only when
+    it has wellness data)."""
+    return charts.to_draw(data, ALL_STEMS)
+
+
+@pytest.fixture(scope="module")
 def reference(data):
     """Every chart drawn in this process, one after another."""
     return draw.render(data).pngs()
 
 
-def test_in_process_render_draws_every_chart_as_png(reference):
-    assert list(reference) == STEMS
+def test_in_process_render_draws_every_chart_as_png(reference, stems):
+    assert list(reference) == stems
     assert all(image.startswith(PNG_SIGNATURE) for image in reference.values())
 
 
@@ -66,8 +73,8 @@ def test_helper_without_begin_draws_the_same_bytes(data, reference):
 
 
 @pytest.mark.skipif(not fork.can_fork(), reason="needs fork() and two cores")
-def test_forked_copies_draw_the_same_bytes(data, reference):
-    assert fork.render_forked(data, set(STEMS)).pngs() == reference
+def test_forked_copies_draw_the_same_bytes(data, reference, stems):
+    assert fork.render_forked(data, set(stems)).pngs() == reference
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
@@ -105,30 +112,30 @@ def test_an_unrelated_analyzer_folder_where_the_command_runs_is_not_imported(dat
     assert got.pngs() == reference
 
 
-def test_the_pdf_through_the_helper(data):
+def test_the_pdf_through_the_helper(data, stems):
     with Renderer() as renderer:
         got = renderer.render(data, pdf=True)
     assert renderer.fallback is None
-    assert got.pdf.startswith(b"%PDF") and len(got.images) == len(STEMS)
+    assert got.pdf.startswith(b"%PDF") and len(got.images) == len(stems)
 
 
-def test_kept_charts_are_reused_and_identical(data, reference, tmp_path):
+def test_kept_charts_are_reused_and_identical(data, reference, tmp_path, stems):
     cache = KeptCharts(ChartStore(tmp_path))
     with Renderer() as first:
         first.begin(_early(data), cache=cache)
         drawn = first.render(data)
     assert first.reused == [] and drawn.pngs() == reference
-    assert sorted(p.name.split("-")[0] for p in cache.dir.glob("*.png")) == sorted(STEMS)
+    assert sorted(p.name.split("-")[0] for p in cache.dir.glob("*.png")) == sorted(stems)
 
     with Renderer() as second:
         second.begin(_early(data), cache=cache)
         kept = second.render(data)
-    assert sorted(second.reused) == sorted(STEMS)  # nothing drawn: the helper was stopped
+    assert sorted(second.reused) == sorted(stems)  # nothing drawn: the helper was stopped
     assert second.fallback is None
     assert kept.pngs() == reference
 
 
-def test_a_changed_input_draws_its_charts_again(data, tmp_path):
+def test_a_changed_input_draws_its_charts_again(data, tmp_path, stems):
     cache = KeptCharts(ChartStore(tmp_path))
     with Renderer() as first:
         first.begin(_early(data), cache=cache)
@@ -137,21 +144,21 @@ def test_a_changed_input_draws_its_charts_again(data, tmp_path):
     with Renderer() as second:
         second.begin(_early(in_miles), cache=cache)
         got = second.render(in_miles)
-    # The distance charts change with the units; dynamics and the timeline do not.
-    assert sorted(second.reused) == ["dynamics", "timeline"]
+    # The distance charts change with the units; dynamics, the timeline and wellness do not.
+    assert sorted(second.reused) == sorted({"dynamics", "timeline"} | ({"wellness"} & set(stems)))
     assert got.pngs() == draw.render(in_miles).pngs()
     # One PNG per chart is kept: the kilometre versions were replaced.
-    assert len(list(cache.dir.glob("*.png"))) == len(STEMS)
+    assert len(list(cache.dir.glob("*.png"))) == len(stems)
 
 
 def _head(table: charts.Table, stop: int) -> charts.Table:
     return charts.Table({name: col[:stop] for name, col in table.columns.items()})
 
 
-def test_chart_keys_follow_every_input(data):
+def test_chart_keys_follow_every_input(data, stems):
     cache = KeptCharts.__new__(KeptCharts)
     cache._code = "code"
-    keys = {stem: cache.key(data, stem) for stem in STEMS}
+    keys = {stem: cache.key(data, stem) for stem in stems}
     one_less = replace(data, form=_head(data.form, -1), spikes=_head(data.spikes, -1))
     assert cache.key(one_less, "dynamics") != keys["dynamics"]
     nudged = charts.Table(dict(data.form.columns))
@@ -165,7 +172,7 @@ def test_chart_keys_follow_every_input(data):
     fewer = replace(data, spans=data.spans[1:])
     assert cache.key(fewer, "weekly") != keys["weekly"] and cache.key(fewer, "timeline") != keys["timeline"]
     cache._code = "other code"
-    assert all(cache.key(data, stem) != keys[stem] for stem in STEMS)
+    assert all(cache.key(data, stem) != keys[stem] for stem in stems)
 
 
 def test_a_damaged_kept_chart_is_drawn_again(data, reference, tmp_path):
@@ -182,7 +189,7 @@ def test_a_damaged_kept_chart_is_drawn_again(data, reference, tmp_path):
     assert got.pngs() == reference
 
 
-def test_kept_charts_are_used_without_a_helper(data, reference, tmp_path):
+def test_kept_charts_are_used_without_a_helper(data, reference, tmp_path, stems):
     cache = KeptCharts(ChartStore(tmp_path))
     with Renderer() as first:
         first.begin(_early(data), cache=cache)
@@ -190,7 +197,7 @@ def test_kept_charts_are_used_without_a_helper(data, reference, tmp_path):
     with Renderer(command=[str(tmp_path / "no-such-program")]) as second:
         second.begin(_early(data), cache=cache)
         got = second.render(data)
-    assert sorted(second.reused) == sorted(STEMS)
+    assert sorted(second.reused) == sorted(stems)
     assert got.pngs() == reference
 
 
@@ -204,7 +211,7 @@ sys.stdout.write(f"{sorted(images)} {'pandas' in sys.modules}")
 """
 
 
-def test_the_helper_draws_without_pandas(data):
+def test_the_helper_draws_without_pandas(data, stems):
     """The helper's CPU goes to drawing: the chart data and plots.py need no pandas."""
     import pickle
     import subprocess
@@ -212,7 +219,7 @@ def test_the_helper_draws_without_pandas(data):
     done = subprocess.run(
         [sys.executable, "-c", HELPER_WITHOUT_PANDAS], input=pickle.dumps(data), capture_output=True, check=True
     )
-    assert done.stdout.decode() == f"{sorted(STEMS)} False"
+    assert done.stdout.decode() == f"{sorted(stems)} False"
 
 
 def test_tables_hold_plain_numpy_values():

@@ -214,6 +214,7 @@ def test_charts_with_nothing_to_show_are_left_out_with_one_line_each(tmp_path):
         "dynamics": charts.NO_DYNAMICS,
         "shoes": charts.NO_SHOES,
         "timeline": charts.NO_CAUSE,
+        "wellness": charts.NO_WELLNESS,
     }
     (tmp_path / "dynamics.png").write_bytes(b"stale")  # a chart of an earlier report into the same folder
     written = write_report(analysis, tmp_path)

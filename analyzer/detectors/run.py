@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from .base import LOOKBACK_DAYS, Finding, Skipped, registered
 from .consolidate import consolidate, recovered
 from .context import Context
+from .heavy_days import HeavyDays, heavy_days
 from .load_rules import too_little_reason
 from .not_detectable import NOT_DETECTABLE
+from .pattern import rank_by_pattern
 
 
 @dataclass
@@ -20,6 +22,9 @@ class Analysis:
         (consolidate.py: one event, one finding), most likely first
     timeline : every finding up to as_of (older and recovered ones included)
     skipped_detectors : detectors that could not run, with the reason
+    heavy_days : the runner's heavy-rated runs and how often each signal was present on
+        them against the other runs (heavy_days.py); findings of a signal over-represented
+        on them rank higher (pattern.py)
     """
 
     as_of: dt.date
@@ -29,6 +34,7 @@ class Analysis:
     timeline: list[Finding]
     skipped_detectors: list[Skipped]
     not_detectable: tuple[dict, ...] = field(default=NOT_DETECTABLE)
+    heavy_days: HeavyDays = field(default_factory=HeavyDays)
 
     @property
     def history(self):
@@ -40,8 +46,10 @@ def analyze(history, as_of=None, shoes=None, units: str = "km", overrides=None) 
     return run_detectors(Context(history, as_of=as_of, shoes=shoes, units=units, overrides=overrides))
 
 
-def run_detectors(ctx: Context) -> Analysis:
-    """`analyze` on a context made beforehand (whose features may already be computed)."""
+def run_detectors(ctx: Context, pattern: bool = True) -> Analysis:
+    """`analyze` on a context made beforehand (whose features may already be computed).
+    ``pattern``: rank the findings that match the runner's heavy-legs pattern higher
+    (pattern.py; False only to compare with the ranking without it)."""
     found: list[Finding] = []
     skipped: list[Skipped] = []
     for cls in registered():
@@ -56,9 +64,18 @@ def run_detectors(ctx: Context) -> Analysis:
     order = {cls.id: i for i, cls in enumerate(registered())}
     skipped += [Skipped(cause, too_little_reason(n)) for cause, n in unjudged.items() if cause not in signals]
     skipped.sort(key=lambda s: order.get(s.detector, len(order)))
+    heavy = heavy_days(ctx)
+    if pattern:
+        gathered = rank_by_pattern(gathered, heavy, ctx)
     horizon = ctx.as_of - dt.timedelta(days=LOOKBACK_DAYS)
     ranked = sorted(gathered, key=lambda f: (-f.score, f.cause, f.window["end"]))
     active = [f for f in ranked if dt.date.fromisoformat(f.window["end"]) >= horizon and not recovered(f, ctx)]
     return Analysis(
-        as_of=ctx.as_of, units=ctx.units, context=ctx, findings=active, timeline=ranked, skipped_detectors=skipped
+        as_of=ctx.as_of,
+        units=ctx.units,
+        context=ctx,
+        findings=active,
+        timeline=ranked,
+        skipped_detectors=skipped,
+        heavy_days=heavy,
     )

@@ -6,4 +6,5 @@ dynamics.py  per-run form summaries, population bands, pace-adjusted baseline, d
 shoes.py     mileage per pair of shoes
 per_run.py   the per-run features computed at import (cached beside the samples)
 bands.py     the published bands and limits the report's charts draw (no pandas)
+proportion.py  a share's 95 % Wilson score interval
 """

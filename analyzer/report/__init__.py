@@ -8,4 +8,7 @@ charts.py      every chart declared once (inputs, caption, size) and its data bu
 plots.py       one drawing function per chart (numpy and matplotlib only)
 draw.py        drawing in this process; fork.py in forked copies;
 helper.py      the figure helper process; kept_charts.py charts kept in the cache
+heavy.py       the section "Your heavy-legs days" (terminal, PDF, HTML)
+wellness_chart.py, plot_wellness.py   the wellness chart's data and drawing
+table.py       Table: the numpy columns a chart reads
 """

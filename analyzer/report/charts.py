@@ -2,7 +2,8 @@
 their inputs (`PlotData`) that the figure helper draws from without pandas.
 
 A chart is one `Chart` entry in CHARTS (stem, caption, the `PlotData` fields it shows,
-whether it waits for the findings, its size) plus one drawing function in plots.py.
+whether it waits for the findings, its size) plus one drawing function in plots.py (or
+in a module of its own, named ``module.function``: plot_wellness.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .. import columns as C
+from .table import Table
+from .wellness_chart import NO_WELLNESS, weeks_of, wellness_shown, wellness_table
 
 #: The dynamics chart's metrics, in panel order: (title, unit).
 DYNAMICS_LABELS = {
@@ -52,45 +55,6 @@ class Span:
     category: str = ""
 
 
-class Table:
-    """A frame-like set of equally long numpy columns (and an optional index): what the
-    charts (plots.py) read of a DataFrame, picklable and readable without pandas."""
-
-    def __init__(self, columns: dict[str, np.ndarray], index: np.ndarray | None = None) -> None:
-        self.columns = dict(columns)
-        self.index = index
-
-    @classmethod
-    def of(cls, frame, columns=None, index: bool = False) -> Table:
-        """The named ``columns`` (default all) of a DataFrame, and its index if asked:
-        numbers as float (NaN for missing), datetimes as datetime64, anything else as
-        str or None, so that nothing in it needs pandas to unpickle. None gives an
-        empty table."""
-        if frame is None:
-            return cls({})
-        names = [c for c in (frame.columns if columns is None else columns) if c in frame.columns]
-        return cls({c: _plain(frame[c]) for c in names}, _plain(frame.index) if index else None)
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        return self.columns[name]
-
-    def __contains__(self, name: str) -> bool:
-        return name in self.columns
-
-    def __len__(self) -> int:
-        return len(next(iter(self.columns.values()))) if self.columns else 0
-
-
-def _plain(values) -> np.ndarray:
-    """A pandas Series or Index as a numpy array of float, datetime64 or str/None."""
-    kind = getattr(values.dtype, "kind", "O")
-    if kind in "biuf":
-        return values.to_numpy(dtype=float, na_value=np.nan)
-    if kind == "M":
-        return values.to_numpy(dtype="datetime64[ns]")
-    return np.array([v if isinstance(v, str) else None for v in values], dtype=object)
-
-
 @dataclass
 class ShoeRuns:
     """What the shoe chart reads of a features.shoes.ShoeMileage: its runs (shoe,
@@ -114,6 +78,12 @@ class PlotData:
         with their findings)
     spans : every finding up to the analysis date, as `Span` (empty before the detectors)
     text_lines : the PDF's first page, line by line
+    wellness : one row per day of the weekly chart's weeks with a reading (WELLNESS_CHART_COLUMNS:
+        date, sleep_s [s], hrv_night_ms, hrv_weekly_ms, hrv_baseline_low_ms / _high_ms [ms],
+        resting_hr_bpm [bpm], weight_kg [kg]), or None
+    heavy_runs : the runs the runner rated heavy: date, distance_m [m] (empty without ratings)
+    weeks : (first day, day after the last) of the weekly chart's weeks, ISO dates, or None
+        without runs
     """
 
     spikes: Table
@@ -124,6 +94,9 @@ class PlotData:
     weekly: Table | None = None
     spans: list[Span] = field(default_factory=list)
     text_lines: list[str] = field(default_factory=list)
+    wellness: Table | None = None
+    heavy_runs: Table | None = None
+    weeks: tuple[str, str] | None = None
 
 
 @dataclass
@@ -143,7 +116,8 @@ class Chart:
     """One chart of the report.
 
     stem : file name (stem.png) and id; caption : shown under it;
-    plot : the function of plots.py that draws it, called with the chart's axes and then
+    plot : the function that draws it: its name in plots.py, or ``module.function`` of
+        another module of this package (draw.plot_function), called with the chart's axes and then
         the `PlotData` fields named in ``inputs``, in that order: what a chart shows is
         exactly what its function is given (its kept PNG's key is made of them);
     early : 0 when it shows findings (drawn once they exist), else its place among the
@@ -214,6 +188,16 @@ def _weekly_table(weekly) -> Table:
     return table
 
 
+def _wellness_size(data: PlotData) -> tuple[float, float]:
+    return (11, 2.0 * max(1, len(wellness_shown(data.wellness))) + 1.2)
+
+
+def _timeline_lanes(data: PlotData) -> int:
+    """Lanes of the cause timeline: one per cause, and one for the heavy-rated runs."""
+    heavy = data.heavy_runs is not None and len(data.heavy_runs) > 0
+    return len({s.cause for s in data.spans}) + int(heavy)
+
+
 def _other_sports_shown(weekly: Table | None) -> bool:
     """The weekly chart's lower panel is drawn (plots.has_other_sports: any hours)."""
     if weekly is None or C.OTHER_SPORTS_H not in weekly:
@@ -233,6 +217,18 @@ CHARTS: tuple[Chart, ...] = (
         lambda d: TALL if _other_sports_shown(d.weekly) else WIDE,
         title="Weekly load",
         missing=lambda d: NO_RUNS if _no_runs(d.weekly) else None,
+    ),
+    Chart(
+        "wellness",
+        "Sleep per night against the 7 h recommended for adults, overnight HRV with the device's baseline band, "
+        "resting heart rate and weight, over the weeks of the load chart; dark red lines mark the runs you rated heavy.",
+        "plot_wellness.wellness_panels",
+        ("wellness", "heavy_runs", "weeks"),
+        4,
+        _wellness_size,
+        grid=lambda d: (max(1, len(wellness_shown(d.wellness))), 1),
+        title="Sleep, HRV, resting heart rate and weight",
+        missing=lambda d: None if wellness_shown(d.wellness) else NO_WELLNESS,
     ),
     Chart(
         "long_runs",
@@ -267,13 +263,14 @@ CHARTS: tuple[Chart, ...] = (
     ),
     Chart(
         "timeline",
-        "When each cause was active, coloured by severity; the dashed line is the analysis date.",
+        "When each cause was active, coloured by severity, and the runs you rated heavy; the dashed line is the "
+        "analysis date.",
         "cause_timeline",
-        ("spans", "as_of"),
+        ("spans", "as_of", "heavy_runs"),
         0,
-        lambda d: (11, 0.6 * max(3, len({s.cause for s in d.spans})) + 1.4),
+        lambda d: (11, 0.6 * max(3, _timeline_lanes(d)) + 1.4),
         title="Cause timeline",
-        missing=lambda d: None if d.spans else NO_CAUSE,
+        missing=lambda d: None if _timeline_lanes(d) else NO_CAUSE,
     ),
 )
 BY_STEM = {c.stem: c for c in CHARTS}
@@ -312,13 +309,19 @@ def in_order(pngs: dict[str, bytes]) -> list[tuple[str, str, bytes]]:
 def context_plot_data(ctx) -> PlotData:
     """The inputs of the charts that show no finding, from a `detectors.Context`
     (computing features the detectors use anyway)."""
+    from ..detectors.heavy_days import heavy_rated
+
     mileage = ctx.shoes
+    weeks = weeks_of(ctx)
     return PlotData(
         spikes=Table.of(ctx.spikes, (C.START_LOCAL, C.DISTANCE_M, C.PREV_LONGEST_M, C.BAND)),
         form=Table.of(ctx.form, (C.START_LOCAL, *DYNAMICS_COLUMNS)),
         shoes=None if mileage is None else ShoeRuns(Table.of(mileage.runs, (C.SHOE, C.START_LOCAL, C.CUMULATIVE_M))),
         as_of=ctx.as_of,
         units=ctx.units,
+        wellness=wellness_table(ctx.wellness, weeks),
+        heavy_runs=Table.of(heavy_rated(ctx), ("date", C.DISTANCE_M)),
+        weeks=weeks,
     )
 
 

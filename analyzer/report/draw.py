@@ -9,6 +9,8 @@ from .charts import BY_STEM, FIGURES, PlotData, Rendered, in_order, not_drawn, t
 
 #: Resolution of the PNGs (pixels per inch): 11 in wide charts are 1210 px.
 FIGURE_DPI = 110
+#: Lines of text on one A4 page of the PDF (7.5 pt monospace); more go on further pages.
+TEXT_PAGE_LINES = 70
 
 
 def draw(data: PlotData, stem: str):
@@ -18,15 +20,22 @@ def draw(data: PlotData, stem: str):
     chart = BY_STEM.get(stem)
     if chart is None:
         raise ValueError(f"no chart named {stem!r}")
-    from . import plots
-
     fig = Figure(figsize=chart.size(data))
-    getattr(plots, chart.plot)(fig.subplots(*chart.grid(data)), *(getattr(data, name) for name in chart.inputs))
+    plot_function(chart.plot)(fig.subplots(*chart.grid(data)), *(getattr(data, name) for name in chart.inputs))
     fig.tight_layout()
     # tight_layout leaves a placeholder layout engine behind, which makes savefig lay the
     # whole figure out once more before drawing it; the layout is final, so drop it.
     fig.set_layout_engine(None)
     return fig
+
+
+def plot_function(name: str):
+    """A chart's drawing function by its name in `charts.Chart.plot`: a function of
+    plots.py, or ``module.function`` of another module of this package."""
+    import importlib
+
+    module, _, function = name.rpartition(".")
+    return getattr(importlib.import_module(f"{__package__}.{module or 'plots'}"), function)
 
 
 def png(fig) -> bytes:
@@ -36,12 +45,18 @@ def png(fig) -> bytes:
 
 
 def text_page(lines: list[str]):
-    """A first PDF page with the ranked causes in words."""
+    """A PDF page of text (the first TEXT_PAGE_LINES of ``lines``)."""
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(8.27, 11.69))
-    fig.text(0.06, 0.96, "\n".join(lines[:70]), va="top", family="monospace", fontsize=7.5)
+    fig.text(0.06, 0.96, "\n".join(lines[:TEXT_PAGE_LINES]), va="top", family="monospace", fontsize=7.5)
     return fig
+
+
+def text_pages(lines: list[str]) -> list:
+    """The PDF's text in pages of TEXT_PAGE_LINES lines (at least one page)."""
+    chunks = [lines[i : i + TEXT_PAGE_LINES] for i in range(0, len(lines), TEXT_PAGE_LINES)]
+    return [text_page(chunk) for chunk in chunks or [[]]]
 
 
 def render(data: PlotData, pdf: bool = False, stems=None) -> Rendered:
@@ -61,7 +76,8 @@ def render(data: PlotData, pdf: bool = False, stems=None) -> Rendered:
         buf = io.BytesIO()
         with PdfPages(buf) as pages:
             missing = [f"{BY_STEM[stem].title} not drawn: {why}" for stem, why in not_drawn(data).items()]
-            pages.savefig(text_page(data.text_lines + ([""] + missing if missing else [])))
+            for page in text_pages(data.text_lines + ([""] + missing if missing else [])):
+                pages.savefig(page)
             for fig in figs.values():
                 pages.savefig(fig)
         pdf_bytes = buf.getvalue()

@@ -12,6 +12,7 @@ from .. import columns as C
 from ..atomic import write_atomic
 from .charts import BY_STEM, FIGURES, not_drawn, partly_missing, plot_data
 from .draw import render
+from .heavy import heavy_html
 from .model import NO_FINDING, earlier_findings, finding_views, inputs_used, runs_read, title_of
 from .text import pdf_lines
 
@@ -50,6 +51,7 @@ def render_html(analysis, images: list[tuple[str, str, bytes]], data=None) -> st
     if not analysis.findings:
         parts.append(f"<p>{NO_FINDING}</p>")
     parts += [_finding(f) for f in finding_views(analysis.findings)]
+    parts += heavy_html(analysis)
     parts += _earlier(analysis)
     parts.append("<h2>Not visible in watch data</h2><ul>")
     for item in analysis.not_detectable:

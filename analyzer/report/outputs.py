@@ -24,6 +24,7 @@ def findings_json(analysis) -> dict:
             "activities": int(len(analysis.context.activities)),
             "skipped": [{"file": f.path, "reason": f.reason} for f in files if f.status == C.SKIPPED],
             "findings": [f.as_dict() for f in analysis.findings],
+            "heavy_days": analysis.heavy_days.as_dict(analysis.context.dist),
             "not_detectable": list(analysis.not_detectable),
             "skipped_detectors": [s.as_dict() for s in analysis.skipped_detectors],
         }

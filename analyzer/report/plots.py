@@ -262,10 +262,12 @@ def long_runs(ax, spikes, units: str = "km") -> None:
     _finish(ax, title, f"distance [{units}]")
 
 
-def cause_timeline(ax, timeline, as_of) -> None:
-    """One lane per cause: when each was active, coloured by severity, and the as-of date."""
+def cause_timeline(ax, timeline, as_of, heavy_runs=None) -> None:
+    """One lane per cause: when each was active, coloured by severity, and the as-of date;
+    above them, a lane of the runs the runner rated heavy (``heavy_runs``: date), when any."""
     title = "When each cause was active"
-    if not timeline:
+    heavy = np.asarray(heavy_runs["date"], dtype="datetime64[D]") if _rows(heavy_runs) else None
+    if not timeline and heavy is None:
         no_data(ax, title, "No cause was found in the analysed period.")
         return
     causes = sorted({f.cause for f in timeline})
@@ -279,15 +281,25 @@ def cause_timeline(ax, timeline, as_of) -> None:
         ax.broken_barh(
             [x for x, _ in bars], (lane[cause] - 0.3, 0.6), facecolors=[c for _, c in bars], edgecolor="k", lw=0.3
         )
+    labels = [c.replace("_", " ") for c in causes]
+    handles = [Patch(facecolor=colour, edgecolor="k", lw=0.3, label=sev) for sev, colour in SEVERITY_COLOURS.items()]
+    if heavy is not None:
+        marks = ax.scatter(heavy + np.timedelta64(12, "h"), np.full(len(heavy), len(causes)), marker="v", s=30)
+        marks.set(color=HEAVY_COLOUR, label="run you rated heavy", zorder=3)
+        labels.append("heavy-rated runs")
+        handles.append(marks)
     ax.xaxis_date()
     as_of_day = _day(as_of)
     ax.axvline(as_of_day, color="k", ls="--", lw=1)
-    ax.text(as_of_day, len(causes) - 0.4, " as of", va="bottom", fontsize=8)
-    ax.set_yticks(range(len(causes)), [c.replace("_", " ") for c in causes])
-    ax.set_ylim(-0.6, len(causes))
-    handles = [Patch(facecolor=colour, edgecolor="k", lw=0.3, label=sev) for sev, colour in SEVERITY_COLOURS.items()]
+    ax.text(as_of_day, len(labels) - 0.4, " as of", va="bottom", fontsize=8)
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_ylim(-0.6, len(labels))
     legend_above(ax, title, handles)
     date_axis(ax)
+
+
+#: The colour of the runs the runner rated heavy (the timeline and the wellness chart).
+HEAVY_COLOUR = "#8b0000"
 
 
 #: Population band edges per metric (best to worst), from features.bands.

@@ -9,6 +9,7 @@ import textwrap
 
 from .. import columns as C
 from ..units import UNIT_M
+from .heavy import heavy_lines
 from .model import NO_FINDING, finding_views, runs_read, title_of
 
 SEVERITY_COLOUR = {"high": "red", "medium": "yellow", "low": "cyan"}
@@ -31,6 +32,7 @@ def analysis_lines(analysis, paths: dict | None = None, width: int = 100) -> lis
             lines += wrap.wrap(f.advice_line)
     else:
         lines.append(NO_FINDING)
+    lines += heavy_lines(analysis, width)
     lines += ["", "Not visible in watch data:"]
     for item in analysis.not_detectable:
         lines += wrap.wrap(f"{title_of(item['cause'])}: {item['advice']}")
@@ -49,6 +51,7 @@ def pdf_lines(analysis) -> list[str]:
     for f in finding_views(analysis.findings):
         lines.append(f"{f.rank}. [{f.severity.upper()}] {f.title} ({f.start} to {f.end})")
         lines += textwrap.wrap(f.message, 95) + textwrap.wrap(f.advice_line, 95) + [""]
+    lines += heavy_lines(analysis, 95)[1:] + [""]
     lines.append("Not visible in watch data: " + ", ".join(title_of(i["cause"]) for i in analysis.not_detectable))
     return lines
 
