@@ -467,7 +467,8 @@ def test_history_gets_daily_wellness_and_the_runs_ratings(tmp_path):
     (folder / "hrv.fit").write_bytes(_hrv_file())
     (folder / "monitoring.fit").write_bytes(_monitoring_file())
     # a run on 2024-03-05 whose profile says 48: the monitoring file's 50 of that day wins;
-    # a run on 2024-03-07 whose profile says 49: the only resting HR of that day.
+    # a run on 2024-03-07 whose profile says 49: the only resting HR of that day, a
+    # stand-in kept in History.wellness but not in the daily table (NOT_DAILY_ORIGINS).
     run1 = fit_bytes([run(900, feel=25, rpe=70)], dt.datetime(2024, 3, 5, 17, 0), 0, extra=[_user_profile(48)])
     run2 = fit_bytes([run(900)], dt.datetime(2024, 3, 7, 17, 0), 0, extra=[_user_profile(49)])
     (folder / "run1.fit").write_bytes(run1)
@@ -494,8 +495,11 @@ def test_history_gets_daily_wellness_and_the_runs_ratings(tmp_path):
     assert day[C.RESTING_HR_BPM + C.SOURCE_SUFFIX].endswith("monitoring.fit")
     assert day[C.SLEEP_S + C.SOURCE_SUFFIX].endswith("sleep.fit")
     assert daily.at[pd.Timestamp("2024-03-06"), C.HRV_NIGHT_MS] == 35.25
-    assert daily.at[pd.Timestamp("2024-03-07"), C.RESTING_HR_BPM] == 49.0
-    assert daily.at[pd.Timestamp("2024-03-07"), C.RESTING_HR_BPM + C.SOURCE_SUFFIX].endswith("run2.fit")
+    assert pd.Timestamp("2024-03-07") not in daily.index
+    w = history.wellness
+    kept = w[(w[C.DATE] == pd.Timestamp("2024-03-07")) & (w[C.METRIC] == C.RESTING_HR_BPM)]
+    assert kept[C.VALUE].tolist() == [49.0] and kept[C.ORIGIN].tolist() == [C.ORIGIN_FIT_FALLBACK]
+    assert kept[C.WELLNESS_SOURCE].iloc[0].endswith("run2.fit")
 
     acts = history.all_activities.set_index(C.SOURCE)
     rated = acts.loc[[s for s in acts.index if s.endswith("run1.fit")][0]]
