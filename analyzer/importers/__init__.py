@@ -1,7 +1,7 @@
 """Importers: one module per source format, each with a map from vendor names to ours.
 
 ``decode(data, label)`` sniffs the bytes (never trusting the extension alone) and
-dispatches to the FIT, GPX or gear-CSV importer. Importers raise
+dispatches to the FIT, GPX, TCX or gear-CSV importer. Importers raise
 :class:`analyzer.errors.UnreadableExport` with a one-line reason.
 """
 
@@ -37,7 +37,7 @@ def sniff(data: bytes, label: str) -> str:
             return "tcx"
         if ext == ".gpx":
             return "gpx"  # let the GPX importer say what is wrong with it
-        raise NotAnActivity(label, "XML file that is not GPX")
+        raise NotAnActivity(label, "XML file that is neither GPX nor TCX")
     if ext == ".fit":
         raise UnreadableExport(label, "not a FIT file: no '.FIT' signature in the header (renamed or damaged file)")
     if ext == ".gpx":
@@ -59,7 +59,9 @@ def decode(data: bytes, label: str, sha256: str) -> Decoded:
 
         return decode_gpx(data, label, sha256)
     if kind == "tcx":
-        raise NotAnActivity(label, "TCX files are not imported yet (export FIT or GPX instead)")
+        from .tcx import decode_tcx
+
+        return decode_tcx(data, label, sha256)
     import io
 
     from .gear import decode_gear_csv
