@@ -209,27 +209,39 @@ def test_fit_and_tcx_of_one_run_are_one_activity_and_a_duplicate(tmp_path):
 # --- archives ------------------------------------------------------------------------------
 
 
-def test_tcx_gz_and_a_zip_of_tcx_through_read_history(tmp_path):
-    data = TREADMILL.read_bytes()
-    gz = tmp_path / "in" / "treadmill.TCX.gz"
-    gz.parent.mkdir()
-    gz.write_bytes(gzip.compress(data))
+def test_tcx_gz_through_read_history(tmp_path):
+    gz = tmp_path / "treadmill.TCX.gz"
+    gz.write_bytes(gzip.compress(TREADMILL.read_bytes()))
+    h = read_history([gz], cache=tmp_path / "cache", workers=1, progress=False)
+    assert [(f.path, f.status) for f in h.files] == [(str(gz), "imported")]
+    assert h.runs.iloc[0][C.DISTANCE_M] == pytest.approx(4111.48)
+
+
+def test_a_strava_export_of_tcx_files(tmp_path):
+    """A Strava export zip whose activities are .tcx.gz and .tcx: the walker hands each to
+    the TCX importer, and the CSV's rows are matched to them by file name."""
     _fit, other_run = _same_run()
+    csv = (
+        "Activity ID,Activity Date,Activity Name,Activity Type,Activity Description,Elapsed Time,Distance,"
+        "Activity Gear,Filename\n"
+        '111,"Oct 24, 2025, 3:25:26 PM",Treadmill,Run,,1638,4.11,Shoe A,activities/111.tcx.gz\n'
+        '222,"May 4, 2024, 6:30:00 AM",Morning Run,Run,,2400,7.20,Shoe B,activities/222.tcx\n'
+    )
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as z:  # a Strava export's layout
-        z.writestr("export/activities/111.tcx.gz", gzip.compress(data))
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("export/activities.csv", csv)
+        z.writestr("export/activities/111.tcx.gz", gzip.compress(TREADMILL.read_bytes()))
         z.writestr("export/activities/222.tcx", other_run)
-    (tmp_path / "export.zip").write_bytes(buffer.getvalue())
-    h = read_history([gz, tmp_path / "export.zip"], cache=tmp_path / "cache", workers=1, progress=False)
-    status = {f.path: f.status for f in h.files}
-    assert status == {
-        str(gz): "imported",
-        f"{tmp_path / 'export.zip'}!export/activities/111.tcx.gz": "duplicate",  # the same bytes as the .TCX.gz
-        f"{tmp_path / 'export.zip'}!export/activities/222.tcx": "imported",
-    }
+    export = tmp_path / "export.zip"
+    export.write_bytes(buffer.getvalue())
+    h = read_history([export], cache=tmp_path / "cache", workers=1, progress=False)
+    status = {f.path.split("!", 1)[1]: (f.status, f.reason) for f in h.files}
+    assert status["export/activities/111.tcx.gz"][0] == status["export/activities/222.tcx"][0] == "imported"
+    assert status["export/activities.csv"][0] == "imported"
+    assert "2 read from their files; 0 added from its rows" in status["export/activities.csv"][1]
     runs = h.runs.sort_values(C.START_UTC)
+    assert runs[C.FORMAT].tolist() == ["tcx", "tcx"]
     assert runs[C.DISTANCE_M].tolist() == pytest.approx([7200, 4111.48], rel=0.02)
-    assert (runs[C.FORMAT] == "tcx").all()
 
 
 # --- structure: several activities, sports, tracks, pauses, laps only ---------------------

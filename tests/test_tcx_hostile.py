@@ -156,3 +156,12 @@ def test_values_that_are_not_numbers_are_missing_and_said():
     data = re.sub(rb"<Value>150</Value>", b"<Value>x</Value>", _run(), count=10)
     a = decode(data, "x.tcx", "0" * 64).activities.iloc[0]
     assert "10 values that are not numbers read as missing" in a["note"]
+
+
+def test_deep_nesting_and_huge_text_are_malformed_xml():
+    base = _run()
+    deep = base.replace(b"<HeartRateBpm>", b"<Extensions>" * 300 + b"<HeartRateBpm>", 1)
+    huge = base.replace(b"<Time>", b"<Notes>" + b"a" * (11 * 2**20) + b"</Notes><Time>", 1)
+    for data, why in ((deep, "Excessive depth in document: 256"), (huge, "Text node too long")):
+        with pytest.raises(UnreadableExport, match=f"^x.tcx: malformed TCX XML \\(.*{why}"):
+            decode(data, "x.tcx", "0" * 64)
