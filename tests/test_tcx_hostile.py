@@ -10,6 +10,7 @@ import re
 import threading
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analyzer import read_history
@@ -152,10 +153,14 @@ def test_damaged_tcx_decode_or_refuse_with_one_line():
     assert outcomes["ok"] > 10 and outcomes["refused"] > 10, outcomes
 
 
-def test_values_that_are_not_numbers_are_missing_and_said():
+def test_values_that_are_not_numbers_or_out_of_range_are_missing_and_said():
     data = re.sub(rb"<Value>150</Value>", b"<Value>x</Value>", _run(), count=10)
-    a = decode(data, "x.tcx", "0" * 64).activities.iloc[0]
-    assert "10 values that are not numbers read as missing" in a["note"]
+    data = re.sub(rb"<Value>150</Value>", b"<Value>1e308</Value>", data, count=5)  # over 255
+    data = re.sub(rb"<Value>150</Value>", b"<Value>0</Value>", data, count=2)  # under 1
+    d = decode(data, "x.tcx", "0" * 64)
+    a = d.activities.iloc[0]
+    assert "17 values that are not numbers, or outside the TCX schema's range, read as missing" in a["note"]
+    assert d.samples["heart_rate_bpm"].isna().sum() == 17 and a["avg_heart_rate_bpm"] == 150.0
 
 
 def test_deep_nesting_and_huge_text_are_malformed_xml():
@@ -165,3 +170,22 @@ def test_deep_nesting_and_huge_text_are_malformed_xml():
     for data, why in ((deep, "Excessive depth in document: 256"), (huge, "Text node too long")):
         with pytest.raises(UnreadableExport, match=f"^x.tcx: malformed TCX XML \\(.*{why}"):
             decode(data, "x.tcx", "0" * 64)
+
+
+def test_damaged_times_and_lap_values_are_left_out_and_said():
+    points = [trackpoint(iso(T0, i), dist=3.0 * i, hr=150.0) for i in range(301)]
+    points[5] = points[5].replace("2024-05-04", "1700-01-01")  # centuries away
+    points[6] = points[6].replace("2024-05-04", "2260-01-01")
+    points[7] = points[7].replace("06:30:07Z", "06:30:07+0x:00")  # not a time
+    laps = [
+        lap(iso(T0, 0), 300.0, 900.0, [points]),
+        lap(iso(T0, 300), 1e300, -5.0, None),  # neither a lap time nor a distance
+    ]
+    body = activity("Running", laps, creator="Forerunner\u00b2 945").replace("3305146736", "\u00b2")
+    d = decode(tcx_bytes([body]), "x.tcx", "0" * 64)
+    a = d.activities.iloc[0]
+    assert "1 trackpoints without a usable time dropped" in a["note"]
+    assert "2 trackpoints more than a week from the activity's start dropped (damaged times)" in a["note"]
+    assert "2 lap times or distances out of range ignored (damaged)" in a["note"]
+    assert (a["timer_s"], a["distance_m"], a["n_samples"], a["device_serial"]) == (300.0, 900.0, 298, "")
+    assert a["start_utc"] == pd.Timestamp(T0) and a["elapsed_s"] == 300.0

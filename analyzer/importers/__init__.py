@@ -1,7 +1,7 @@
 """Importers: one module per source format, each with a map from vendor names to ours.
 
 ``decode(data, label)`` sniffs the bytes (never trusting the extension alone) and
-dispatches to the FIT, GPX, TCX or gear-CSV importer. Importers raise
+dispatches to the FIT, GPX or gear-CSV importer. Importers raise
 :class:`analyzer.errors.UnreadableExport` with a one-line reason.
 """
 

@@ -12,6 +12,7 @@ columns stay NaN, never zero.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -62,6 +63,19 @@ CREATOR_MANUFACTURERS = {
     },
 }
 
+#: A TCX activity spans at most this long [s]: trackpoints and laps further from its
+#: start are damaged times, dropped with a count, and a lap time longer is not one
+#: (heavylegs convention: the longest foot races run non-stop, such as the Tor des
+#: Geants with its 150-hour limit, end within a week).
+MAX_ACTIVITY_S = 7 * 86400.0
+#: A lap's distance beyond this [m] is not one (heavylegs convention: 10,000 km is
+#: farther than anyone moves under their own power in a week).
+MAX_LAP_M = 1e7
+
+_ZONE = re.compile(r"(?:Z|([+-])([0-9]{2}):([0-9]{2}))$")
+_NS_MIN = pd.Timestamp.min.tz_localize("UTC")
+_NS_MAX = pd.Timestamp.max.tz_localize("UTC")
+
 _SAMPLE_OF = {
     "lat": C.LATITUDE_DEG,
     "lon": C.LONGITUDE_DEG,
@@ -101,18 +115,20 @@ def decode_tcx(data: bytes, label: str, sha256: str) -> Decoded:
 
 
 def _times(texts: list[str]) -> tuple[pd.DatetimeIndex, float | None, int]:
-    """TCX times (xsd:dateTime) as UTC; the UTC offset [s] the first time states (None
-    when it is UTC or states none); how many times state no zone (read as UTC)."""
+    """TCX times (xsd:dateTime) as UTC [ns] (NaT where not a time, or outside what a
+    nanosecond time can hold); the UTC offset [s] the first time states (None when it
+    is UTC or states none); how many times state no zone (read as UTC)."""
     stamps = pd.to_datetime(pd.Series(texts, dtype=object), utc=True, format="ISO8601", errors="coerce")
-    zoned = [t.endswith("Z") or (len(t) > 6 and t[-6] in "+-" and t[-3] == ":") for t in texts]
+    stamps = stamps.where((stamps >= _NS_MIN) & (stamps <= _NS_MAX))
+    zones = [_ZONE.search(t) for t in texts]
     offset = None
-    for text, has_zone in zip(texts, zoned, strict=True):
+    for text, zone in zip(texts, zones, strict=True):
         if text:
-            if has_zone and not text.endswith("Z"):
-                sign = 1 if text[-6] == "+" else -1
-                offset = sign * (int(text[-5:-3]) * 3600 + int(text[-2:]) * 60) or None
+            if zone and zone.group(1):
+                sign = 1 if zone.group(1) == "+" else -1
+                offset = sign * (int(zone.group(2)) * 3600 + int(zone.group(3)) * 60) or None
             break
-    naive = sum(1 for text, z in zip(texts, zoned, strict=True) if text and not z)
+    naive = sum(1 for text, zone in zip(texts, zones, strict=True) if text and not zone)
     return pd.DatetimeIndex(stamps).as_unit("ns"), offset, naive
 
 
@@ -164,7 +180,7 @@ def _distance_and_speed(frame: pd.DataFrame) -> None:
     frame[C.SAMPLE_DISTANCE_M] = cum
     secs = frame[C.TIMESTAMP].astype("int64").to_numpy() / 1e9
     dt_s = np.diff(secs, prepend=np.nan)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):  # a damaged distance of 1e308 is no reason to warn
         derived = np.where((dt_s > 0) & ~first_of_track, np.diff(cum, prepend=np.nan) / dt_s, np.nan)
     frame[C.SPEED_M_S] = frame["_speed"].fillna(pd.Series(derived, index=frame.index))
     frame["_moving"] = (dt_s > 0) & (dt_s <= PAUSE_GAP_S) & ~first_of_track
@@ -230,33 +246,59 @@ def _device(creator: dict[str, str]) -> tuple[str, str, str]:
     maker = CREATOR_MANUFACTURERS.get(first, "")
     product = " ".join(words[1:]) if maker == first and len(words) > 1 else name
     unit = creator.get("UnitId", "")
-    serial = unit if unit.isdigit() and int(unit) != 0 else ""
+    serial = unit if unit.isascii() and unit.isdigit() and int(unit) != 0 else ""
     return maker, product, serial
 
 
-def _laps(raw: RawActivity) -> tuple[pd.Timestamp, pd.Timestamp, float, float]:
-    """(first lap start, last lap end, summed lap time [s], summed lap distance [m]),
-    NaT/NaN where the laps do not say."""
+def _near(stamps: pd.Series | pd.DatetimeIndex, anchor: pd.Timestamp) -> np.ndarray:
+    """Which of ``stamps`` lie within MAX_ACTIVITY_S of ``anchor`` (in float seconds:
+    no overflow however far apart)."""
+    ns = np.asarray(stamps, dtype="datetime64[ns]").astype("int64").astype(float)
+    return ~np.isnat(np.asarray(stamps, dtype="datetime64[ns]")) & (np.abs(ns - anchor.value) <= MAX_ACTIVITY_S * 1e9)
+
+
+def _span(raw: RawActivity, frame: pd.DataFrame, notes: list[str]) -> tuple | None:
+    """(trackpoints kept, start, end, summed lap time [s] or NaN, summed lap distance [m]
+    or NaN) of an activity; None when it holds no time at all. The anchor is the first
+    lap's start, else the median trackpoint time, else the Id; trackpoints and laps
+    more than MAX_ACTIVITY_S from it are damaged times, left out with a count."""
     starts = _times([lap.start for lap in raw.laps])[0]
     times = np.array([lap.time_s for lap in raw.laps], dtype=float)
     dists = np.array([lap.distance_m for lap in raw.laps], dtype=float)
+    valid = starts[starts.notna()]
+    stamps = frame[C.TIMESTAMP]
+    anchor = valid[0] if len(valid) else stamps.sort_values().iloc[len(stamps) // 2] if len(stamps) else pd.NaT
+    if pd.isna(anchor):
+        anchor = _times([raw.id_text])[0][0]
+    if pd.isna(anchor):
+        return None
+    far = ~_near(stamps, anchor)
+    if far.any():
+        notes.append(f"{int(far.sum())} trackpoints more than a week from the activity's start dropped (damaged times)")
+        frame = frame[~far].reset_index(drop=True)
+    bad = np.isfinite(times) & ~((times >= 0) & (times <= MAX_ACTIVITY_S))
+    bad_m = np.isfinite(dists) & ~((dists >= 0) & (dists <= MAX_LAP_M))
+    if bad.any() or bad_m.any():
+        notes.append(f"{int(bad.sum() + bad_m.sum())} lap times or distances out of range ignored (damaged)")
+        times, dists = np.where(bad, np.nan, times), np.where(bad_m, np.nan, dists)
+    starts = starts.where(_near(starts, anchor))
     ends = starts + pd.to_timedelta(np.nan_to_num(times), unit="s")
+    firsts = [t for t in (starts.min(), frame[C.TIMESTAMP].min()) if pd.notna(t)]
+    start = min(firsts) if firsts else anchor
+    end = max(t for t in (ends.max(), frame[C.TIMESTAMP].max(), start) if pd.notna(t))
     timer = float(np.nansum(times)) if np.isfinite(times).any() else math.nan
     distance = float(np.nansum(dists)) if np.isfinite(dists).any() else math.nan
-    return starts.min(), ends.max(), timer, distance
+    return frame, start, end, timer, distance
 
 
 def _activity(raw: RawActivity, index: int, label: str, sha256: str) -> tuple[dict, pd.DataFrame] | None:
     """One activity row and its samples; None when the activity holds no time."""
     notes: list[str] = []
     frame, zone_offset = _points(raw, notes)
-    lap_start, lap_end, lap_timer, lap_distance = _laps(raw)
-    stamps = frame[C.TIMESTAMP]
-    starts = [t for t in (lap_start, stamps.min()) if pd.notna(t)] or [_times([raw.id_text])[0][0]]
-    if pd.isna(starts[0]):
+    span = _span(raw, frame, notes)
+    if span is None:
         return None
-    start = min(starts)
-    end = max(t for t in (lap_end, stamps.max(), start) if pd.notna(t))
+    frame, start, end, lap_timer, lap_distance = span
     _distance_and_speed(frame)
     sport, sport_source = _sport(raw, frame, notes)
     doubled = _cadence(frame, sport, notes)
@@ -267,11 +309,16 @@ def _activity(raw: RawActivity, index: int, label: str, sha256: str) -> tuple[di
     secs = np.diff(frame[C.TIMESTAMP].astype("int64").to_numpy() / 1e9, prepend=np.nan)
     timer = lap_timer if np.isfinite(lap_timer) else float(np.nansum(np.where(moving, secs, 0.0)))
     elapsed = (end - start).total_seconds()
+    if timer > MAX_ACTIVITY_S:
+        notes.append(f"laps time {timer:.0f} s is more than a week: the trackpoints' moving time is used")
+        timer = float(np.nansum(np.where(moving, secs, 0.0)))
     if timer > elapsed + 1.0:
         notes.append(f"laps time {timer:.0f} s exceeds the recorded span {elapsed:.0f} s: the laps' time is used")
         elapsed = timer
     if raw.bad_numbers:
-        notes.append(f"{raw.bad_numbers} values that are not numbers read as missing")
+        notes.append(
+            f"{raw.bad_numbers} values that are not numbers, or outside the TCX schema's range, read as missing"
+        )
     last = samples[C.SAMPLE_DISTANCE_M].iloc[-1] if len(samples) else math.nan
     distance = next((d for d in (lap_distance, last) if np.isfinite(d) and d > 0), None)
     if distance is None:

@@ -33,6 +33,18 @@ POINT_FIELDS = {
     "Watts": "watts",
 }
 POINT_KEYS = ("time", "track", *POINT_FIELDS.values(), "hr")
+#: The range the schemas give a trackpoint value; one outside it is not a value (read
+#: as missing, counted): HeartRateValue_t unsignedByte >= 1 [bpm], CadenceValue_t
+#: unsignedByte <= 254 (Cadence, RunCadence), DegreesLatitude_t/DegreesLongitude_t
+#: [deg], Watts unsignedShort [W] (TrainingCenterDatabasev2.xsd, ActivityExtensionv2.xsd).
+SCHEMA_RANGES = {
+    "hr": (1.0, 255.0),
+    "cad": (0.0, 254.0),
+    "runcad": (0.0, 254.0),
+    "lat": (-90.0, 90.0),
+    "lon": (-180.0, 180.0),
+    "watts": (0.0, 65535.0),
+}
 
 _TAGS = ("{*}Activity", "{*}Lap", "{*}Track", "{*}Trackpoint")
 _DECLARATION = re.compile(rb"<!(ENTITY|DOCTYPE)", re.IGNORECASE)
@@ -98,6 +110,11 @@ def _read_point(el, act: RawActivity, track: int) -> None:
             values["hr"] = _number(_child_text(sub, "Value"), act)
         elif name in POINT_FIELDS and POINT_FIELDS[name] not in values:
             values[POINT_FIELDS[name]] = _number(sub.text, act)
+    for key, (low, high) in SCHEMA_RANGES.items():
+        value = values.get(key)
+        if isinstance(value, float) and not low <= value <= high and not math.isnan(value):
+            values[key] = math.nan
+            act.bad_numbers += 1
     for key in POINT_KEYS:
         act.points[key].append(values.get(key, math.nan))
 
