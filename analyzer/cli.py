@@ -52,7 +52,7 @@ def main() -> None:
 @click.option("--units", type=click.Choice(sorted(UNIT_M)), default="km", show_default=True)
 @one_line_errors
 def import_cmd(paths: tuple[str, ...], cache: str | None, as_json: bool, workers: int | None, units: str) -> None:
-    """Import FIT/GPX files, folders, .gz and .zip exports (Garmin, Strava) and list
+    """Import FIT/GPX/TCX files, folders, .gz and .zip exports (Garmin, Strava) and list
     every file's status: imported, duplicate, not_run or skipped (with the reason)."""
     from .ingest import read_history
     from .report.outputs import history_json
