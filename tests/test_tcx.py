@@ -328,3 +328,14 @@ def test_time_zones_positions_and_a_missing_sport():
     assert b[C.DISTANCE_M] == 170.0  # the lap's
     last = _decode(tcx_bytes([activity("Running", [lap(iso(T0, 0), 300.0, 0.0, [gps])])])).activities.iloc[0]
     assert last[C.DISTANCE_M] == pytest.approx(300 * metres, rel=1e-6)  # a lap of 0 m: the positions'
+
+
+def test_a_file_with_an_activity_of_laps_only_and_one_with_trackpoints():
+    only_laps = activity("Running", [lap(iso(T0, 0), 1800.0, 5000.0, [[]])])
+    points = [trackpoint(iso(T0, 4000 + i), dist=3.0 * i, hr=150.0) for i in range(301)]
+    tracked = activity("Running", [lap(iso(T0, 4000), 300.0, 900.0, [points])])
+    d = _decode(tcx_bytes([only_laps, tracked]))
+    a = d.activities
+    assert a[C.SESSION_INDEX].tolist() == [0, 1] and a[C.N_SAMPLES].tolist() == [0, 301]
+    assert a[C.DISTANCE_M].tolist() == [5000.0, 900.0]
+    assert (d.samples[C.ACTIVITY_ID] == a[C.ACTIVITY_ID].iloc[1]).all() and len(d.samples) == 301
