@@ -56,7 +56,7 @@ def main() -> None:
 def import_cmd(
     paths: tuple[str, ...], cache: str | None, as_json: bool, workers: int | None, units: str, diary: str | None
 ) -> None:
-    """Import FIT/GPX files, folders, .gz and .zip exports (Garmin, Strava) and list
+    """Import FIT/GPX/TCX files, folders, .gz and .zip exports (Garmin, Strava) and list
     every file's status: imported, duplicate, not_run or skipped (with the reason)."""
     from .importers.diary import diary_summary, read_diary
     from .ingest import read_history

@@ -41,7 +41,7 @@ def sniff(data: bytes, label: str) -> str:
             return "tcx"
         if ext == ".gpx":
             return "gpx"  # let the GPX importer say what is wrong with it
-        raise NotAnActivity(label, "XML file that is not GPX")
+        raise NotAnActivity(label, "XML file that is neither GPX nor TCX")
     if ext == ".fit":
         raise UnreadableExport(label, "not a FIT file: no '.FIT' signature in the header (renamed or damaged file)")
     if ext == ".gpx":
@@ -67,7 +67,9 @@ def decode(data: bytes, label: str, sha256: str) -> Decoded:
 
         return decode_garmin_json(data, label)
     if kind == "tcx":
-        raise NotAnActivity(label, "TCX files are not imported yet (export FIT or GPX instead)")
+        from .tcx import decode_tcx
+
+        return decode_tcx(data, label, sha256)
     from .csv_files import decode_csv
 
     return decode_csv(data, label)

@@ -83,7 +83,10 @@ def run_features(decoded: list) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
         return []
     try:
         acts = pd.concat([d.activities for d in decoded], ignore_index=True)
-        samples = pd.concat([d.samples for d in decoded if len(d.samples)], ignore_index=True)
+        # Activities without samples (a TCX of laps only) still get their features: an
+        # empty, typed sample table when no file of the batch has samples.
+        frames = [d.samples for d in decoded if len(d.samples)] or [d.samples for d in decoded][:1]
+        samples = pd.concat(frames, ignore_index=True)
         feats, hist = per_run.compute(acts, samples)
     except Exception:  # noqa: BLE001 - find the file that fails, below
         if len(decoded) > 1:
