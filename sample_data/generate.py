@@ -821,6 +821,8 @@ def index_json(acts) -> str:
                 "records": a.records,
                 "story": a.story,
             }
+            if a.feel >= 0 and fmt == "fit":
+                entry["feel_0_100"], entry["rpe_0_10"] = a.feel, a.rpe
             if len(a.formats) > 1 and fmt == "gpx":
                 entry["duplicate_of"] = str(Path(a.file).with_suffix(".fit"))
             files.append(entry)

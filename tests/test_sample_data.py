@@ -20,7 +20,7 @@ from analyzer import columns as C
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
-NOT_ACTIVITY_FILES = {"README.md", "generate.py", "index.json"}
+NOT_ACTIVITY_FILES = {"README.md", "generate.py", "generate_wellness.py", "index.json"}
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +51,8 @@ def _runs(season) -> pd.DataFrame:
 def test_every_file_has_the_expected_status(season, index):
     expected = {name: C.SKIPPED for name in NOT_ACTIVITY_FILES}
     expected["shoes.csv"] = C.IMPORTED  # the runner's shoe list
+    for path in (SAMPLE / "garmin_export").rglob("*.json"):  # nights and mornings
+        expected[_rel(str(path))] = C.IMPORTED
     for e in index["files"]:
         if "duplicate_of" in e:
             expected[e["file"]] = C.DUPLICATE
@@ -260,3 +262,70 @@ def test_generator_is_deterministic(tmp_path, index):
     assert set(written) == {"README.md", "index.json", "shoes.csv", *picks, twin}
     for rel in written:
         assert _sha(tmp_path / rel) == _sha(SAMPLE / rel), rel
+
+
+# --- story 8: the runner's nights (garmin_export/) and ratings --------------------------
+
+
+def test_fit_runs_carry_the_ratings_the_plan_gave_them(season, index):
+    acts = season.activities.assign(rel=[_rel(s) for s in season.activities[C.SOURCE]]).set_index("rel")
+    rated = [e for e in index["files"] if "feel_0_100" in e]
+    assert len(rated) == sum(1 for e in index["files"] if e["format"] == "fit" and e["sport"] == "running")
+    for e in rated:
+        assert acts.at[e["file"], C.FEEL] == e["feel_0_100"]
+        assert acts.at[e["file"], C.RPE] == e["rpe_0_10"]
+        assert acts.at[e["file"], C.RATING_SOURCE] == "file"
+    gpx = [e["file"] for e in index["files"] if e["format"] == "gpx" and "duplicate_of" not in e]
+    assert acts.loc[gpx, C.FEEL].isna().all() and acts.loc[gpx, C.RPE].isna().all()
+
+
+def _export_days(pattern: str) -> list[dict]:
+    out = []
+    for path in sorted((SAMPLE / "garmin_export").rglob(pattern)):
+        out += json.loads(path.read_text(encoding="utf-8"))
+    return out
+
+
+def test_the_export_nights_reach_the_daily_wellness_table(season):
+    daily = season.daily_wellness.set_index(C.DATE)
+    nights = _export_days("*_sleepData.json")
+    hrv = {
+        d["calendarDate"]: m
+        for d in _export_days("*_healthStatusData.json")
+        for m in d["metrics"]
+        if m["type"] == "HRV"
+    }
+    rhr = {d["calendarDate"]: d["restingHeartRate"] for d in _export_days("UDSFile_*.json")}
+    assert len(nights) == len(hrv) == len(rhr) == len(daily) == 24 * 7
+    no_rem = 0
+    for night in nights:
+        day = daily.loc[pd.Timestamp(night["calendarDate"])]
+        # No total in the export: asleep = deep + light + REM (when the night has REM).
+        asleep = night["deepSleepSeconds"] + night["lightSleepSeconds"] + night.get("remSleepSeconds", 0)
+        no_rem += "remSleepSeconds" not in night
+        assert day[C.SLEEP_S] == asleep
+        assert day[C.SLEEP_SCORE] == night["sleepScores"]["overallScore"]
+        h = hrv[night["calendarDate"]]
+        assert day[C.HRV_NIGHT_MS] == h["value"]
+        assert (day[C.HRV_BASELINE_LOW_MS], day[C.HRV_BASELINE_HIGH_MS]) == (
+            h["baselineLowerLimit"],
+            h["baselineUpperLimit"],
+        )
+        assert day[C.RESTING_HR_BPM] == rhr[night["calendarDate"]]
+    assert no_rem > 0  # the planted nights without a REM stage
+
+
+def test_story_8_short_nights_low_hrv_high_resting_hr_at_the_usual_load(season):
+    daily = season.daily_wellness.set_index(C.DATE)
+    story = (daily.index >= "2026-08-31") & (daily.index <= "2026-09-06")
+    hours = daily[C.SLEEP_S] / 3600
+    assert hours[story].max() < 6.0 and hours[~story].min() > 7.0
+    assert daily.loc[story, C.HRV_NIGHT_MS].max() < daily.loc[~story, C.HRV_NIGHT_MS].min()
+    assert daily.loc[story, C.RESTING_HR_BPM].mean() - daily.loc[~story, C.RESTING_HR_BPM].mean() > 3.0
+    runs = _runs(season)
+    week = runs[(runs["day"] >= "2026-08-31") & (runs["day"] <= "2026-09-06")]
+    assert (week[C.FEEL].dropna() == 25).all() and week[C.FEEL].notna().sum() == 3
+    km = runs.groupby("monday")[C.DISTANCE_M].sum() / 1000
+    # the usual load: that week's distance within the season's weekly range before it
+    before = km[km.index < pd.Timestamp("2026-08-31")]
+    assert before.min() <= km[pd.Timestamp("2026-08-31")] <= before.median() * 1.1
