@@ -15,7 +15,19 @@ from .not_detectable import NOT_DETECTABLE
 
 #: Modules of this package that are the framework, not detectors.
 FRAMEWORK = frozenset(
-    {"base", "needs", "context", "run", "citations", "not_detectable", "form_signal", "load_rules", "consolidate"}
+    {
+        "base",
+        "needs",
+        "context",
+        "run",
+        "citations",
+        "not_detectable",
+        "form_signal",
+        "load_rules",
+        "consolidate",
+        "consolidate_wellness",
+        "wellness_rules",
+    }
 )
 
 for _module in pkgutil.iter_modules(__path__):

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 
 from .base import LOOKBACK_DAYS, Finding, Skipped, registered
 from .consolidate import consolidate, recovered
+from .consolidate_wellness import consolidate_wellness
 from .context import Context
 from .load_rules import too_little_reason
-from .not_detectable import NOT_DETECTABLE
+from .not_detectable import NOT_DETECTABLE, not_detectable
 
 
 @dataclass
@@ -20,6 +21,8 @@ class Analysis:
         (consolidate.py: one event, one finding), most likely first
     timeline : every finding up to as_of (older and recovered ones included)
     skipped_detectors : detectors that could not run, with the reason
+    not_detectable : the causes this history has no data for, each with the file that
+        would show it, and the recovery markers judged normal (not_detectable.py)
     """
 
     as_of: dt.date
@@ -51,6 +54,7 @@ def run_detectors(ctx: Context) -> Analysis:
         else:
             found.extend(result)
     gathered, unjudged = consolidate(found, ctx)
+    gathered = consolidate_wellness(gathered, ctx)
     # A ratio detector whose findings were all too sparse to judge says so, as a skip.
     signals = {cause for f in gathered for cause in f.signals}
     order = {cls.id: i for i, cls in enumerate(registered())}
@@ -60,5 +64,11 @@ def run_detectors(ctx: Context) -> Analysis:
     ranked = sorted(gathered, key=lambda f: (-f.score, f.cause, f.window["end"]))
     active = [f for f in ranked if dt.date.fromisoformat(f.window["end"]) >= horizon and not recovered(f, ctx)]
     return Analysis(
-        as_of=ctx.as_of, units=ctx.units, context=ctx, findings=active, timeline=ranked, skipped_detectors=skipped
+        as_of=ctx.as_of,
+        units=ctx.units,
+        context=ctx,
+        findings=active,
+        timeline=ranked,
+        skipped_detectors=skipped,
+        not_detectable=not_detectable(ctx, active, skipped),
     )
