@@ -105,6 +105,14 @@ def test_seven_point_two_hours_a_night_is_no_finding():
     assert SleepDebt().run(ctx(h)) == []
 
 
+def test_six_and_a_half_hours_a_night_is_low_sleep_debt():
+    # 6.5 h a night: under the 7 h minimum, no night under 6 h: the average rule alone, LOW.
+    h = WellHistory(runs(), readings(C.SLEEP_S, [(d, 6.5 * 3600) for d in WEEK]))
+    (f,) = SleepDebt().run(ctx(h))
+    assert f.severity == "low" and ev(f, "average sleep a night").value == 6.5
+    assert ev(f, "average sleep a night").threshold == "< 7 h" and ev(f, "nights under 6 h").value == 0
+
+
 def test_three_short_nights_are_sleep_debt_even_when_the_average_is_seven_hours():
     # 4 nights of 8.5 h and 3 of 5.5 h: (34 + 16.5) / 7 = 7.21 h, but 3 nights under 6 h.
     hours = [8.5, 5.5, 8.5, 5.5, 8.5, 5.5, 8.5]
@@ -497,20 +505,34 @@ def test_without_wellness_every_cause_without_data_is_listed_with_the_file_that_
 @pytest.mark.parametrize(
     ("rows", "gone"),
     [
-        (readings(C.SLEEP_S, [(d, 5.0 * 3600) for d in WEEK[:3]]), "lack_of_sleep"),
-        (readings(C.FLUIDS_L, [(AS_OF, 2.0)]), "dehydration"),
-        (readings(C.RESTING_HR_BPM, [(AS_OF, 50.0)]), "overtraining"),
-        (readings(C.HRV_NIGHT_MS, [(AS_OF, 50.0)]), "overtraining"),
-        (readings(C.STRETCHING_S, [(AS_OF, 0.0)], "diary"), "skipped_stretching"),
+        (readings(C.SLEEP_S, [(d, 7.5 * 3600) for d in WEEK]), "lack_of_sleep"),
+        (readings(C.FLUIDS_L, [(d, 2.0) for d in WEEK]), "dehydration"),
+        (readings(C.RESTING_HR_BPM, RHR_BASE + [(d, 50.0) for d in WEEK]), "overtraining"),
+        (readings(C.HRV_NIGHT_MS, HRV_BASE + [(d, 55.0) for d in WEEK]), "overtraining"),
+        (readings(C.STRETCHING_S, [(78, 600.0), (80, 600.0), (82, 0.0)], "diary"), "skipped_stretching"),
         (readings(C.FERRITIN_UG_L, [(60, 50.0)], "diary"), "iron_deficiency"),
     ],
 )
 def test_each_kind_of_data_takes_its_cause_off_the_list(rows, gone):
-    assert _listed(rows) == [c for c in WITHOUT_DATA if c != gone]
+    listed = [c for c in _listed(rows) if c != "recovery_markers"]
+    assert listed == [c for c in WITHOUT_DATA if c != gone]
+
+
+def test_data_too_thin_to_judge_leaves_its_cause_listed_as_partial():
+    # 3 nights of sleep (5 needed) and one day of fluids (3 needed): recorded, not judged.
+    rows = readings(C.SLEEP_S, [(d, 5.0 * 3600) for d in WEEK[:3]]) + readings(C.FLUIDS_L, [(AS_OF, 2.0)])
+    items = {i["cause"]: i for i in analyze(WellHistory(runs(), rows), as_of=day(AS_OF)).not_detectable}
+    assert list(items) == WITHOUT_DATA
+    assert items["lack_of_sleep"]["status"] == "partial"
+    assert items["lack_of_sleep"]["why"] == (
+        "Sleep is recorded, but not enough to judge: 3 nights of sleep recorded in the "
+        "7 nights to 24 Mar 2024, at least 5 needed."
+    )
+    assert items["dehydration"]["why"].startswith("Fluid intake is logged, but not enough to judge: ")
 
 
 def test_carbs_with_a_body_mass_take_diet_off_the_list():
-    rows = readings(C.CARBS_G, [(AS_OF, 400.0)], "diary")
+    rows = readings(C.CARBS_G, [(d, 400.0) for d in WEEK], "diary")
     assert _listed(rows, _weights((80, 70.0, "s.fit"))) == [c for c in WITHOUT_DATA if c != "low_carbohydrate_diet"]
 
 

@@ -8,9 +8,10 @@ diary's carbs_g (or without a body mass to judge it per kg), iron without a ferr
 value (or with one older than six months), skipped stretching without the diary's
 stretching_min, dehydration judged from heart-rate drift alone without a fluid log,
 overtraining judged from load alone without HRV or resting heart rate, and poor
-circulation always. When sleep, HRV or resting heart rate were judged for the
-analysis date's week and raised nothing, it says so ("look elsewhere"), not as an
-alarm. Each entry: ``cause``, ``why``, ``advice``, ``status`` ('no data', 'partial'
+circulation always; a cause whose data is there but too thin for its detectors to judge
+is listed as partial, with the reason. When sleep, HRV or resting heart rate were judged
+for the analysis date's week and raised nothing, it says so ("look elsewhere"), not as
+an alarm. Each entry: ``cause``, ``why``, ``advice``, ``status`` ('no data', 'partial'
 or 'checked: normal') and ``provided_by`` (what would show it; '' when nothing can).
 """
 
@@ -21,7 +22,7 @@ import pandas as pd
 from .. import columns as C
 from .low_ferritin import FERRITIN_MAX_AGE_DAYS, ferritin_tests
 from .sleep_debt import SLEEP_MIN_NIGHTS
-from .wellness_rules import Week, band, daily
+from .wellness_rules import TOO_LITTLE, Week, band, daily
 
 PHYSICIAN = "If heavy legs persist for more than a couple of weeks despite rest, see a physician."
 NO_DATA, PARTIAL, CHECKED = "no data", "partial", "checked: normal"
@@ -102,36 +103,47 @@ NOT_DETECTABLE = (IRON, CIRCULATION, SLEEP, CARBS, STRETCHING, DEHYDRATION, OVER
 #: The recovery detectors (sleep, HRV, resting heart rate) and how they are named.
 MARKERS = (("sleep_debt", "sleep"), ("hrv_suppressed", "HRV"), ("resting_hr_up", "resting heart rate"))
 
+#: Each cause the data may not show: its entry without data, the metrics that show it
+#: (any one), the detectors that judge it, and what its data is called in a sentence.
+VISIBLE_WITH = (
+    (SLEEP, ("sleep_s",), ("sleep_debt",), "Sleep is recorded"),
+    (CARBS, ("carbs_g",), ("low_carbohydrate",), "Carbohydrate is recorded in the diary"),
+    (STRETCHING, ("stretching_s",), ("skipped_stretching",), "Stretching is recorded in the diary"),
+    (DEHYDRATION, ("fluids_l",), ("dehydration",), "Fluid intake is logged"),
+    (
+        OVERTRAINING,
+        ("hrv_night_ms", "resting_hr_bpm"),
+        ("hrv_suppressed", "resting_hr_up"),
+        "Overnight HRV or resting heart rate is recorded",
+    ),
+)
+
 
 def not_detectable(ctx, findings=(), skipped=()) -> tuple[dict, ...]:
     """The causes still without data for this history, and the recovery markers judged
     normal (module docstring). ``findings``: the current findings; ``skipped``: the
     detectors skipped (Skipped)."""
+    reasons = {s.detector: s.reason for s in skipped}
     out = [_iron(ctx), CIRCULATION]
-    if not ctx.has_wellness("sleep_s"):
-        out.append(SLEEP)
-    if not ctx.has_wellness("carbs_g"):
-        out.append(CARBS)
-    elif ctx.weights is None or not len(ctx.weights):
-        out.append(
-            _item(
-                CARBS["cause"],
-                "Carbohydrate is recorded in the diary, but no body mass was given to judge it per kg.",
-                CARBS["advice"],
-                PARTIAL,
-                MASS_FILES,
-            )
-        )
-    if not ctx.has_wellness("stretching_s"):
-        out.append(STRETCHING)
-    if not ctx.has_wellness("fluids_l"):
-        out.append(DEHYDRATION)
-    if not (ctx.has_wellness("hrv_night_ms") or ctx.has_wellness("resting_hr_bpm")):
-        out.append(OVERTRAINING)
+    for item, metrics, detectors, recorded in VISIBLE_WITH:
+        if not any(ctx.has_wellness(m) for m in metrics):
+            out.append(item)
+        elif all(d in reasons for d in detectors):
+            out.append(_unjudged(item, recorded, reasons[detectors[0]]))
     normal = _normal_markers(ctx, findings, skipped)
     if normal:
         out.append(_checked(ctx, normal))
     return tuple(item for item in out if item is not None)
+
+
+def _unjudged(item: dict, recorded: str, reason: str) -> dict:
+    """A cause whose data is there but too little to judge (its detectors skipped)."""
+    if reason.startswith("cannot judge carbohydrate per kg"):
+        why, provided = f"{recorded}, but no body mass was given to judge it per kg.", MASS_FILES
+    else:
+        reason = reason.removeprefix(TOO_LITTLE)
+        why, provided = f"{recorded}, but not enough to judge: {reason}.", item["provided_by"]
+    return _item(item["cause"], why, item["advice"], PARTIAL, provided)
 
 
 def _iron(ctx) -> dict | None:

@@ -141,6 +141,10 @@ def band(ctx, metric: str, week: Week, transform: Callable[[np.ndarray], np.ndar
     return Band(float(values.mean()), len(days), float(ref.mean()), float(ref.std(ddof=1)), len(base))
 
 
+#: How a detector's reason begins when no week had data enough to judge.
+TOO_LITTLE = "too little data to judge: "
+
+
 def judge_weeks(ctx, judge: Callable[[Week], Finding | str | None]) -> list[Finding] | str:
     """``judge`` on every week (weeks), latest first: the findings of weeks that do not
     overlap a week already found; or, when no week could be judged, the analysis date's
@@ -160,7 +164,7 @@ def judge_weeks(ctx, judge: Callable[[Week], Finding | str | None]) -> list[Find
         if got is not None:
             found.append(got)
     if not judged:
-        return "too little data to judge: " + reasons[0]
+        return TOO_LITTLE + reasons[0]
     return found
 
 
