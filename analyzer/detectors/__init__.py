@@ -28,6 +28,8 @@ FRAMEWORK = frozenset(
         "heavy_days",
         "heavy_signals",
         "pattern",
+        "consolidate_wellness",
+        "wellness_rules",
     }
 )
 

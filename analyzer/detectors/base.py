@@ -36,7 +36,19 @@ RECENCY_HALF_LIFE_DAYS = 14.0
 #: are history, not causes of today's heavy legs (kept for the timeline).
 LOOKBACK_DAYS = 28
 
-CATEGORIES = ("overtraining", "performance", "form", "shoes", "strength", "heat", "weight")
+CATEGORIES = (
+    "overtraining",
+    "performance",
+    "form",
+    "shoes",
+    "strength",
+    "heat",
+    "weight",
+    "sleep",
+    "recovery",
+    "hydration",
+    "diet",
+)
 
 
 @dataclass(frozen=True)

@@ -73,8 +73,26 @@ NEEDS: dict[str, Need] = {
         "no rated runs: Garmin's 'How did you feel?' after a run, Strava's Perceived Exertion, or legs_heavy_0_10 in a diary.csv",
     ),
     "body_mass": Need(
-        "two or more body-mass readings (FIT weight_scale, user_profile)",
+        "two or more body-mass readings (any source: a scale's FIT weight_scale, FIT user_profile, a Garmin "
+        "export's userBioMetrics.json or the Connect API's weight JSON, Strava's Athlete Weight)",
         lambda ctx: len(ctx.weights) >= 2,
-        "no body-mass readings (a scale's FIT weight_scale file or user_profile.weight)",
+        "fewer than two body-mass readings: a scale's FIT weight_scale file, the watch's user_profile, a Garmin "
+        "export's DI-Connect-Wellness/*userBioMetrics.json, the Connect API's weight JSON, or Strava's "
+        "activities.csv with Athlete Weight",
+    ),
+    "carbs": Need(
+        "carbohydrate eaten per day (carbs_g in a diary.csv)",
+        lambda ctx: ctx.has_wellness("carbs_g"),
+        "no carbohydrate intake recorded: carbs_g in a diary.csv",
+    ),
+    "stretching": Need(
+        "time spent stretching per day (stretching_min in a diary.csv)",
+        lambda ctx: ctx.has_wellness("stretching_s"),
+        "no stretching recorded: stretching_min in a diary.csv",
+    ),
+    "ferritin": Need(
+        "a blood test's serum ferritin (ferritin_ug_l in a diary.csv, on the test's date)",
+        lambda ctx: ctx.has_wellness("ferritin_ug_l"),
+        "no ferritin value: a blood test's ferritin_ug_l in a diary.csv, on the row of the test's date",
     ),
 }

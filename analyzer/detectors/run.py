@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 
 from .base import LOOKBACK_DAYS, Finding, Skipped, registered
 from .consolidate import consolidate, recovered
+from .consolidate_wellness import consolidate_wellness
 from .context import Context
 from .heavy_days import HeavyDays, heavy_days
 from .load_rules import too_little_reason
-from .not_detectable import NOT_DETECTABLE
+from .not_detectable import NOT_DETECTABLE, not_detectable
 from .pattern import rank_by_pattern
 
 
@@ -25,6 +26,8 @@ class Analysis:
     heavy_days : the runner's heavy-rated runs and how often each signal was present on
         them against the other runs (heavy_days.py); findings of a signal over-represented
         on them rank higher (pattern.py)
+    not_detectable : the causes this history has no data for, each with the file that
+        would show it, and the recovery markers judged normal (not_detectable.py)
     """
 
     as_of: dt.date
@@ -59,6 +62,7 @@ def run_detectors(ctx: Context, pattern: bool = True) -> Analysis:
         else:
             found.extend(result)
     gathered, unjudged = consolidate(found, ctx)
+    gathered = consolidate_wellness(gathered, ctx)
     # A ratio detector whose findings were all too sparse to judge says so, as a skip.
     signals = {cause for f in gathered for cause in f.signals}
     order = {cls.id: i for i, cls in enumerate(registered())}
@@ -78,4 +82,5 @@ def run_detectors(ctx: Context, pattern: bool = True) -> Analysis:
         timeline=ranked,
         skipped_detectors=skipped,
         heavy_days=heavy,
+        not_detectable=not_detectable(ctx, active, skipped),
     )
