@@ -581,15 +581,17 @@ BASE_FINDINGS = Path(__file__).resolve().parent / "data" / "sample_findings_8ddb
 
 def test_sample_data_without_wellness_gives_the_findings_of_8ddbc42(tmp_path):
     """sample_data/activities (no wellness) on every Sunday of the season: the findings
-    are exactly those the code at 8ddbc42 gave (tools/sample_findings.py made the JSON)."""
+    are exactly those the code at 8ddbc42 gave on the season's files then, before its FIT
+    runs carried ratings (tools/sample_findings.py made the JSON; the fingerprint names
+    those files): neither the new detectors nor the runner's ratings, which fewer than
+    eight heavy-rated runs leave without a pattern, change what an export without
+    wellness is told."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("sample_findings", ROOT / "tools" / "sample_findings.py")
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
     base = json.loads(BASE_FINDINGS.read_text(encoding="utf-8"))
-    if tool.activities_sha256(SAMPLE / "activities") != base["activities_sha256"]:
-        pytest.skip("sample_data/activities changed since 8ddbc42: remake the reference with tools/sample_findings.py")
     out = tmp_path / "now.json"
     tool.main(ROOT, out)
     now = json.loads(out.read_text(encoding="utf-8"))

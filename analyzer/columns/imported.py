@@ -44,7 +44,10 @@ ACTIVITY_COLUMNS: dict[str, tuple[str, str]] = {
         "",
         "'fit', 'gpx', 'tcx', or 'strava_csv' (a row of Strava's activities.csv whose file is not among the inputs).",
     ),
-    SESSION_INDEX: ("", "Index of the FIT session in its file (0 for GPX; the <Activity>'s index for TCX); multisport files give one row per session."),
+    SESSION_INDEX: (
+        "",
+        "Index of the FIT session in its file (0 for GPX; the <Activity>'s index for TCX); multisport files give one row per session.",
+    ),
     MANUFACTURER: ("", "Device manufacturer from FIT file_id, the GPX 'creator', or the TCX <Creator>."),
     PRODUCT: ("", "Device product from FIT file_id (garmin_product / product name)."),
     DEVICE_SERIAL: (
@@ -74,7 +77,10 @@ ACTIVITY_COLUMNS: dict[str, tuple[str, str]] = {
         "Wall-clock start (naive). Where the offset is unknown, the offset of the nearest activity in time is assumed (the source column says so).",
     ),
     ELAPSED_S: ("s", "Elapsed time, start to end, pauses included."),
-    TIMER_S: ("s", "Timer (moving) time: FIT total_timer_time; TCX: the laps' TotalTimeSeconds; for GPX, elapsed minus gaps longer than a pause."),
+    TIMER_S: (
+        "s",
+        "Timer (moving) time: FIT total_timer_time; TCX: the laps' TotalTimeSeconds; for GPX, elapsed minus gaps longer than a pause.",
+    ),
     DURATION_S: ("s", "Timer time where known, else elapsed time."),
     DISTANCE_M: (
         "m",

@@ -26,7 +26,8 @@ from .base import SEVERITIES, Evidence, Finding, iso, score
 from .citations import MEEUSEN, REST_ADVICE
 from .consolidate import _overlapping, _strength
 from .load_rules import too_little_running
-from .wellness_rules import WEEK_DAYS, Week, band
+from .sleep_debt import SLEEP_MIN_NIGHTS
+from .wellness_rules import MIN_MARKER_DAYS, WEEK_DAYS, Week, band, daily
 
 SLEEP, HRV, RHR = "sleep_debt", "hrv_suppressed", "resting_hr_up"
 RECOVERY_SIGNALS = (SLEEP, HRV, RHR)
@@ -55,6 +56,10 @@ def consolidate_wellness(found: list[Finding], ctx) -> list[Finding]:
     gathered into one finding and a heat finding joined by the fluid log of its week."""
     recovery = [f for f in found if f.cause in RECOVERY_SIGNALS]
     events = [_recovery_event(group, found, ctx) for group in _overlapping(recovery)]
+    # A lone statistical marker one SWC off is what a week shows by chance about one
+    # time in eleven (wellness_rules.MEDIUM_SWC_MULTIPLE): not a finding (precision
+    # before recall); sleep debt is a consensus rule and stays.
+    events = [e for e in events if not _chance_level(e)]
     gathered = list(recovery)
     for group in _overlapping([f for f in found if f.cause in (HEAT, DRY)]):
         if {f.cause for f in group} == {HEAT, DRY}:
@@ -62,6 +67,31 @@ def consolidate_wellness(found: list[Finding], ctx) -> list[Finding]:
             gathered += group
     # Every other finding stays as it was, in its place.
     return [f for f in found if not any(f is g for g in gathered)] + events
+
+
+def _chance_level(f: Finding) -> bool:
+    """A recovery finding of one statistical marker (HRV or resting HR) at LOW."""
+    return set(f.signals or (f.cause,)) <= {HRV, RHR} and len(set(f.signals or (f.cause,))) == 1 and f.severity == "low"
+
+
+def recovered_wellness(f: Finding, ctx) -> str:
+    """Why a sleep or recovery finding is history by the analysis date ('' when it is
+    not): it ended before the analysis date's week, and that week was judged on every
+    marker of the finding (the days each detector needs to judge a week; the
+    detectors found nothing in it, or it would not have ended before)."""
+    if f.category not in ("sleep", "recovery"):
+        return ""
+    week_start = ctx.as_of_ts - pd.Timedelta(days=WEEK_DAYS - 1)
+    if pd.Timestamp(f.window["end"]) >= week_start:
+        return ""
+    needed = {SLEEP: (C.SLEEP_S, SLEEP_MIN_NIGHTS), HRV: (C.HRV_NIGHT_MS, MIN_MARKER_DAYS)}
+    needed[RHR] = (C.RESTING_HR_BPM, MIN_MARKER_DAYS)
+    for cause in f.signals or (f.cause,):
+        metric, least = needed.get(cause, ("", 0))
+        if metric and len(daily(ctx, metric, week_start, ctx.as_of_ts)) < least:
+            return ""
+    names = ", ".join(cause.replace("_", " ") for cause in (f.signals or (f.cause,)))
+    return f"history: back within your usual range in the {WEEK_DAYS} days to {ctx.as_of_ts:%d %b %Y} ({names})"
 
 
 def _measure_rows(f: Finding) -> list[Evidence]:
@@ -164,7 +194,11 @@ def load_up(ctx, found: list[Finding], start: str, end: str) -> str:
     '' when the load was normal."""
     reach = iso(pd.Timestamp(start) - pd.Timedelta(days=WEEK_DAYS))
     for f in sorted(found, key=lambda f: -f.score):
-        if f.category == "overtraining" and not f.sparse and f.window["end"] >= reach and f.window["start"] <= end:
+        # From the load's last day: a spike event's load is its one run (its window's first
+        # day; the window runs on for the week its ratios stay raised, which is rest, not
+        # more load); a ratio's, its load_end where it has one.
+        last = f.window["start"] if f.cause == "long_run_spike" else (f.load_end or f.window["end"])
+        if f.category == "overtraining" and not f.sparse and last >= reach and f.window["start"] <= end:
             return f"{f.cause.replace('_', ' ')}: {f.brief}" if f.brief else f.cause.replace("_", " ")
     day = pd.Timestamp(end)
     d = ctx.daily

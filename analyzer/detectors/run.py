@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .base import LOOKBACK_DAYS, Finding, Skipped, registered
 from .consolidate import consolidate, recovered
-from .consolidate_wellness import consolidate_wellness
+from .consolidate_wellness import consolidate_wellness, recovered_wellness
 from .context import Context
 from .heavy_days import HeavyDays, heavy_days
 from .load_rules import too_little_reason
@@ -73,7 +73,13 @@ def run_detectors(ctx: Context, pattern: bool = True) -> Analysis:
         gathered = rank_by_pattern(gathered, heavy, ctx)
     horizon = ctx.as_of - dt.timedelta(days=LOOKBACK_DAYS)
     ranked = sorted(gathered, key=lambda f: (-f.score, f.cause, f.window["end"]))
-    active = [f for f in ranked if dt.date.fromisoformat(f.window["end"]) >= horizon and not recovered(f, ctx)]
+    active = [
+        f
+        for f in ranked
+        if dt.date.fromisoformat(f.window["end"]) >= horizon
+        and not recovered(f, ctx)
+        and not recovered_wellness(f, ctx)
+    ]
     return Analysis(
         as_of=ctx.as_of,
         units=ctx.units,
