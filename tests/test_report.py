@@ -53,7 +53,7 @@ def test_report_is_self_contained(report):
     assert "<script" not in text and "<link" not in text
     images = re.findall(r"src='data:image/png;base64,", text)
     pngs = sorted(p.name for p in out.glob("*.png"))
-    assert len(images) == len(pngs) == 5
+    assert len(images) == len(pngs) == 6  # weekly, long runs, timeline, dynamics, shoes, wellness (garmin_export)
     for png in out.glob("*.png"):
         pixels = mpimg.imread(png)
         assert pixels.shape[0] > 100 and pixels.shape[1] > 500
@@ -74,7 +74,7 @@ def test_report_shows_every_planted_story(report):
 def test_pdf_has_the_text_page_and_every_plot(report):
     data = report[1]["pdf"].read_bytes()
     assert data.startswith(b"%PDF")
-    assert len(re.findall(rb"/Type\s*/Page[^s]", data)) == 6
+    assert len(re.findall(rb"/Type\s*/Page[^s]", data)) == 7  # the text page and the six charts
 
 
 @pytest.mark.parametrize(
@@ -157,7 +157,7 @@ def test_report_in_a_real_browser(report, tmp_path):
         timeout=120,
     )
     dom = run.stdout
-    assert 'data-images="5"' in dom, run.stderr[-2000:]
+    assert 'data-images="6"' in dom, run.stderr[-2000:]
     assert 'data-bad="0"' in dom, "an image did not decode"
     assert 'data-net=""' in dom, "the page made network requests"
     console = [line for line in run.stderr.splitlines() if ":CONSOLE" in line]

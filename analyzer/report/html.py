@@ -14,7 +14,7 @@ from .charts import BY_STEM, FIGURES, not_drawn, partly_missing, plot_data
 from .draw import render
 from .heavy import heavy_html
 from .model import NO_FINDING, earlier_findings, finding_views, inputs_used, runs_read, title_of
-from .text import pdf_lines
+from .text import pdf_lines, split_not_detectable
 
 
 def _e(value) -> str:
@@ -53,10 +53,16 @@ def render_html(analysis, images: list[tuple[str, str, bytes]], data=None) -> st
     parts += [_finding(f) for f in finding_views(analysis.findings)]
     parts += heavy_html(analysis)
     parts += _earlier(analysis)
-    parts.append("<h2>Not visible in watch data</h2><ul>")
-    for item in analysis.not_detectable:
-        parts.append(f"<li><b>{_e(title_of(item['cause']))}</b>: {_e(item['why'])} {_e(item['advice'])}</li>")
-    parts.append("</ul>")
+    unseen, normal = split_not_detectable(analysis)
+    if unseen:
+        parts.append("<h2>Not visible in watch data</h2><ul>")
+        for item in unseen:
+            parts.append(f"<li><b>{_e(title_of(item['cause']))}</b>: {_e(item['why'])} {_e(item['advice'])}</li>")
+        parts.append("</ul>")
+    if normal:
+        parts.append("<h2>Checked and normal</h2><ul>")
+        parts += [f"<li><b>{_e(title_of(i['cause']))}</b>: {_e(i['why'])}</li>" for i in normal]
+        parts.append("</ul>")
     if analysis.skipped_detectors:
         parts.append("<h2>Not checked (missing data)</h2><ul>")
         parts += [f"<li><b>{_e(s.detector)}</b>: {_e(s.reason)}</li>" for s in analysis.skipped_detectors]

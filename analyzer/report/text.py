@@ -33,9 +33,15 @@ def analysis_lines(analysis, paths: dict | None = None, width: int = 100) -> lis
     else:
         lines.append(NO_FINDING)
     lines += heavy_lines(analysis, width)
-    lines += ["", "Not visible in watch data:"]
-    for item in analysis.not_detectable:
-        lines += wrap.wrap(f"{title_of(item['cause'])}: {item['advice']}")
+    unseen, normal = split_not_detectable(analysis)
+    if unseen:
+        lines += ["", "Not visible in watch data (and what would show it):"]
+        for item in unseen:
+            lines += wrap.wrap(f"{title_of(item['cause'])}: {item['why']} {item['advice']}")
+    if normal:
+        lines += ["", "Checked and normal:"]
+        for item in normal:
+            lines += wrap.wrap(f"{title_of(item['cause'])}: {item['why']}")
     if analysis.skipped_detectors:
         lines += ["", "Not checked (missing data):"]
         for s in analysis.skipped_detectors:
@@ -45,6 +51,18 @@ def analysis_lines(analysis, paths: dict | None = None, width: int = 100) -> lis
     return [line[:width] for line in lines]
 
 
+#: not_detectable's status of markers that were recorded and normal (detectors/not_detectable.py).
+CHECKED_NORMAL = "checked: normal"
+
+
+def split_not_detectable(analysis) -> tuple[list[dict], list[dict]]:
+    """(causes without data or with partial data, recorded markers judged normal)."""
+    items = list(analysis.not_detectable)
+    return [i for i in items if i.get("status") != CHECKED_NORMAL], [
+        i for i in items if i.get("status") == CHECKED_NORMAL
+    ]
+
+
 def pdf_lines(analysis) -> list[str]:
     """The ranked causes in words, for the PDF's first page."""
     lines = [f"Why do my legs feel heavy? As of {analysis.as_of:%d %B %Y}", ""]
@@ -52,7 +70,13 @@ def pdf_lines(analysis) -> list[str]:
         lines.append(f"{f.rank}. [{f.severity.upper()}] {f.title} ({f.start} to {f.end})")
         lines += textwrap.wrap(f.message, 95) + textwrap.wrap(f.advice_line, 95) + [""]
     lines += heavy_lines(analysis, 95)[1:] + [""]
-    lines.append("Not visible in watch data: " + ", ".join(title_of(i["cause"]) for i in analysis.not_detectable))
+    unseen, normal = split_not_detectable(analysis)
+    if unseen:
+        lines.append("Not visible in watch data (and what would show it):")
+        for item in unseen:
+            lines += textwrap.wrap(f"{title_of(item['cause'])}: {item['why']}", 95)
+    for item in normal:
+        lines += textwrap.wrap(f"Checked and normal: {title_of(item['cause'])}: {item['why']}", 95)
     return lines
 
 
