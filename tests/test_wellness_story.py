@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from analyzer import read_history
@@ -108,3 +109,16 @@ def test_a_lone_statistical_marker_one_swc_off_is_chance_level():
     assert not _chance_level(f("medium", ("hrv_suppressed",)))
     assert not _chance_level(f("low", ("sleep_debt",)))
     assert not _chance_level(f("low", ("hrv_suppressed", "resting_hr_up")))
+
+
+def test_the_season_timeline_keeps_the_event_and_no_other_sunday_raises_one(histories):
+    _, both = histories
+    end = analyze(both, as_of="2026-10-25", shoes=SHOES)
+    events = [f for f in end.timeline if f.category in ("sleep", "recovery")]
+    assert [(f.cause, f.window["start"] <= STORY[1], f.window["end"] >= STORY[0]) for f in events] == [
+        ("poor_recovery", True, True)
+    ]
+    # precision: on every Sunday of the season only the short-nights week's shows one
+    sundays = [d.date().isoformat() for d in pd.date_range("2026-05-17", "2026-10-25", freq="7D")]
+    raised = [d for d in sundays if any(f.category in ("sleep", "recovery") for f in analyze(both, as_of=d).findings)]
+    assert raised == [STORY[1]]

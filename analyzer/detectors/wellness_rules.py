@@ -63,6 +63,8 @@ class Week:
 
     end: pd.Timestamp
     heavy: str = ""
+    #: a week of the history before the lookback's (for the timeline), not a current one
+    past: bool = False
 
     @property
     def start(self) -> pd.Timestamp:
@@ -77,16 +79,27 @@ class Week:
 
 def weeks(ctx) -> list[Week]:
     """The analysis date's week, then the week before each day in the lookback on which
-    a run was rated heavy, latest first."""
+    a run was rated heavy, latest first; then, for the timeline, the history's earlier
+    weeks (``past``): the weeks before older heavy-rated runs and the weeks ending every
+    7 days back from the analysis date to the first wellness reading."""
     heavy: dict[pd.Timestamp, str] = {}
     r = ctx.ratings
+    first = ctx.as_of_ts - pd.Timedelta(days=LOOKBACK_DAYS)
     if len(r):
-        first = ctx.as_of_ts - pd.Timedelta(days=LOOKBACK_DAYS)
-        rated = r[r[C.HEAVY] & (r["date"] > first) & (r["date"] <= ctx.as_of_ts)]
+        rated = r[r[C.HEAVY] & (r["date"] <= ctx.as_of_ts)]
         for day, rows in rated.groupby("date"):
             heavy[pd.Timestamp(day)] = "; ".join(dict.fromkeys(rows[C.HEAVY_REASON]))
     out = [Week(ctx.as_of_ts, heavy.pop(ctx.as_of_ts, ""))]
-    return out + [Week(day, why) for day, why in sorted(heavy.items(), reverse=True)]
+    out += [Week(day, why) for day, why in sorted(heavy.items(), reverse=True) if day > first]
+    past = [Week(day, why, past=True) for day, why in heavy.items() if day <= first]
+    w = ctx.wellness
+    if len(w):
+        start = pd.Timestamp(w[C.DATE].min()) + pd.Timedelta(days=WEEK_DAYS - 1)
+        end = ctx.as_of_ts - pd.Timedelta(days=WEEK_DAYS)
+        while end >= start:
+            past.append(Week(end, past=True))
+            end -= pd.Timedelta(days=WEEK_DAYS)
+    return out + sorted(past, key=lambda week: week.end, reverse=True)
 
 
 def daily(ctx, metric: str, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
@@ -147,8 +160,8 @@ TOO_LITTLE = "too little data to judge: "
 
 def judge_weeks(ctx, judge: Callable[[Week], Finding | str | None]) -> list[Finding] | str:
     """``judge`` on every week (weeks), latest first: the findings of weeks that do not
-    overlap a week already found; or, when no week could be judged, the analysis date's
-    reason (str). ``judge`` returns a Finding, None (judged: nothing), or a reason (str:
+    overlap a week already found; or, when no current week could be judged and no week
+    gave a finding, the analysis date's reason (str). ``judge`` returns a Finding, None (judged: nothing), or a reason (str:
     too little data)."""
     found: list[Finding] = []
     reasons: list[str] = []
@@ -158,12 +171,13 @@ def judge_weeks(ctx, judge: Callable[[Week], Finding | str | None]) -> list[Find
             continue
         got = judge(week)
         if isinstance(got, str):
-            reasons.append(got)
+            if not week.past:
+                reasons.append(got)
             continue
-        judged = True
+        judged |= not week.past
         if got is not None:
             found.append(got)
-    if not judged:
+    if not judged and not found:
         return TOO_LITTLE + reasons[0]
     return found
 
