@@ -122,3 +122,25 @@ def test_the_season_timeline_keeps_the_event_and_no_other_sunday_raises_one(hist
     sundays = [d.date().isoformat() for d in pd.date_range("2026-05-17", "2026-10-25", freq="7D")]
     raised = [d for d in sundays if any(f.category in ("sleep", "recovery") for f in analyze(both, as_of=d).findings)]
     assert raised == [STORY[1]]
+
+
+def test_the_csv_outputs_carry_the_ratings_and_the_nights(histories, tmp_path):
+    from analyzer.report.outputs import write_outputs
+
+    _, both = histories
+    paths = write_outputs(analyze(both, as_of=STORY[1], shoes=SHOES), tmp_path)
+    acts = pd.read_csv(paths["activities"]).set_index("source")
+    index = json.loads((SAMPLE / "index.json").read_text(encoding="utf-8"))
+    for e in index["files"]:
+        if "feel_0_100" in e and e["date"] <= STORY[1]:
+            row = acts.loc[str(SAMPLE / e["file"])]
+            assert (row["feel_0_100"], row["rpe_0_10"], bool(row["heavy"])) == (
+                e["feel_0_100"],
+                e["rpe_0_10"],
+                e["feel_0_100"] <= 25,
+            )
+    nights = pd.read_csv(paths["wellness"]).set_index("date")
+    assert nights.index.max() == STORY[1]
+    for n in _export("*_sleepData.json"):
+        asleep = n["deepSleepSeconds"] + n["lightSleepSeconds"] + n.get("remSleepSeconds", 0)
+        assert nights.at[n["calendarDate"], "sleep_s"] == asleep

@@ -95,17 +95,30 @@ def _run_extras(ctx) -> pd.DataFrame:
     else:
         out["shoe"] = ""
         out["shoe_km"] = float("nan")
-    return out
+    # The runner's ratings (features.wellness.run_ratings): feel, RPE, the diary's
+    # legs_heavy of the day, and whether the run counts as heavy-rated.
+    rated = ctx.ratings[["activity_id", C.FEEL, C.RPE, C.LEGS_HEAVY, C.HEAVY]]
+    return out.merge(rated, on="activity_id", how="left")
+
+
+def wellness_csv(analysis) -> pd.DataFrame:
+    """wellness.csv: the daily wellness up to as_of (features.wellness.daily_wellness)."""
+    daily = analysis.context.wellness
+    return daily.assign(**{C.DATE: daily[C.DATE].dt.strftime("%Y-%m-%d")})
 
 
 def write_outputs(analysis, out_dir: str | os.PathLike) -> dict[str, Path]:
-    """Write findings.json, weekly.csv and activities.csv into ``out_dir``."""
+    """Write findings.json, weekly.csv, activities.csv and, when the history has wellness
+    readings, wellness.csv into ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"findings": out / "findings.json", "weekly": out / "weekly.csv", "activities": out / "activities.csv"}
     write_atomic(paths["findings"], json.dumps(findings_json(analysis), indent=1))
     write_atomic(paths["weekly"], weekly_csv(analysis).to_csv(index=False))
     write_atomic(paths["activities"], activities_csv(analysis).to_csv(index=False))
+    if len(analysis.context.wellness):
+        paths["wellness"] = out / "wellness.csv"
+        write_atomic(paths["wellness"], wellness_csv(analysis).to_csv(index=False))
     return paths
 
 
