@@ -203,7 +203,8 @@ def test_a_bad_diary_among_the_inputs_is_skipped_with_its_line(tmp_path):
     assert by_path[str(diary)].status == C.SKIPPED
     assert by_path[str(diary)].reason == "diary: row 3: legs_heavy_0_10 12 is out of range (0-10)"
     assert by_path[str(_runs(tmp_path) / "run.fit")].status != C.SKIPPED
-    assert h.wellness.empty
+    # nothing of the diary's (the run's FIT file gives its profile's resting HR and weight)
+    assert (h.wellness[C.ORIGIN] != C.ORIGIN_DIARY).all() and h.daily_wellness[C.LEGS_HEAVY].isna().all()
 
 
 # --- the command line and the library ------------------------------------------------------

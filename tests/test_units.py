@@ -148,7 +148,8 @@ def test_unknown_offset_borrows_the_nearest_known_one():
 
 
 def test_user_files_are_never_modified(tmp_path):
-    before = {p: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in DATA.iterdir()}
+    files = [p for p in DATA.rglob("*") if p.is_file()]
+    before = {p: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in files}
     read_history([DATA], cache=tmp_path / "cache", workers=2, progress=False)
-    after = {p: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in DATA.iterdir()}
+    after = {p: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in files}
     assert before == after
