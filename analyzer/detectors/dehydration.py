@@ -6,7 +6,7 @@ from __future__ import annotations
 from .. import columns as C
 from .base import Detector, Evidence, Threshold, exceedance, iso, rounded
 from .citations import EFSA_WATER
-from .wellness_rules import WEEK_DAYS, Week, daily, judge_weeks
+from .wellness_rules import WEEK_DAYS, ByWeek, Week, daily
 
 #: Adequate intake of total water (EFSA 2010): 2.0 L/day for women, 2.5 L for men, about
 #: 80 % of it from drinks (the rest from food). A fluid log counts drinks, so the
@@ -35,7 +35,7 @@ DAYS_SOURCE = "heavylegs convention: one or two dry days are ordinary; 3 in a we
 DEHYDRATION_SCORE_SPAN_L = 1.0
 
 
-class Dehydration(Detector, id="dehydration", category="hydration", rank=1, needs=("fluids",)):
+class Dehydration(ByWeek, Detector, id="dehydration", category="hydration", rank=1, needs=("fluids",)):
     thresholds = (
         Threshold("fluids a day", FLUIDS_REFERENCE_L, "L + the day's sweat loss", REFERENCE_SOURCE),
         Threshold("days under it in a week", DEHYDRATION_MIN_LOW_DAYS, "days", DAYS_SOURCE),
@@ -49,10 +49,6 @@ class Dehydration(Detector, id="dehydration", category="hydration", rank=1, need
         "Days of the week before the analysis date (and before a run you rated heavy) whose logged fluids were "
         "under 1.6 L (EFSA 2010's 2.0 L adequate intake, 80 % from drinks) plus the day's sweat loss: 3 or more."
     )
-
-    def detect(self, ctx):
-        got = judge_weeks(ctx, lambda week: self._week(ctx, week))
-        return self.skipped(got) if isinstance(got, str) else got
 
     def _week(self, ctx, week: Week):
         drunk = daily(ctx, C.FLUIDS_L, week.start, week.end)

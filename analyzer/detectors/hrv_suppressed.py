@@ -18,9 +18,9 @@ from .wellness_rules import (
     SEVERITY_SOURCE,
     SWC_SD_FRACTION,
     WEEK_DAYS,
+    ByWeek,
     Week,
     band,
-    judge_weeks,
     mode_text,
     severity_of,
 )
@@ -31,7 +31,7 @@ HRV_SOURCE = f"{PLEWS}; {BUCHHEIT}"
 HRV_SCORE_SPAN_SWC = 3.0
 
 
-class HrvSuppressed(Detector, id="hrv_suppressed", category="recovery", rank=1, needs=("hrv",)):
+class HrvSuppressed(ByWeek, Detector, id="hrv_suppressed", category="recovery", rank=1, needs=("hrv",)):
     thresholds = (
         Threshold("7-day mean ln rMSSD below", f"{BASELINE_DAYS}-day mean - {SWC_SD_FRACTION:g} x SD", "", HRV_SOURCE),
         Threshold("valid nights in the week", MIN_MARKER_DAYS, f"of {WEEK_DAYS}", PLEWS_NIGHTS),
@@ -47,10 +47,6 @@ class HrvSuppressed(Detector, id="hrv_suppressed", category="recovery", rank=1, 
         "(Plews 2012, Buchheit 2014), with at least 3 valid nights in the week; Garmin's HRV status as a "
         "second opinion."
     )
-
-    def detect(self, ctx):
-        got = judge_weeks(ctx, lambda week: self._week(ctx, week))
-        return self.skipped(got) if isinstance(got, str) else got
 
     def _week(self, ctx, week: Week):
         b = band(ctx, C.HRV_NIGHT_MS, week, np.log)

@@ -14,9 +14,9 @@ from .wellness_rules import (
     SEVERITY_SOURCE,
     SWC_SD_FRACTION,
     WEEK_DAYS,
+    ByWeek,
     Week,
     band,
-    judge_weeks,
     severity_of,
 )
 
@@ -28,7 +28,7 @@ DAYS_SOURCE = "heavylegs convention: three days a week, as for HRV (Plews et al.
 RHR_SCORE_SPAN_SWC = 3.0
 
 
-class RestingHrUp(Detector, id="resting_hr_up", category="recovery", rank=2, needs=("resting_hr",)):
+class RestingHrUp(ByWeek, Detector, id="resting_hr_up", category="recovery", rank=2, needs=("resting_hr",)):
     thresholds = (
         Threshold("7-day mean resting HR above", f"{BASELINE_DAYS}-day mean + {SWC_SD_FRACTION:g} x SD", "", BUCHHEIT),
         Threshold("days in the week", MIN_MARKER_DAYS, f"of {WEEK_DAYS}", DAYS_SOURCE),
@@ -43,10 +43,6 @@ class RestingHrUp(Detector, id="resting_hr_up", category="recovery", rank=2, nee
         "The 7-day mean resting heart rate above your own band: the 60-day mean plus 0.5 x its SD "
         "(Buchheit 2014), with at least 3 days recorded in the week."
     )
-
-    def detect(self, ctx):
-        got = judge_weeks(ctx, lambda week: self._week(ctx, week))
-        return self.skipped(got) if isinstance(got, str) else got
 
     def _week(self, ctx, week: Week):
         b = band(ctx, C.RESTING_HR_BPM, week)

@@ -8,7 +8,7 @@ import pandas as pd
 from .. import columns as C
 from .base import Detector, Evidence, Threshold, iso, rounded
 from .citations import SEED_STRETCHING
-from .wellness_rules import Week, judge_weeks
+from .wellness_rules import ByWeek, Week
 
 #: The seed article advises 10 minutes of stretching after runs.
 STRETCH_ADVISED_MIN = 10.0
@@ -20,7 +20,7 @@ STRETCH_SHORT_SHARE = 0.5
 HABIT_SOURCE = "heavylegs convention: three run days recorded, more than half of them short, is a habit"
 
 
-class SkippedStretching(Detector, id="skipped_stretching", category="recovery", rank=10, needs=("stretching",)):
+class SkippedStretching(ByWeek, Detector, id="skipped_stretching", category="recovery", rank=10, needs=("stretching",)):
     thresholds = (
         Threshold("stretching after a run", STRETCH_ADVISED_MIN, "min", SEED_STRETCHING),
         Threshold("run days recorded in the week", STRETCH_MIN_RUN_DAYS, "days", HABIT_SOURCE),
@@ -34,10 +34,6 @@ class SkippedStretching(Detector, id="skipped_stretching", category="recovery", 
         "Run days in the week before the analysis date whose diary stretching_min is under the seed article's 10 "
         "minutes, on more than half of at least 3 recorded run days. Always LOW: recorded, not proven."
     )
-
-    def detect(self, ctx):
-        got = judge_weeks(ctx, lambda week: self._week(ctx, week))
-        return self.skipped(got) if isinstance(got, str) else got
 
     def _week(self, ctx, week: Week):
         minutes = run_day_stretching(ctx, week)

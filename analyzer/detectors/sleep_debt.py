@@ -6,7 +6,7 @@ from __future__ import annotations
 from .. import columns as C
 from .base import Detector, Evidence, Threshold, exceedance, iso, rounded
 from .citations import MILEWSKI, WATSON
-from .wellness_rules import WEEK_DAYS, Week, daily, judge_weeks
+from .wellness_rules import WEEK_DAYS, ByWeek, Week, daily
 
 #: Adults need at least 7 h a night (Watson NF et al., Sleep 2015;38:843: the AASM/SRS
 #: consensus). Not Milewski 2014's 8 h: its injury risk (RR 1.7) was measured in 112
@@ -29,7 +29,7 @@ SLEEP_SCORE_SPAN_H = 2.0
 HOUR_S = 3600.0
 
 
-class SleepDebt(Detector, id="sleep_debt", category="sleep", rank=1, needs=("sleep",)):
+class SleepDebt(ByWeek, Detector, id="sleep_debt", category="sleep", rank=1, needs=("sleep",)):
     thresholds = (
         Threshold("average sleep", SLEEP_MIN_H, "h a night", SLEEP_SOURCE),
         Threshold("short night", SLEEP_SHORT_NIGHT_H, "h", SHORT_SOURCE),
@@ -44,10 +44,6 @@ class SleepDebt(Detector, id="sleep_debt", category="sleep", rank=1, needs=("sle
         "Over the 7 nights before the analysis date (and before each run you rated heavy): an average under "
         "7 h (AASM/SRS, Watson 2015) or 3 nights under 6 h; at least 5 nights recorded."
     )
-
-    def detect(self, ctx):
-        got = judge_weeks(ctx, lambda week: self._week(ctx, week))
-        return self.skipped(got) if isinstance(got, str) else got
 
     def _week(self, ctx, week: Week):
         nights = daily(ctx, C.SLEEP_S, week.start, week.end) / HOUR_S

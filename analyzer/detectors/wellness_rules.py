@@ -154,6 +154,15 @@ def band(ctx, metric: str, week: Week, transform: Callable[[np.ndarray], np.ndar
     return Band(float(values.mean()), len(days), float(ref.mean()), float(ref.std(ddof=1)), len(base))
 
 
+class ByWeek:
+    """A detector that judges weeks (mixed in before Detector): its ``_week(ctx, week)``
+    gives a Finding, None or a reason, and ``detect`` is judge_weeks over them."""
+
+    def detect(self, ctx):
+        got = judge_weeks(ctx, lambda week: self._week(ctx, week))
+        return self.skipped(got) if isinstance(got, str) else got
+
+
 #: How a detector's reason begins when no week had data enough to judge.
 TOO_LITTLE = "too little data to judge: "
 
