@@ -265,3 +265,24 @@ def test_a_finding_that_gathers_a_sleep_measure_matches_the_sleep_pattern(two_fi
     up, same = rank_by_pattern([gathered, alone], heavy, ctx)
     assert up.score == pytest.approx(0.10 + 0.30) and "On 6 of your 9 heavy days" in up.message
     assert same == alone
+
+
+def test_an_rpe_of_8_is_heavy_only_at_an_easy_pace():
+    from analyzer.features.wellness import run_ratings
+
+    # six 10 km runs in 60 min (360 s/km) on days 0-5, then: day 10, 10 km in 63 min, RPE 8
+    # (slower than the median 360 s/km: easy, heavy); day 11, 10 km in 55 min, RPE 9
+    # (faster: hard because it was fast, not heavy); day 12, 10 km in 63 min, RPE 7 (not
+    # rated hard enough to ask); a lone run a year later at RPE 8 (no runs in the 60 days
+    # before it to judge its pace: not heavy).
+    rows = [activity(d, 10_000.0, i=i, hours=1.0) for i, d in enumerate(range(6))]
+    rows += [
+        activity(10, 10_000.0, i=6, hours=63 / 60, **{C.RPE: 8.0}),
+        activity(11, 10_000.0, i=7, hours=55 / 60, **{C.RPE: 9.0}),
+        activity(12, 10_000.0, i=8, hours=63 / 60, **{C.RPE: 7.0}),
+        activity(400, 10_000.0, i=9, hours=63 / 60, **{C.RPE: 8.0}),
+    ]
+    got = run_ratings(activities(rows)).set_index("activity_id")
+    assert got["easy_pace"].to_dict() == {f"r{i}": i == 6 for i in range(10)}
+    assert got[C.HEAVY].to_dict() == {f"r{i}": i == 6 for i in range(10)}
+    assert got.at["r6", C.HEAVY_REASON] == "perceived effort 8/10 at an easy pace"

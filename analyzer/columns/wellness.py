@@ -145,7 +145,10 @@ RUN_RATING_COLUMNS: dict[str, tuple[str, str]] = {
     FEEL: ("0-100", "The run's 'how did you feel' rating; NaN when not rated."),
     RPE: ("0-10", "The run's perceived effort; NaN when not rated."),
     LEGS_HEAVY_DAY: ("0-10", "The diary's legs_heavy_0_10 for the run's day; NaN when none."),
-    "easy_pace": ("", "True when the run was slower than the runner's median pace of the 60 days before it."),
+    "easy_pace": (
+        "",
+        "For a run rated RPE >= 8: True when it was slower than the runner's median pace of the 60 days before it (at least 5 runs); False otherwise.",
+    ),
     HEAVY: ("", "True when the runner rated the run heavy: feel <= 25, RPE >= 8 at an easy pace, or legs_heavy >= 6."),
     HEAVY_REASON: ("", "Which rating made it heavy ('' when not heavy)."),
 }

@@ -93,21 +93,27 @@ def _empty_daily() -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def easy_pace(runs: pd.DataFrame) -> pd.Series:
+def easy_pace(runs: pd.DataFrame, only: np.ndarray | None = None) -> pd.Series:
     """Per run: True when its pace [s/m] is slower than the median pace of the runner's
     runs in the EASY_PACE_WINDOW_D days before it (at least EASY_PACE_MIN_RUNS of
-    them); False when faster or not judged."""
+    them); False when faster or not judged. ``only`` (bool per run): judge only those
+    (the others are False), e.g. the runs rated hard enough to ask."""
     if runs.empty:
         return pd.Series([], dtype=bool)
-    start = pd.to_datetime(runs[C.START_LOCAL])
+    t = pd.to_datetime(runs[C.START_LOCAL]).to_numpy(dtype="datetime64[ns]")
     pace = (runs[C.DURATION_S] / runs[C.DISTANCE_M].where(runs[C.DISTANCE_M] > 0)).to_numpy(dtype=float)
-    t = start.to_numpy(dtype="datetime64[ns]")
+    order = np.argsort(t, kind="stable")
+    t_sorted, pace_sorted = t[order], pace[order]
     window = np.timedelta64(EASY_PACE_WINDOW_D, "D")
     out = np.zeros(len(runs), dtype=bool)
-    for i in range(len(runs)):
-        before = (t < t[i]) & (t >= t[i] - window) & np.isfinite(pace)
-        if before.sum() >= EASY_PACE_MIN_RUNS and np.isfinite(pace[i]):
-            out[i] = pace[i] > np.median(pace[before])
+    wanted = np.ones(len(runs), dtype=bool) if only is None else np.asarray(only, dtype=bool)
+    for i in np.flatnonzero(wanted & np.isfinite(pace)):
+        lo = np.searchsorted(t_sorted, t[i] - window, side="left")
+        hi = np.searchsorted(t_sorted, t[i], side="left")
+        before = pace_sorted[lo:hi]
+        before = before[np.isfinite(before)]
+        if len(before) >= EASY_PACE_MIN_RUNS:
+            out[i] = pace[i] > np.median(before)
     return pd.Series(out, index=runs.index)
 
 
@@ -124,7 +130,8 @@ def run_ratings(runs: pd.DataFrame, daily: pd.DataFrame | None = None) -> pd.Dat
         legs = day.map(by_day).astype(float)
     feel = runs[C.FEEL].astype(float) if C.FEEL in runs else pd.Series(np.nan, index=runs.index)
     rpe = runs[C.RPE].astype(float) if C.RPE in runs else pd.Series(np.nan, index=runs.index)
-    easy = easy_pace(runs)
+    # Only a run rated hard enough asks whether its pace was easy.
+    easy = easy_pace(runs, only=(rpe >= HEAVY_RPE_MIN).to_numpy())
     reasons = []
     for f, r, e, leg in zip(feel, rpe, easy, legs, strict=True):
         why = []
