@@ -7,4 +7,5 @@ roster.py  the athletes under the roots: ids, collisions, athletes.csv
 engine.py  the Dask tasks and their scheduling (per athlete, per batch of files)
 page.py    index.html and squad.csv
 cohort.py  the cohort dataset: DIR/cohort/<table>/athlete=<id>/*.parquet
+cohort_schema.py  the cohort's tables and their fixed pyarrow schemas
 """
