@@ -39,8 +39,6 @@ ACTIVITIES = REPO / "sample_data" / "activities"
 GARMIN = REPO / "sample_data" / "garmin_export"
 STANDINS = Path(__file__).resolve().parent / "squad_standins"
 FILES = sorted(ACTIVITIES.iterdir())
-#: The findings' fields compared (findings.json's "findings", every key).
-TIMEOUT_S = 240
 
 sys.path.append(str(STANDINS))
 import standins  # noqa: E402
