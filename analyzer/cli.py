@@ -20,6 +20,8 @@ from .units import UNIT_M
 
 #: Exit status of a command stopped by an AnalyzerError (click's own usage errors use 2 too).
 ERROR_EXIT = 2
+#: Exit status of a command stopped by Ctrl-C (128 + SIGINT, as a shell reports it).
+INTERRUPTED_EXIT = 130
 DIARY_HELP = "diary.csv: sleep, heavy legs, soreness, carbs, fluids, stretching, ferritin by day (see README)."
 
 
@@ -133,6 +135,59 @@ def analyze_cmd(paths, out_dir, shoes, diary, overrides, as_of, units, cache, wo
         colour = next((c for sev, c in SEVERITY_COLOUR.items() if f"[{sev.upper()}]" in line), None)
         click.echo(click.style(line, fg=colour, bold=bool(colour)) if colour else line)
     click.echo(f"Report: {report.main.resolve()}")
+
+
+@main.command("squad")
+@click.argument("roots", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True, help="Output folder of the squad.")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Analysis date of every athlete (default: each athlete's last activity).",
+)
+@click.option("--units", type=click.Choice(sorted(UNIT_M)), default="km", show_default=True)
+@click.option("--scheduler", default=None, help="A running Dask scheduler (tcp://host:8786); default: a local cluster.")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes of the local cluster.")
+@click.option("--cache", type=click.Path(file_okay=False), default=None, help="Cache folder (default: DIR/.cache).")
+@one_line_errors
+def squad_cmd(roots, out_dir, as_of, units, scheduler, workers, cache) -> None:
+    """Analyse every athlete (a folder or an export zip under each ROOT) on Dask, and write
+    each one's report into --out/<athlete>/, the squad page index.html and squad.csv."""
+    from pathlib import Path
+
+    if scheduler and workers:
+        raise click.BadParameter(
+            "only for the local cluster (the scheduler's workers are its own)", param_hint="--workers"
+        )
+    from .squad import page
+    from .squad.engine import run_squad
+    from .squad.model import FAILED
+
+    try:
+        rows = run_squad(
+            roots,
+            out_dir,
+            as_of=as_of.date() if as_of else None,
+            units=units,
+            scheduler=scheduler,
+            workers=workers,
+            cache=cache,
+        )
+    except KeyboardInterrupt:
+        click.echo(
+            "Interrupted: the cluster is closed; finished athletes are in --out, a rerun does the rest.", err=True
+        )
+        raise SystemExit(INTERRUPTED_EXIT) from None
+    page.write_squad_page(rows, Path(out_dir), units)
+    failed = [row for row in rows if row.status == FAILED]
+    click.echo(f"Squad: {len(rows)} athletes, {len(rows) - len(failed)} analysed, {len(failed)} failed")
+    for row in failed:
+        click.echo(f"  failed: {row.athlete_id}: {row.reason}")
+    click.echo(f"Squad page: {(Path(out_dir) / 'index.html').resolve()}")
+    if len(failed) == len(rows):
+        raise AnalyzerError("no athlete could be analysed (see the reasons above)")
 
 
 @main.command("detectors")

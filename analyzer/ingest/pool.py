@@ -15,6 +15,7 @@ from ..cache.store import Store
 from ..errors import NotAnActivity, UnreadableExport
 from ..features import per_run
 from ..importers import decode
+from .deadline import OverBudget, deadline
 
 #: Time budget for decoding one file [s]. The slowest honest case, a 24-hour activity at
 #: 1 s recording through the fitparse fallback (~5,000 records/s), takes ~20 s; a file
@@ -38,29 +39,16 @@ NOT_CACHED = "not_cached"
 ENTRY_TABLES = ("activities", "samples", "weights", "gear", "shoes", "wellness", "ratings")
 
 
-class _OverBudget(Exception):
-    pass
-
-
-def _alarm(_signum, _frame):
-    raise _OverBudget
-
-
 def decode_one(label: str, data: bytes, sha256: str) -> tuple[dict, object]:
-    """Decode one file within DECODE_BUDGET_S where a timer signal can be used (the
-    main thread of a process). Returns (meta, Decoded or None)."""
-    import signal
-    import threading
-
+    """Decode one file within DECODE_BUDGET_S (deadline.py: a timer signal in a main
+    thread, a watchdog in any other, such as a Dask worker's). Returns (meta, Decoded or None)."""
     decoded = None
-    timed = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
-    previous = signal.signal(signal.SIGALRM, _alarm) if timed else None
     try:
-        if timed:
-            signal.setitimer(signal.ITIMER_REAL, DECODE_BUDGET_S)
-        decoded = decode(data, label, sha256)
+        with deadline(DECODE_BUDGET_S):
+            decoded = decode(data, label, sha256)
         meta = {"kind": decoded.kind, "note": decoded.note, "reason": ""}
-    except _OverBudget:
+    except OverBudget:
+        decoded = None
         meta = {"kind": "error", "reason": f"decoding took longer than {DECODE_BUDGET_S:g} s: not read", NOT_CACHED: 1}
     except NotAnActivity as err:
         meta = {"kind": "not_activity", "reason": err.reason}
@@ -68,10 +56,6 @@ def decode_one(label: str, data: bytes, sha256: str) -> tuple[dict, object]:
         meta = {"kind": "error", "reason": err.reason}
     except Exception as err:  # noqa: BLE001 - one bad file must never stop a batch
         meta = {"kind": "error", "reason": f"importer failed: {type(err).__name__}: {' '.join(str(err).split())[:200]}"}
-    finally:
-        if timed:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
     return meta, decoded
 
 

@@ -233,7 +233,10 @@ if __name__ == "__main__":
     # analyzer.report.charts.Rendered and not __main__.Rendered.
     from analyzer.report import helper as _module
 
-    _module._serve(sys.stdin.buffer, sys.stdout.buffer)
+    try:
+        _module._serve(sys.stdin.buffer, sys.stdout.buffer)
+    except (EOFError, BrokenPipeError):
+        os._exit(1)  # the caller is gone (killed or interrupted): no one to draw for
     sys.stderr.flush()
     # Leave at once: tearing down matplotlib would keep the caller waiting.
     os._exit(0)
