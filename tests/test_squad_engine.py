@@ -2,11 +2,7 @@
 athletes.csv), the per-file time budget outside the main thread, batch decoding of a large
 athlete, a LocalCluster of 2 worker processes, a scheduler and a worker started as separate
 processes, a worker killed mid-squad, and Ctrl-C. Each athlete's findings must be those of
-`api.analyze_to` on that athlete alone (what `heavylegs analyze` runs).
-
-Until analyzer/squad/page.py and cohort.py (another branch of issue 18) are in the
-checkout, the stand-ins in tests/squad_standins/ take their place (they are found only
-when the real modules are missing)."""
+`api.analyze_to` on that athlete alone (what `heavylegs analyze` runs)."""
 
 from __future__ import annotations
 
@@ -37,20 +33,13 @@ from analyzer.squad.model import FAILED, OK
 REPO = Path(__file__).resolve().parents[1]
 ACTIVITIES = REPO / "sample_data" / "activities"
 GARMIN = REPO / "sample_data" / "garmin_export"
-STANDINS = Path(__file__).resolve().parent / "squad_standins"
 FILES = sorted(ACTIVITIES.iterdir())
-
-sys.path.append(str(STANDINS))
-import standins  # noqa: E402
-
-standins.install()
 
 
 @pytest.fixture
 def spawn_env(monkeypatch):
-    """Processes started by the tests (Dask workers, the command) import this checkout
-    and, when missing, the stand-ins."""
-    path = os.pathsep.join([str(REPO), str(STANDINS), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    """Processes started by the tests (Dask workers, the command) import this checkout."""
+    path = os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     monkeypatch.setenv("PYTHONPATH", path)
     return dict(os.environ)
 
