@@ -383,6 +383,7 @@ def test_a_squad_on_a_local_cluster_of_two_workers_matches_each_athlete_alone(
         assert (out / "cohort" / "findings" / f"athlete={aid}" / "part-0.parquet").is_file()
     assert _athlete_folders(out) == sorted(by_id)  # failed athletes have none
     assert not (out / tasks.TMP_FOLDER).exists()
+    _check_page_and_cohort(rows, out, by_id)
     before = {aid: (out / aid / "findings.json").stat().st_ino for aid in by_id}
     again = engine.run_squad([squad_root], out, workers=2, progress=False)
     assert [(r.athlete_id, r.status, r.decoded) for r in again] == [(r.athlete_id, r.status, 0) for r in rows]
@@ -390,6 +391,38 @@ def test_a_squad_on_a_local_cluster_of_two_workers_matches_each_athlete_alone(
         assert _findings(out / aid) == reference(aid)[0]
         assert (out / aid / "findings.json").stat().st_ino != before[aid]  # a new folder, moved in whole
     assert _athlete_folders(out) == sorted(by_id) and not (out / tasks.TMP_FOLDER).exists()
+
+
+def _check_page_and_cohort(rows, out: Path, ok: dict) -> None:
+    """The squad page lists every athlete, and DuckDB reads every cohort table over the
+    athletes' partitions: each finished athlete's findings as in its findings.json, the
+    wellness table only for the athlete whose export has wellness files."""
+    import duckdb
+
+    from analyzer.squad.cohort_schema import COHORT_TABLES
+    from analyzer.squad.page import write_squad_page
+
+    write_squad_page(rows, out, "km")
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert all(f"{r.athlete_id}" in page for r in rows) and "Full &lt;Season&gt;" in page
+    con = duckdb.connect()
+    for table in COHORT_TABLES:
+        glob = str(out / "cohort" / table / "*" / "*.parquet")
+        query = f"SELECT athlete, count(*) FROM read_parquet('{glob}', hive_partitioning = true) GROUP BY athlete"
+        counts = dict(con.execute(query).fetchall())
+        if table == "wellness":
+            assert set(counts) == {"garmin"}, counts
+        elif table in ("findings", "evidence"):
+            assert set(counts) <= set(ok), counts
+        else:
+            assert set(counts) == set(ok), (table, counts)
+    glob = str(out / "cohort" / "findings" / "*" / "*.parquet")
+    for aid in ok:
+        got = con.execute(
+            f"SELECT cause, severity FROM read_parquet('{glob}', hive_partitioning = true) WHERE athlete = ? ORDER BY rank",
+            [aid],
+        ).fetchall()
+        assert got == [(f["cause"], f["severity"]) for f in _findings(out / aid)], aid
 
 
 def _dask(*args: str) -> list[str]:
