@@ -89,3 +89,51 @@ def analyze_to(
         written = write_outputs(analysis, out)
         written.update(write_report(analysis, out, tuple(formats), renderer=renderer))
     return Report(analysis, written)
+
+
+def explain_run(
+    paths,
+    run: str,
+    out: str | os.PathLike | None = None,
+    *,
+    shoes: str | os.PathLike | None = None,
+    overrides: str | os.PathLike | None = None,
+    diary: str | os.PathLike | None = None,
+    cache: str | os.PathLike | None = None,
+    units: str = "km",
+    workers: int | None = None,
+    progress: bool | None = None,
+):
+    """One run explained, what ``heavylegs why`` does: ``run`` is a local date
+    (YYYY-MM-DD: the longest run of that day) or an activity id. The history is read as
+    ``analyze_to`` reads it (through the cache), the detectors run as of the run's date,
+    and the run's numbers and what came before it are gathered (report.why). With
+    ``out``, why-<date>.html is written into it.
+
+    Returns a report.why.RunExplained: ``run`` (its activity row), ``note``, ``facts``,
+    ``analysis`` (as of its date), ``findings``, ``written`` ({'page': path} with ``out``).
+    Raises an AnalyzerError (one line): a bad shoes.csv, override file or diary, no
+    readable input, or no such run (report.why.RunNotFound).
+    """
+    from .units import UNIT_M
+
+    if units not in UNIT_M:
+        raise ValueError(f"unknown units {units!r} (known: {', '.join(UNIT_M)})")
+    from .errors import NoInputRead
+    from .importers.diary import read_diary
+    from .importers.shoes import read_shoe_overrides, read_shoes_csv
+    from .ingest import read_history
+    from .report.why import explain
+    from .report.why_html import write_why
+
+    shoe_list = read_shoes_csv(shoes) if shoes is not None else None
+    corrections = read_shoe_overrides(overrides) if overrides is not None else None
+    diary_days = read_diary(diary) if diary is not None else None
+    history = read_history(list(paths), cache=cache, workers=workers, progress=progress)
+    if not history.read_any():
+        raise NoInputRead(history.unread())
+    history.add_wellness(diary_days)
+    explained = explain(history, run, shoes=shoe_list, units=units, overrides=corrections)
+    if out is not None:
+        explained.written["page"] = write_why(explained, out)
+    return explained

@@ -137,6 +137,30 @@ def analyze_cmd(paths, out_dir, shoes, diary, overrides, as_of, units, cache, wo
     click.echo(f"Report: {report.main.resolve()}")
 
 
+@main.command("why")
+@click.argument("run", metavar="DATE|ACTIVITY_ID")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None, help="Write why-<date>.html here.")
+@click.option("--shoes", type=click.Path(dir_okay=False, exists=True), default=None, help="shoes.csv (see README).")
+@click.option("--diary", type=click.Path(dir_okay=False, exists=True), default=None, help=DIARY_HELP)
+@click.option("--units", type=click.Choice(sorted(UNIT_M)), default="km", show_default=True)
+@click.option("--cache", type=click.Path(file_okay=False), default=None, help="Cache folder.")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Decoding processes.")
+@one_line_errors
+def why_cmd(run, paths, out_dir, shoes, diary, units, cache, workers) -> None:
+    """One run explained: DATE (YYYY-MM-DD, local: the day's longest run) or ACTIVITY_ID.
+    Its numbers, what came before it and the causes active that day; with --out, the
+    page why-<date>.html with the run's charts."""
+    from .api import explain_run
+    from .report.why import why_lines
+
+    explained = explain_run(paths, run, out_dir, shoes=shoes, diary=diary, units=units, cache=cache, workers=workers)
+    for line in why_lines(explained):
+        click.echo(line)
+    if "page" in explained.written:
+        click.echo(f"Page: {explained.written['page'].resolve()}")
+
+
 @main.command("squad")
 @click.argument("roots", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True, help="Output folder of the squad.")
