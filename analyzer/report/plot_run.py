@@ -160,9 +160,9 @@ def _draw(s: pd.DataFrame, series: _Series, spans: list[tuple[float, float]]) ->
     ax.set_title(series.title, loc="left", fontsize=10)
     ax.grid(alpha=0.3)
     if spans:
-        ax.legend(
-            handles=[Patch(color=STEADY_COLOUR, alpha=0.4, label="steady running")], loc="upper right", fontsize=8
-        )
+        # Above the axes on the right, level with the title: never over the line.
+        steady = Patch(color=STEADY_COLOUR, alpha=0.4, label="steady running")
+        ax.legend(handles=[steady], loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
     fig.tight_layout()
     fig.set_layout_engine(None)
     return png(fig)

@@ -16,12 +16,14 @@ from .model import finding_views
 from .plot_run import run_charts
 from .why import NOTHING_STANDS_OUT, SECTIONS, RunExplained, title
 
-#: What the page adds to the report's CSS: the box of what stands out, and long names
-#: (a file path, a shoe name) wrapping inside their cell on a narrow screen.
+#: What the page adds to the report's CSS: the box of what stands out, long names (a file
+#: path, a shoe name) wrapping inside their cell, and a finding's evidence table scrolling
+#: inside its box rather than the page on a narrow screen (390 px).
 WHY_CSS = """
 .stands{border-left:6px solid #E69F00;background:#fff8ec;padding:0.4em 1em;margin:1em 0}
 .calm{border-left:6px solid #009E73;background:#f1faf6;padding:0.4em 1em;margin:1em 0}
-td{overflow-wrap:anywhere} table.facts{width:100%;max-width:60em} .flag{color:#8a4b00;font-weight:bold}
+td,th{overflow-wrap:anywhere} table.facts{width:100%;max-width:60em} .flag{color:#8a4b00;font-weight:bold}
+.finding{overflow-x:auto}
 """
 
 
