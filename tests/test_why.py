@@ -264,3 +264,12 @@ def test_the_night_before_is_read_against_the_runners_range(cache):
     assert hrv.value == 42.9 and "below your range" in hrv.unusual
     assert "poor_recovery" in {f.cause for f in ex.findings}
     assert np.isfinite(ex.fact(C.RESTING_HR_BPM).value)
+
+
+def test_a_duplicates_id_explains_the_copy_kept(why):
+    """README: the run of 2026-06-16 07:00 is there twice, FIT and GPX; the FIT is kept."""
+    every = why(HOT_DAY).analysis.history.all_activities
+    gpx = every[every[C.SOURCE].str.endswith("2026-06-16_0700_tempo.gpx")].iloc[0]
+    ex = why(gpx[C.ACTIVITY_ID])
+    assert ex.run[C.SOURCE].endswith("2026-06-16_0700_tempo.fit")
+    assert ex.note == f"{gpx[C.ACTIVITY_ID]} is a duplicate; the copy kept, {ex.activity_id}, is explained."
