@@ -23,6 +23,7 @@ from analyzer import columns as C
 from analyzer.api import explain_run
 from analyzer.cli import main
 from analyzer.report.why import NOTHING_STANDS_OUT, RunNotFound, explain
+from analyzer.report.why_html import render_why
 from tests import fakes
 from tests.conftest import SAMPLE
 
@@ -250,6 +251,11 @@ def test_a_day_with_two_runs_explains_the_longest_and_says_so():
     assert ex.activity_id == "r1"
     assert ex.note == "2 runs on 2024-01-01: the longest is explained (the others: 07:00 (5.0 km))."
     assert explain(history, "r2").activity_id == "r2"
+    assert explain(history, "2024-01-01", units="mi").note.endswith("(the others: 07:00 (3.1 mi)).")
+    # A run without samples (no file behind it, as a Strava activities.csv row): its page
+    # says which charts are missing instead of drawing empty ones.
+    page = render_why(ex)
+    assert "<img" not in page and "Heart rate: not recorded in this file." in page
     with pytest.raises(RunNotFound, match="'r3' is not a run"):
         explain(history, "r3")
 

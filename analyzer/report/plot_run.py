@@ -71,6 +71,8 @@ def prepared(samples: pd.DataFrame, run: pd.DataFrame, units: str) -> tuple[pd.D
     """(the run's samples with ``minutes`` from the start, ``pace`` [min per unit,
     NaN at walking speed] and ``steady`` (bool); its steady samples with ``third``:
     'first', 'last' or '' by steady moving time, as dynamics.form_drift splits them)."""
+    wanted = [C.ACTIVITY_ID, C.TIMESTAMP, C.SPEED_M_S, C.HEART_RATE_BPM, C.STANCE_TIME_MS, C.CADENCE_SPM]
+    samples = samples.reindex(columns=list(dict.fromkeys([*samples.columns, *wanted])))  # a column not recorded: NaN
     s = samples.sort_values(C.TIMESTAMP, kind="stable").reset_index(drop=True)
     t = pd.to_datetime(s[C.TIMESTAMP], utc=True)
     minutes = (t - t.iloc[0]).dt.total_seconds() / 60 if len(s) else pd.Series([], dtype=float)

@@ -17,6 +17,7 @@ from ..detectors import Context
 from ..detectors.run import Analysis, run_detectors
 from ..errors import AnalyzerError
 from ..features import load
+from ..units import UNIT_M
 from .model import finding_views
 from .why_facts import BEFORE, RUN, Fact, before_facts, run_facts
 from .why_wellness import wellness_facts
@@ -83,9 +84,10 @@ def _shown(text: str) -> str:
     return repr(one if len(one) <= SHOWN_ARGUMENT else one[:SHOWN_ARGUMENT] + "...")
 
 
-def pick_run(history, run: str) -> tuple[pd.Series, str]:
+def pick_run(history, run: str, units: str = "km") -> tuple[pd.Series, str]:
     """The run named by ``run``: a local date (YYYY-MM-DD: the longest run of that day)
-    or an activity id (a duplicate's id gives the copy kept). Raises RunNotFound."""
+    or an activity id (a duplicate's id gives the copy kept), and a note on how it was
+    picked ('' when there was nothing to choose). Raises RunNotFound."""
     runs = load.runs_only(history.activities)
     text = str(run).strip()
     if DATE_PATTERN.fullmatch(text):
@@ -93,7 +95,7 @@ def pick_run(history, run: str) -> tuple[pd.Series, str]:
             day = pd.Timestamp(dt.date.fromisoformat(text))
         except ValueError:
             raise RunNotFound(f"{_shown(text)} is not a date (YYYY-MM-DD)") from None
-        return _longest_of_day(runs, day)
+        return _longest_of_day(runs, day, units)
     found = runs[runs[C.ACTIVITY_ID] == text]
     if len(found):
         return found.iloc[0], ""
@@ -108,7 +110,7 @@ def pick_run(history, run: str) -> tuple[pd.Series, str]:
     raise RunNotFound(f"the activity {_shown(text)} is not a run ({sport})")
 
 
-def _longest_of_day(runs: pd.DataFrame, day: pd.Timestamp) -> tuple[pd.Series, str]:
+def _longest_of_day(runs: pd.DataFrame, day: pd.Timestamp, units: str) -> tuple[pd.Series, str]:
     that_day = runs[runs[C.DATE] == day]
     if not len(that_day):
         span = f" (runs from {runs[C.DATE].min():%Y-%m-%d} to {runs[C.DATE].max():%Y-%m-%d})" if len(runs) else ""
@@ -119,7 +121,7 @@ def _longest_of_day(runs: pd.DataFrame, day: pd.Timestamp) -> tuple[pd.Series, s
     if len(that_day) == 1:
         return run, ""
     others = ", ".join(
-        f"{pd.Timestamp(r[C.START_LOCAL]):%H:%M} ({r[C.DISTANCE_M] / 1000:.1f} km)"
+        f"{pd.Timestamp(r[C.START_LOCAL]):%H:%M} ({r[C.DISTANCE_M] / UNIT_M[units]:.1f} {units})"
         for _, r in that_day.iterrows()
         if r.name != best.name
     )
@@ -129,7 +131,7 @@ def _longest_of_day(runs: pd.DataFrame, day: pd.Timestamp) -> tuple[pd.Series, s
 def explain(history, run: str, *, shoes=None, units: str = "km", overrides=None) -> RunExplained:
     """Explain one run of ``history`` (read_history's History): pick it (pick_run), run the
     detectors as of its local date, and gather its facts. Raises RunNotFound."""
-    row, note = pick_run(history, run)
+    row, note = pick_run(history, run, units)
     day = pd.Timestamp(row[C.START_LOCAL]).normalize()
     ctx = Context(history, as_of=day.date(), shoes=shoes, units=units, overrides=overrides)
     analysis = run_detectors(ctx)
