@@ -31,6 +31,7 @@ _PUBLIC = {
     "analyze": "analyzer.detectors.run",
     "Report": "analyzer.api",
     "analyze_to": "analyzer.api",
+    "explain_run": "analyzer.api",
 }
 
 __all__ = sorted(_PUBLIC)

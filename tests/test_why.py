@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from analyzer import columns as C
-from analyzer.api import explain_run
+from analyzer import explain_run
 from analyzer.cli import main
 from analyzer.report.why import NOTHING_STANDS_OUT, RunNotFound, explain
 from analyzer.report.why_html import render_why
