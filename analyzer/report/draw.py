@@ -84,7 +84,10 @@ def text_page(lines: list[str]):
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(8.27, 11.69))
-    fig.text(0.06, 0.96, "\n".join(lines[:TEXT_PAGE_LINES]), va="top", family="monospace", fontsize=7.5)
+    # parse_math=False: a name from a file with two "$" in it is text, never mathematics.
+    fig.text(
+        0.06, 0.96, "\n".join(lines[:TEXT_PAGE_LINES]), va="top", family="monospace", fontsize=7.5, parse_math=False
+    )
     return fig
 
 
