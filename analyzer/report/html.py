@@ -40,7 +40,9 @@ td,th{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}
 figure{margin:1.5em 0} figure img{max-width:100%;height:auto} figcaption{color:#555;font-size:0.9em}
 .takeaway{font-weight:600;margin:0.3em 0}
 .advice{color:#1f5f8b} .missing{color:#555}
-h1,h2,h3,p,li,td,th,figcaption,code{overflow-wrap:anywhere}
+h1,h2,h3,p,li,td,figcaption,code{overflow-wrap:anywhere} th{overflow-wrap:normal}
+@media (max-width:600px){body{padding:0 0.5em} .finding{padding:0.4em 0.6em}
+table{display:block;overflow-x:auto} td,th{min-width:5.5em} td:last-child{min-width:13em}}
 """
 )
 
