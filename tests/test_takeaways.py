@@ -230,3 +230,20 @@ def test_dates_are_the_runners_local_calendar():
     data = charts.plot_data(analyze(FakeHistory(activities(rows)), as_of="2024-02-11"))
     line = takeaways.long_runs(data)
     assert line.startswith("Largest spike: 20.0 km on 10 Feb 2024, 100 % longer"), line
+
+
+def test_every_axis_names_its_unit_in_the_chosen_units(sample_history):
+    """Drawn in miles, every value axis of every chart says its unit in brackets, the
+    distances in [mi] and none in km (the cause timeline's lanes are causes, not values)."""
+    from analyzer.report import charts, draw
+
+    data = charts.plot_data(analyze(sample_history, shoes=SAMPLE / "shoes.csv", units="mi"))
+    labels = {}
+    for stem in charts.to_draw(data, [s for s, _ in charts.FIGURES]):
+        fig = draw.draw(data, stem)
+        labels[stem] = [ax.get_ylabel() for ax in fig.axes if ax.axison]
+        if stem != "timeline":
+            assert all(re.search(r"\[[^\]]+\]$", label) for label in labels[stem]), (stem, labels[stem])
+    distance = [label for stem in labels for label in labels[stem] if "distance" in label]
+    assert len(distance) == 3 and all(label.endswith("[mi]") for label in distance), distance
+    assert not any("km" in label for stem in labels for label in labels[stem])
