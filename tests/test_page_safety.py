@@ -338,6 +338,26 @@ def test_the_pdf_is_written_with_the_hostile_names(report):
     assert r"$\oops{$" in text and SCRIPT in text
 
 
+def test_names_in_legends_are_text_whole_or_cut():
+    """A pair's name in the shoe chart's legend: '$' escaped (never mathematics), cut to
+    40 characters with an ellipsis, and shown even when it starts with '_' (which matplotlib
+    leaves out of legends)."""
+    import matplotlib.pyplot as plt
+
+    from analyzer.report.charts import MAX_LEGEND_CHARS, file_label
+
+    assert file_label(MATH) == r"Race \$\oops{\$ flats"
+    assert file_label(LONG) == LONG[: MAX_LEGEND_CHARS - 1] + "…" and len(file_label(LONG)) == 40
+    assert file_label("_spare  pair") == " _spare pair"
+    fig, ax = plt.subplots()
+    for name in (MATH, "_spare", LONG):
+        ax.plot([0, 1], [0, 1], label=file_label(name))
+    texts = [t.get_text() for t in ax.legend().get_texts()]
+    fig.canvas.draw()  # would raise on MATH read as mathematics
+    plt.close(fig)
+    assert texts == [r"Race \$\oops{\$ flats", " _spare", LONG[:39] + "…"]
+
+
 # --- the squad page --------------------------------------------------------------------
 
 

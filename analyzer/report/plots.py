@@ -22,7 +22,7 @@ from matplotlib.patches import Patch  # noqa: E402
 from ..features import bands  # noqa: E402
 from ..units import M_PER_MILE, UNIT_M  # noqa: E402
 from . import palette  # noqa: E402
-from .charts import ACWR_JUDGED, DYNAMICS_LABELS, dynamics_present  # noqa: E402
+from .charts import ACWR_JUDGED, DYNAMICS_LABELS, dynamics_present, file_label  # noqa: E402
 
 
 def _rows(table) -> int:
@@ -44,26 +44,9 @@ def _day(value) -> np.datetime64:
     return np.datetime64(str(value)[:10], "D")
 
 
-#: Severity colours (palette.py: Okabe & Ito), and the Frandsen bands of the long-run chart in
-#: the same colours, lowest risk to highest.
+#: Severity colours (palette.py), and the long-run chart's Frandsen bands in them.
 SEVERITY_COLOURS = palette.SEVERITY_COLOURS
 BAND_COLOURS = palette.SPIKE_BAND_COLOURS
-
-
-#: Longest name from a file (a pair of shoes) in a legend [characters]; longer names are
-#: cut with an ellipsis (heavylegs convention: a legend entry stays within one column of
-#: the legend; the page and the takeaway under the chart give the whole name).
-MAX_LEGEND_CHARS = 40
-
-
-def file_label(name) -> str:
-    """A name from a file (a pair of shoes) as matplotlib text: every '$' escaped, so that
-    it is never read as mathematics (an odd name cannot fail the drawing), cut to
-    MAX_LEGEND_CHARS."""
-    text = " ".join(str(name).split())
-    if len(text) > MAX_LEGEND_CHARS:
-        text = text[: MAX_LEGEND_CHARS - 1] + "…"
-    return text.replace("$", r"\$")
 
 
 def no_data(ax, title: str, reason: str) -> None:
@@ -330,8 +313,7 @@ BAND_EDGES = {
     C.FORM_VR_PCT: bands.VR_BAND_EDGES_PCT,
     C.FORM_CADENCE_SPM: bands.CADENCE_BAND_EDGES_SPM,
 }
-#: Garmin's purple, blue, green, orange and red zones, best to worst, as drawn (palette.py:
-#: Paul Tol's "sunset", pale).
+#: Garmin's purple, blue, green, orange and red zones, best to worst, as drawn (palette.py).
 BAND_FILL = palette.BAND_FILL
 
 
