@@ -44,6 +44,24 @@ def dynamics_present(form) -> list[str]:
     return present
 
 
+#: Longest name from a file (a pair of shoes) in a legend [characters]; longer names are
+#: cut with an ellipsis (heavylegs convention: a legend entry stays within one column of
+#: the legend; the page and the takeaway under the chart give the whole name).
+MAX_LEGEND_CHARS = 40
+
+
+def file_label(name) -> str:
+    """A name from a file (a pair of shoes) as matplotlib text: every '$' escaped, so that
+    it is never read as mathematics (an odd name cannot fail the drawing), cut to
+    MAX_LEGEND_CHARS."""
+    text = " ".join(str(name).split())
+    if len(text) > MAX_LEGEND_CHARS:
+        text = text[: MAX_LEGEND_CHARS - 1] + "…"
+    if text.startswith("_"):  # matplotlib leaves labels starting with '_' out of legends
+        text = " " + text
+    return text.replace("$", r"\$")
+
+
 @dataclass(frozen=True)
 class Span:
     """What a chart needs of a finding: its cause, severity, window (ISO dates) and

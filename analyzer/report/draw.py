@@ -6,9 +6,16 @@ from __future__ import annotations
 import io
 
 from .charts import BY_STEM, FIGURES, PlotData, Rendered, in_order, not_drawn, to_draw
+from .takeaways import takeaway
 
 #: Resolution of the PNGs (pixels per inch): 11 in wide charts are 1210 px.
 FIGURE_DPI = 110
+#: The takeaway under a chart on its PDF page: its font size [pt], characters per inch of
+#: the figure's width at that size (heavylegs convention: DejaVu Sans at 9 pt averages
+#: about 0.07 in a character) and the height of one line [in].
+TAKEAWAY_PT = 9
+TAKEAWAY_CHARS_PER_IN = 13
+TAKEAWAY_LINE_IN = 0.2
 #: Lines of text on one A4 page of the PDF (7.5 pt monospace); more go on further pages.
 TEXT_PAGE_LINES = 70
 
@@ -44,12 +51,43 @@ def png(fig) -> bytes:
     return buf.getvalue()
 
 
+def with_takeaway(fig, line: str):
+    """``fig`` grown at the bottom by the lines of ``line`` (wrapped to its width), which
+    are written there; the axes keep their size and place from the top. For the PDF's
+    chart pages, once the chart's PNG is saved."""
+    import textwrap
+
+    if not line:
+        return fig
+    width, height = fig.get_size_inches()
+    lines = textwrap.wrap(line, int(width * TAKEAWAY_CHARS_PER_IN)) or [line]
+    extra = TAKEAWAY_LINE_IN * (len(lines) + 1)
+    for ax in fig.axes:
+        box = ax.get_position()
+        ax.set_position(
+            [box.x0, (box.y0 * height + extra) / (height + extra), box.width, box.height * height / (height + extra)]
+        )
+    fig.set_size_inches(width, height + extra)
+    fig.text(
+        0.02,
+        0.5 * TAKEAWAY_LINE_IN / (height + extra),
+        "\n".join(lines),
+        fontsize=TAKEAWAY_PT,
+        va="bottom",
+        parse_math=False,
+    )
+    return fig
+
+
 def text_page(lines: list[str]):
     """A PDF page of text (the first TEXT_PAGE_LINES of ``lines``)."""
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(8.27, 11.69))
-    fig.text(0.06, 0.96, "\n".join(lines[:TEXT_PAGE_LINES]), va="top", family="monospace", fontsize=7.5)
+    # parse_math=False: a name from a file with two "$" in it is text, never mathematics.
+    fig.text(
+        0.06, 0.96, "\n".join(lines[:TEXT_PAGE_LINES]), va="top", family="monospace", fontsize=7.5, parse_math=False
+    )
     return fig
 
 
@@ -78,7 +116,7 @@ def render(data: PlotData, pdf: bool = False, stems=None) -> Rendered:
             missing = [f"{BY_STEM[stem].title} not drawn: {why}" for stem, why in not_drawn(data).items()]
             for page in text_pages(data.text_lines + ([""] + missing if missing else [])):
                 pages.savefig(page)
-            for fig in figs.values():
-                pages.savefig(fig)
+            for stem, fig in figs.items():
+                pages.savefig(with_takeaway(fig, takeaway(stem, data)))
         pdf_bytes = buf.getvalue()
     return Rendered(in_order(pngs), pdf_bytes)

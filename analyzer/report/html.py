@@ -14,6 +14,8 @@ from .charts import BY_STEM, FIGURES, not_drawn, partly_missing, plot_data
 from .draw import render
 from .heavy import heavy_html
 from .model import NO_FINDING, earlier_findings, finding_views, inputs_used, runs_read, title_of
+from .palette import SEVERITY_COLOURS
+from .takeaways import takeaway
 from .text import pdf_lines, split_not_detectable
 
 
@@ -21,18 +23,28 @@ def _e(value) -> str:
     return html.escape("" if value is None else str(value))
 
 
-CSS = """
+#: The findings' border colours by severity (palette.py: Okabe & Ito, colour-blind safe).
+SEVERITY_CSS = "".join(f".{sev}{{border-color:{colour}}}" for sev, colour in SEVERITY_COLOURS.items())
+CSS = (
+    """
 body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:1150px;margin:2em auto;
 color:#222;line-height:1.45;padding:0 1em}
 h1{margin-bottom:0.2em} .sub{color:#555;margin-top:0}
 .finding{border-left:6px solid #999;padding:0.4em 1em;margin:1em 0;background:#fafafa}
-.high{border-color:#c0392b}.medium{border-color:#e67e22}.low{border-color:#f1c40f}
+"""
+    + SEVERITY_CSS
+    + """
 .sev{font-weight:bold;text-transform:uppercase;font-size:0.85em}
 table{border-collapse:collapse;font-size:0.88em;margin:0.4em 0}
 td,th{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}
-figure{margin:1.5em 0} figure img{max-width:100%} figcaption{color:#555;font-size:0.9em}
+figure{margin:1.5em 0} figure img{max-width:100%;height:auto} figcaption{color:#555;font-size:0.9em}
+.takeaway{font-weight:600;margin:0.3em 0}
 .advice{color:#1f5f8b} .missing{color:#555}
+h1,h2,h3,p,li,td,figcaption,code{overflow-wrap:anywhere} th{overflow-wrap:normal}
+@media (max-width:600px){body{padding:0 0.5em} .finding{padding:0.4em 0.6em}
+table{display:block;overflow-x:auto} td,th{min-width:5.5em} td:last-child{min-width:13em}}
 """
+)
 
 
 def render_html(analysis, images: list[tuple[str, str, bytes]], data=None) -> str:
@@ -94,9 +106,12 @@ def _plots(images: list[tuple[str, str, bytes]], data) -> list[str]:
             caption, png = drawn[stem]
             note = f" {_e(partial[stem])}" if stem in partial else ""
             b64 = base64.b64encode(png).decode("ascii")
+            line = takeaway(stem, data)
+            alt = f"{caption} {line}".strip()  # what the chart shows, then what it says
             parts.append(
-                f"<figure id='{stem}'><img alt='{_e(caption)}' src='data:image/png;base64,{b64}'>"
-                f"<figcaption>{_e(caption)}{note}</figcaption></figure>"
+                f"<figure id='{stem}'><img alt='{_e(alt)}' src='data:image/png;base64,{b64}'>"
+                + (f"<p class='takeaway'>{_e(line)}</p>" if line else "")
+                + f"<figcaption>{_e(caption)}{note}</figcaption></figure>"
             )
         elif stem in absent:
             title = BY_STEM[stem].title or stem

@@ -36,7 +36,15 @@ def _feed(h, value) -> None:
 
 
 #: The modules whose code decides what a chart looks like.
-DRAWING_CODE = ("charts.py", "draw.py", "plots.py", "plot_wellness.py", "wellness_chart.py", "table.py")
+DRAWING_CODE = (
+    "charts.py",
+    "draw.py",
+    "plots.py",
+    "plot_wellness.py",
+    "wellness_chart.py",
+    "table.py",
+    "palette.py",
+)
 
 
 def code_version() -> str:

@@ -21,7 +21,8 @@ from matplotlib.patches import Patch  # noqa: E402
 
 from ..features import bands  # noqa: E402
 from ..units import M_PER_MILE, UNIT_M  # noqa: E402
-from .charts import ACWR_JUDGED, DYNAMICS_LABELS, dynamics_present  # noqa: E402
+from . import palette  # noqa: E402
+from .charts import ACWR_JUDGED, DYNAMICS_LABELS, dynamics_present, file_label  # noqa: E402
 
 
 def _rows(table) -> int:
@@ -43,8 +44,9 @@ def _day(value) -> np.datetime64:
     return np.datetime64(str(value)[:10], "D")
 
 
-SEVERITY_COLOURS = {"high": "#c0392b", "medium": "#e67e22", "low": "#f1c40f"}
-BAND_COLOURS = {">10-30%": "#f1c40f", ">30-100%": "#e67e22", ">100%": "#c0392b"}
+#: Severity colours (palette.py), and the long-run chart's Frandsen bands in them.
+SEVERITY_COLOURS = palette.SEVERITY_COLOURS
+BAND_COLOURS = palette.SPIKE_BAND_COLOURS
 
 
 def no_data(ax, title: str, reason: str) -> None:
@@ -152,12 +154,12 @@ def weekly_distance(ax, weekly, findings, units: str = "km") -> None:
     starts = _times(weekly.index)
     load_spans = [f for f in findings if getattr(f, "category", "") == LOAD_CATEGORY]
     worst = _worst_severity_by_week(starts, load_spans)
-    colours = [SEVERITY_COLOURS.get(sev, "#5b8db8") for sev in worst]
+    colours = [SEVERITY_COLOURS.get(sev, palette.NORMAL_WEEK) for sev in worst]
     # One collection of bars, not one patch per week: a decade is 500+ weeks.
     _bars(ax, starts, _num(weekly, C.DISTANCE_M) / per, colours, label="weekly distance")
     ax.set_ylabel(f"distance per week [{units}]")
     date_axis(ax)
-    handles = [Patch(facecolor="#5b8db8", label="weekly distance")]
+    handles = [Patch(facecolor=palette.NORMAL_WEEK, label="weekly distance")]
     shown = set(worst)
     handles += [
         Patch(facecolor=colour, label=f"week of a {sev} load finding")
@@ -170,7 +172,9 @@ def weekly_distance(ax, weekly, findings, units: str = "km") -> None:
         lo, hi = bands.ACWR_SWEET_SPOT
         handles.append(ax2.axhspan(lo, hi, color="#2ecc71", alpha=0.12, label=f"ACWR {lo}-{hi} (Gabbett 2016)"))
         handles.append(
-            ax2.axhline(bands.ACWR_DANGER, color="#c0392b", lw=1, ls="--", label=f"ACWR {bands.ACWR_DANGER}")
+            ax2.axhline(
+                bands.ACWR_DANGER, color=SEVERITY_COLOURS["high"], lw=1, ls="--", label=f"ACWR {bands.ACWR_DANGER}"
+            )
         )
         # Ratios over too few runs are not judged (load_rules): drawn faint, apart.
         judged = _num(weekly, ACWR_JUDGED) > 0 if ACWR_JUDGED in weekly else np.ones(len(ratio), dtype=bool)
@@ -245,7 +249,7 @@ def long_runs(ax, spikes, units: str = "km") -> None:
         drawstyle="steps-post",
         label="longest run, previous 30 days",
     )
-    ax.scatter(t, distance, s=12, color="#5b8db8", label="run", zorder=3)
+    ax.scatter(t, distance, s=12, color=palette.NORMAL_WEEK, label="run", zorder=3)
     band_of = np.asarray(spikes[C.BAND], dtype=object)
     for band, colour in BAND_COLOURS.items():
         sel = band_of == band
@@ -309,7 +313,8 @@ BAND_EDGES = {
     C.FORM_VR_PCT: bands.VR_BAND_EDGES_PCT,
     C.FORM_CADENCE_SPM: bands.CADENCE_BAND_EDGES_SPM,
 }
-BAND_FILL = ("#8e44ad", "#3498db", "#2ecc71", "#e67e22", "#e74c3c")  # purple, blue, green, orange, red
+#: Garmin's purple, blue, green, orange and red zones, best to worst, as drawn (palette.py).
+BAND_FILL = palette.BAND_FILL
 
 
 def dynamics_over_time(ax, form, metric: str) -> None:
@@ -330,12 +335,12 @@ def dynamics_over_time(ax, form, metric: str) -> None:
     lo, hi = min(lo, min(edges) - 5), max(hi, max(edges) + 5)
     bounds = [hi, *edges, lo] if edges[0] > edges[-1] else [lo, *edges, hi]
     for i, colour in enumerate(BAND_FILL):
-        ax.axhspan(bounds[i], bounds[i + 1], color=colour, alpha=0.10, lw=0)
-    ax.scatter(t, values, s=12, color="#2c3e50", label="run (median of steady running)", zorder=3)
+        ax.axhspan(bounds[i], bounds[i + 1], color=colour, lw=0, zorder=0)
+    ax.scatter(t, values, s=12, color=palette.RUN_POINTS, label="run (median of steady running)", zorder=3)
     expected_col = C.form_column(C.EXPECTED, metric)
     expected = _num(form, expected_col) if expected_col in form else None
     if expected is not None and np.isfinite(expected).any():
-        ax.plot(t, expected, color="#c0392b", lw=1.2, label="own baseline at the run's pace")
+        ax.plot(t, expected, color=palette.BASELINE_LINE, lw=1.4, label="own baseline at the run's pace")
     ax.set_ylim(lo, hi)
     _finish(ax, title + " (bands: population percentiles)", f"{name.lower()} [{unit}]")
 
@@ -366,11 +371,11 @@ def shoe_mileage(ax, mileage, units: str = "km") -> None:
     cumulative = _num(runs, C.CUMULATIVE_M) / per
     for shoe in sorted(set(shoe_of)):  # one line per pair, in name order
         sel = shoe_of == shoe
-        ax.plot(t[sel], cumulative[sel], drawstyle="steps-post", marker=".", ms=3, label=shoe)
+        ax.plot(t[sel], cumulative[sel], drawstyle="steps-post", marker=".", ms=3, label=file_label(shoe))
     for limit_m, style in ((bands.SHOE_GUIDANCE_LOW_M, ":"), (bands.SHOE_GUIDANCE_HIGH_M, "--")):
         ax.axhline(
             limit_m / per,
-            color="#c0392b",
+            color=SEVERITY_COLOURS["high"],
             ls=style,
             lw=1,
             label=f"{limit_m / M_PER_MILE:.0f} miles ({limit_m / 1000:.0f} km): guidance, not a study",

@@ -23,6 +23,7 @@ from ..atomic import write_atomic
 from ..detectors.base import LOOKBACK_DAYS, SEVERITIES
 from ..report.html import CSS as REPORT_CSS
 from ..report.model import NO_FINDING, title_of
+from ..report.palette import SEVERITY_COLOURS
 from ..units import UNIT_M
 from .model import FAILED, OK, AthleteRow
 
@@ -37,8 +38,9 @@ SQUAD_CSS = (
     REPORT_CSS
     + """
 .squad td.cause{border-left:6px solid #999}
-.squad td.sev-high{border-left-color:#c0392b}.squad td.sev-medium{border-left-color:#e67e22}
-.squad td.sev-low{border-left-color:#f1c40f}
+"""
+    + "".join(f".squad td.sev-{sev}{{border-left-color:{colour}}}" for sev, colour in SEVERITY_COLOURS.items())
+    + """
 .squad td.num{text-align:right} .squad td.date{white-space:nowrap} .id{color:#555;font-size:0.85em}
 """
 )
