@@ -27,7 +27,7 @@ from click.testing import CliRunner
 from analyzer import api
 from analyzer.cli import main
 from analyzer.errors import InputFileError
-from analyzer.squad import engine, roster, tasks
+from analyzer.squad import engine, roster, tasks, uptodate
 from analyzer.squad.model import FAILED, OK
 
 REPO = Path(__file__).resolve().parents[1]
@@ -384,12 +384,20 @@ def test_a_squad_on_a_local_cluster_of_two_workers_matches_each_athlete_alone(
     assert _athlete_folders(out) == sorted(by_id)  # failed athletes have none
     assert not (out / tasks.TMP_FOLDER).exists()
     before = {aid: (out / aid / "findings.json").stat().st_ino for aid in by_id}
+    for record in (out / ".cache").glob(f"*/{uptodate.RECORD}"):
+        record.unlink()  # without its up-to-date record, every athlete is analysed again
     again = engine.run_squad([squad_root], out, workers=2, progress=False)
     assert [(r.athlete_id, r.status, r.decoded) for r in again] == [(r.athlete_id, r.status, 0) for r in rows]
     for aid in by_id:
         assert _findings(out / aid) == reference(aid)[0]
         assert (out / aid / "findings.json").stat().st_ino != before[aid]  # a new folder, moved in whole
     assert _athlete_folders(out) == sorted(by_id) and not (out / tasks.TMP_FOLDER).exists()
+    # Unchanged since (and older than the settling time): the rows come from the records,
+    # no folder is written again.
+    kept = {aid: (out / aid / "findings.json").stat().st_ino for aid in by_id}
+    third = engine.run_squad([squad_root], out, workers=2, progress=False)
+    assert [json.dumps(r.as_dict()) for r in third] == [json.dumps(r.as_dict()) for r in again]  # NaN as NaN
+    assert {aid: (out / aid / "findings.json").stat().st_ino for aid in by_id} == kept
 
 
 def _dask(*args: str) -> list[str]:
