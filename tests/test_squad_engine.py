@@ -25,8 +25,10 @@ import pytest
 from click.testing import CliRunner
 
 from analyzer import api
+from analyzer.cache.inputs import InputMemo
 from analyzer.cli import main
 from analyzer.errors import InputFileError
+from analyzer.ingest import sources
 from analyzer.squad import engine, roster, tasks, uptodate
 from analyzer.squad.model import FAILED, OK
 
@@ -265,9 +267,11 @@ def test_survey_counts_files_and_the_members_of_nested_zips(tmp_path):
     assert tasks.survey((str(outer),)) == [(str(outer), 4)]
 
 
-def test_batches_decode_every_file_once_and_the_analysis_finds_a_warm_cache(tmp_path):
+def test_batches_decode_every_file_once_and_the_analysis_finds_a_warm_cache(tmp_path, monkeypatch):
     """decode_batch over a plan covers every input once (by file and by share of a zip);
-    the athlete's analysis then decodes nothing and finds what it finds from a cold cache."""
+    the athlete's analysis then decodes nothing and finds what it finds from a cold cache;
+    after it, the batches do not even read a file (the input memo knows them)."""
+    monkeypatch.setattr(InputMemo, "SETTLE_S", 0.0)  # the files written here count as settled
     athlete = tmp_path / "athlete"
     athlete.mkdir()
     for f in FILES[30:42]:
@@ -285,6 +289,15 @@ def test_batches_decode_every_file_once_and_the_analysis_finds_a_warm_cache(tmp_
     cold = api.analyze_to([athlete], tmp_path / "cold", cache=tmp_path / "cold-cache", workers=1, progress=False)
     assert warm.analysis.history.decoded == 0 and cold.analysis.history.decoded == 18
     assert _findings(tmp_path / "warm") == _findings(tmp_path / "cold")
+    opened: list[str] = []
+    real_read = sources._read_file
+    monkeypatch.setattr(sources, "_read_file", lambda path, info: opened.append(path) or real_read(path, info))
+    assert [tasks.decode_batch(paths, part, parts, str(cache)) for paths, part, parts in plan] == [0] * len(plan)
+    assert opened == []
+    for memo in cache.glob("catalog/*/inputs.json"):
+        memo.unlink()
+    assert [tasks.decode_batch(paths, part, parts, str(cache)) for paths, part, parts in plan] == [0] * len(plan)
+    assert len(opened) == 12 + 2  # without the memo: every FIT file, and the zip once for each of its 2 shares
 
 
 # --- the squad on the real engine -------------------------------------------------------

@@ -134,7 +134,8 @@ def decode_batch(paths: tuple[str, ...], part: int, parts: int, cache: str) -> i
     """Decode the inputs of ``paths`` whose place in the input stream is ``part`` modulo
     ``parts`` and that the cache ``cache`` lacks, storing their entries (ingest.pool).
     Returns how many files were decoded. A file that fails is an entry too (with its
-    reason); whatever else goes wrong is left to the athlete's analysis."""
+    reason); whatever else goes wrong is left to the athlete's analysis. A file the
+    cache's input memo knows unchanged is not read (cache/inputs.py)."""
     from ..ingest.history import open_cache
     from ..ingest.pool import CHUNK_FILES, decode_chunk
     from ..ingest.sources import iter_inputs
@@ -145,7 +146,7 @@ def decode_batch(paths: tuple[str, ...], part: int, parts: int, cache: str) -> i
         opened = open_cache(cache)
         todo: list[tuple[str, bytes, str]] = []
         seen: set[str] = set()
-        for i, item in enumerate(iter_inputs(list(paths))):
+        for i, item in enumerate(iter_inputs(list(paths), opened.input_memo())):
             if i % parts != part or item.data is None:
                 continue
             sha = hashlib.sha256(item.data).hexdigest()
