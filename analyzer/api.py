@@ -48,11 +48,15 @@ def analyze_to(
     cache: str | os.PathLike | None = None,
     workers: int | None = None,
     progress: bool | None = None,
+    helper: bool = True,
 ) -> Report:
     """Analyse the runner's files in ``paths`` and write everything into ``out``.
 
     ``diary`` is the runner's diary.csv (importers.diary.read_diary): its days join the
-    history's wellness readings.
+    history's wellness readings. ``helper``: draw the charts in a helper process started
+    at once (report.helper), which imports matplotlib while the history is read; False:
+    draw them in this process after the detectors (a squad's Dask worker, which imports
+    matplotlib once for all its athletes). The charts are the same bytes either way.
 
     Raises an analyzer.errors.AnalyzerError, before writing anything, for a shoes.csv,
     override file or diary that cannot be used (InputFileError) or when no input could
@@ -63,7 +67,7 @@ def analyze_to(
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown or not formats:
         raise ValueError(f"unknown report format(s): {', '.join(unknown) or formats!r} (known: {', '.join(FORMATS)})")
-    with Renderer() as renderer:
+    with Renderer(start=helper) as renderer:
         from .detectors import Context
         from .detectors.run import run_detectors
         from .errors import NoInputRead

@@ -238,3 +238,12 @@ def test_tables_hold_plain_numpy_values():
     assert table["runs"][0] == 3.0 and pd.isna(table["runs"][1]) and table["runs"].dtype == float
     assert table["band"].tolist() == ["> 30 %", None]
     assert (table.index == frame.index.to_numpy()).all()
+
+
+def test_a_renderer_asked_to_draw_here_starts_no_helper_and_draws_the_same_bytes(data, reference):
+    with Renderer(start=False) as renderer:
+        assert renderer._proc is None  # no helper process was started
+        renderer.begin(_early(data))
+        got = renderer.render(data)
+    assert renderer.fallback == Renderer.IN_PROCESS
+    assert got.pngs() == reference

@@ -25,9 +25,11 @@ import pytest
 from click.testing import CliRunner
 
 from analyzer import api
+from analyzer.cache.inputs import InputMemo
 from analyzer.cli import main
 from analyzer.errors import InputFileError
-from analyzer.squad import engine, roster, tasks
+from analyzer.ingest import sources
+from analyzer.squad import engine, roster, tasks, uptodate
 from analyzer.squad.model import FAILED, OK
 
 REPO = Path(__file__).resolve().parents[1]
@@ -265,9 +267,11 @@ def test_survey_counts_files_and_the_members_of_nested_zips(tmp_path):
     assert tasks.survey((str(outer),)) == [(str(outer), 4)]
 
 
-def test_batches_decode_every_file_once_and_the_analysis_finds_a_warm_cache(tmp_path):
+def test_batches_decode_every_file_once_and_the_analysis_finds_a_warm_cache(tmp_path, monkeypatch):
     """decode_batch over a plan covers every input once (by file and by share of a zip);
-    the athlete's analysis then decodes nothing and finds what it finds from a cold cache."""
+    the athlete's analysis then decodes nothing and finds what it finds from a cold cache;
+    after it, the batches do not even read a file (the input memo knows them)."""
+    monkeypatch.setattr(InputMemo, "SETTLE_S", 0.0)  # the files written here count as settled
     athlete = tmp_path / "athlete"
     athlete.mkdir()
     for f in FILES[30:42]:
@@ -285,6 +289,15 @@ def test_batches_decode_every_file_once_and_the_analysis_finds_a_warm_cache(tmp_
     cold = api.analyze_to([athlete], tmp_path / "cold", cache=tmp_path / "cold-cache", workers=1, progress=False)
     assert warm.analysis.history.decoded == 0 and cold.analysis.history.decoded == 18
     assert _findings(tmp_path / "warm") == _findings(tmp_path / "cold")
+    opened: list[str] = []
+    real_read = sources._read_file
+    monkeypatch.setattr(sources, "_read_file", lambda path, info: opened.append(path) or real_read(path, info))
+    assert [tasks.decode_batch(paths, part, parts, str(cache)) for paths, part, parts in plan] == [0] * len(plan)
+    assert opened == []
+    for memo in cache.glob("catalog/*/inputs.json"):
+        memo.unlink()
+    assert [tasks.decode_batch(paths, part, parts, str(cache)) for paths, part, parts in plan] == [0] * len(plan)
+    assert len(opened) == 12 + 2  # without the memo: every FIT file, and the zip once for each of its 2 shares
 
 
 # --- the squad on the real engine -------------------------------------------------------
@@ -385,12 +398,20 @@ def test_a_squad_on_a_local_cluster_of_two_workers_matches_each_athlete_alone(
     assert not (out / tasks.TMP_FOLDER).exists()
     _check_page_and_cohort(rows, out, by_id)
     before = {aid: (out / aid / "findings.json").stat().st_ino for aid in by_id}
+    for record in (out / ".cache").glob(f"*/{uptodate.RECORD}"):
+        record.unlink()  # without its up-to-date record, every athlete is analysed again
     again = engine.run_squad([squad_root], out, workers=2, progress=False)
     assert [(r.athlete_id, r.status, r.decoded) for r in again] == [(r.athlete_id, r.status, 0) for r in rows]
     for aid in by_id:
         assert _findings(out / aid) == reference(aid)[0]
         assert (out / aid / "findings.json").stat().st_ino != before[aid]  # a new folder, moved in whole
     assert _athlete_folders(out) == sorted(by_id) and not (out / tasks.TMP_FOLDER).exists()
+    # Unchanged since (and older than the settling time): the rows come from the records,
+    # no folder is written again.
+    kept = {aid: (out / aid / "findings.json").stat().st_ino for aid in by_id}
+    third = engine.run_squad([squad_root], out, workers=2, progress=False)
+    assert [json.dumps(r.as_dict()) for r in third] == [json.dumps(r.as_dict()) for r in again]  # NaN as NaN
+    assert {aid: (out / aid / "findings.json").stat().st_ino for aid in by_id} == kept
 
 
 def _check_page_and_cohort(rows, out: Path, ok: dict) -> None:

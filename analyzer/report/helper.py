@@ -95,11 +95,16 @@ class Renderer:
 
     Use as a context manager around the work that produces the analysis. `begin` (which
     is optional) hands over the charts' inputs as soon as the features exist; `render`
-    returns the same `Rendered` as the in-process `render`. ``fallback`` says why the
-    figures were drawn in this process instead (None when the helper drew them or
-    nothing had to be drawn); ``reused`` names the charts taken from the kept charts (`KeptCharts`)."""
+    returns the same `Rendered` as the in-process `render`. With ``start=False`` no helper
+    is started and `render` draws in this process (the kept charts are still used).
+    ``fallback`` says why the figures were drawn in this process instead (None when the
+    helper drew them or nothing had to be drawn); ``reused`` names the charts taken from
+    the kept charts (`KeptCharts`)."""
 
-    def __init__(self, command: list[str] | None = None):
+    #: `fallback` of a Renderer asked to draw in this process (``start=False``).
+    IN_PROCESS = "drawn in this process, as asked"
+
+    def __init__(self, command: list[str] | None = None, start: bool = True):
         self.fallback: str | None = None
         self.reused: list[str] = []
         self._begun: tuple[PlotData, bool, tuple[str, ...]] | None = None
@@ -107,6 +112,11 @@ class Renderer:
         self._keys: dict[str, str] = {}  # cache key of every chart looked up
         self._kept: dict[str, bytes] = {}  # the charts found in the cache
         self._outbox: queue.SimpleQueue = queue.SimpleQueue()
+        if not start:
+            # A caller that has matplotlib already, or cannot share it with a process,
+            # such as a squad's Dask worker: no helper, every chart is drawn in render().
+            self._proc, self.fallback = None, self.IN_PROCESS
+            return
         # This package first on the helper's path; -P keeps the current folder off it, so
         # that an unrelated `analyzer` folder where the command runs is never imported.
         package_root = str(Path(__file__).resolve().parents[2])

@@ -23,12 +23,14 @@ import os
 import shutil
 import signal
 import threading
+import time
 import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import AnalyzerError
+from . import uptodate
 from .model import FAILED, AthleteRow
 
 #: Longest reason kept for a failed athlete [characters] (heavylegs convention: one line
@@ -132,7 +134,8 @@ def decode_batch(paths: tuple[str, ...], part: int, parts: int, cache: str) -> i
     """Decode the inputs of ``paths`` whose place in the input stream is ``part`` modulo
     ``parts`` and that the cache ``cache`` lacks, storing their entries (ingest.pool).
     Returns how many files were decoded. A file that fails is an entry too (with its
-    reason); whatever else goes wrong is left to the athlete's analysis."""
+    reason); whatever else goes wrong is left to the athlete's analysis. A file the
+    cache's input memo knows unchanged is not read (cache/inputs.py)."""
     from ..ingest.history import open_cache
     from ..ingest.pool import CHUNK_FILES, decode_chunk
     from ..ingest.sources import iter_inputs
@@ -143,7 +146,7 @@ def decode_batch(paths: tuple[str, ...], part: int, parts: int, cache: str) -> i
         opened = open_cache(cache)
         todo: list[tuple[str, bytes, str]] = []
         seen: set[str] = set()
-        for i, item in enumerate(iter_inputs(list(paths))):
+        for i, item in enumerate(iter_inputs(list(paths), opened.input_memo())):
             if i % parts != part or item.data is None:
                 continue
             sha = hashlib.sha256(item.data).hexdigest()
@@ -201,10 +204,20 @@ def discard(out: Path, athlete_id: str) -> None:
 def analyze_athlete(job: Job, batches: list[int] = ()) -> AthleteRow:
     """The athlete's analysis (api.analyze_to, as ``heavylegs analyze``), its cohort tables
     and its row; a FAILED row with the reason when anything goes wrong. ``batches``: files
-    decoded beforehand by this athlete's decode_batch tasks."""
+    decoded beforehand by this athlete's decode_batch tasks. An athlete whose outputs are
+    up to date (uptodate.py) gets its recorded row, without an analysis."""
+    start_ns = time.time_ns()
+    try:
+        inputs = uptodate.input_identities(job)
+    except OSError:
+        inputs = None  # the analysis says what cannot be read
+    if inputs is not None and (row := uptodate.recorded_row(job, inputs)) is not None:
+        row.decoded = sum(batches)
+        return row
     from .. import api
 
     _thread_lock_for_tqdm()
+    uptodate.forget(job)
     out = Path(job.out)
     work = out / TMP_FOLDER / f"{job.athlete_id}-{uuid.uuid4().hex}"
     earlier = sum(batches)
@@ -221,19 +234,37 @@ def analyze_athlete(job: Job, batches: list[int] = ()) -> AthleteRow:
             cache=job.cache,
             workers=1,
             progress=False,
+            helper=not draws_here(),
         )
         history = report.analysis.history
-        cohort.write_athlete_cohort(report.analysis, job.athlete_id, out / COHORT_FOLDER)
+        parts = cohort.write_athlete_cohort(report.analysis, job.athlete_id, out / COHORT_FOLDER)
         final = out / job.athlete_id
         publish(work, final)
         written = {kind: _moved(Path(p), work, final) for kind, p in report.written.items()}
         done = api.Report(report.analysis, written)
-        return page.row_from_report(done, job.athlete_id, job.name, out, len(history.files), history.decoded + earlier)
+        row = page.row_from_report(done, job.athlete_id, job.name, out, len(history.files), history.decoded + earlier)
+        if inputs is not None and (job.as_of is not None or len(history.activities)):
+            uptodate.save(job, start_ns, inputs, row, uptodate.output_files(final, parts.values()))
+        return row
     except Exception as err:  # noqa: BLE001 - one athlete's failure is its row, never the squad's
         discard(out, job.athlete_id)
         return failed_row(job, one_line(err), earlier)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def draws_here() -> bool:
+    """Whether this task draws the report's charts in its own process: in a Dask worker
+    with one thread (the local cluster's), whose matplotlib is imported once for all its
+    athletes, rather than a helper process per athlete importing it each time. A worker
+    with several threads keeps the helper (matplotlib is not thread-safe), as does a call
+    outside Dask."""
+    try:
+        from distributed import get_worker
+
+        return get_worker().state.nthreads == 1
+    except (ImportError, ValueError, AttributeError):
+        return False
 
 
 def _moved(path: Path, work: Path, final: Path) -> Path:
