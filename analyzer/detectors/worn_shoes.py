@@ -115,4 +115,5 @@ class WornShoes(Detector, id="worn_shoes", category="shoes", rank=1, needs=("sho
         strength = exceedance(p["total_m"], limit_m, shoes.SHOE_GUIDANCE_HIGH_M) + (
             FORM_WORSE_BONUS if form_worse else 0.0
         )
-        return self.finding(ctx, "high" if high else "medium", strength, since, ctx.as_of_ts, ev, msg)
+        brief = f"{ctx.fmt_dist(p['total_m'], 0)} on your {p['shoe']}"
+        return self.finding(ctx, "high" if high else "medium", strength, since, ctx.as_of_ts, ev, msg, brief=brief)
