@@ -14,6 +14,7 @@ from .charts import BY_STEM, FIGURES, not_drawn, partly_missing, plot_data
 from .draw import render
 from .heavy import heavy_html
 from .model import NO_FINDING, earlier_findings, finding_views, inputs_used, runs_read, title_of
+from .summary import summary
 from .text import pdf_lines, split_not_detectable
 
 
@@ -32,6 +33,8 @@ table{border-collapse:collapse;font-size:0.88em;margin:0.4em 0}
 td,th{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}
 figure{margin:1.5em 0} figure img{max-width:100%} figcaption{color:#555;font-size:0.9em}
 .advice{color:#1f5f8b} .missing{color:#555}
+.summary{font-size:1.08em;background:#eef4f9;border-left:6px solid #1f5f8b;padding:0.5em 1em;margin:0.6em 0 1em;
+overflow-wrap:anywhere}
 """
 
 
@@ -44,6 +47,7 @@ def render_html(analysis, images: list[tuple[str, str, bytes]], data=None) -> st
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         f"<title>heavylegs report, {analysis.as_of.isoformat()}</title><style>{CSS}</style></head><body>",
         "<h1>Why do my legs feel heavy?</h1>",
+        f"<p class='summary' id='summary'>{_e(summary(analysis))}</p>",  # the answer first (summary.py)
         f"<p class='sub'>As of {analysis.as_of:%d %B %Y}: {runs_read(analysis)} runs read; distances in "
         f"{analysis.units}. Causes are ranked by score (severity, strength of evidence, recency).</p>",
         "<h2>Likely causes, most likely first</h2>",
