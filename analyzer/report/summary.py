@@ -97,10 +97,11 @@ def summary_sentences(analysis) -> list[str]:
 
 
 #: What goes first when the summary is over WORD_BUDGET: the key measures of the other
-#: findings (their names stay), the advice after its first clause, all but the first data
+#: findings (their names stay), the advice after its first clause ('; ' or ', and '), all but the first data
 #: gap, the other findings, the recovery markers found normal (the report's "Checked and
-#: normal" says it), and last the lead event's other measures (the answer itself).
-SHORTER = ("also_measures", "advice_clauses", "gaps", "also", "normal", "lead_measures")
+#: normal" says it), the lead event's other measures, and last what the recovery markers
+#: together mean (their reading stays).
+SHORTER = ("also_measures", "advice_clauses", "gaps", "also", "normal", "lead_measures", "reading")
 
 
 def _written(analysis, cut: set[str]) -> list[str]:
@@ -110,9 +111,9 @@ def _written(analysis, cut: set[str]) -> list[str]:
         return [s for s in (_nothing(analysis), gaps) if s]
     lead = findings[0]
     measures = lead_measures(lead)[: 1 if "lead_measures" in cut else 1 + MAX_MEASURES]
-    first = f"Most likely cause: {title_of(lead.cause)}, {window_words(lead)}: {_and(measures)}"
-    reading = recovery_reading(lead)
-    sentences = [first + (f"; {reading}" if reading else "") + "."]
+    first = f"Most likely cause: {title_of(lead.cause)}, {window_words(lead)}"
+    said = "; ".join(p for p in (_and(measures), recovery_reading(lead, "reading" not in cut)) if p)
+    sentences = [f"{first}: {said}." if said else f"{first}."]
     others = [] if "also" in cut else also(findings)
     if others:
         short = "also_measures" in cut
@@ -121,8 +122,8 @@ def _written(analysis, cut: set[str]) -> list[str]:
     if gaps:
         sentences.append(gaps)
     step = first_sentence(lead.advice)
-    if "advice_clauses" in cut and "; " in step:
-        step = step.split("; ")[0] + "."
+    if "advice_clauses" in cut:
+        step = re.split(r"; |, and ", step)[0].rstrip(".") + "."
     if step:
         sentences.append(f"Next: {step}")
     return sentences
@@ -137,14 +138,30 @@ def window_words(f) -> str:
 
 def _groups(f) -> list[tuple[str, list]]:
     """The finding's measures: (its brief, its evidence rows) each; one for a finding of
-    one measure."""
+    one measure, whose brief the report does not show: it is used only as far as its
+    numbers are the finding's own as shown (`_shown_brief`)."""
     groups: list[tuple[str, list]] = []
     for e in f.evidence:
         if e.metric.startswith(MEASURE):
             groups.append((str(e.value), []))
         elif groups:
             groups[-1][1].append(e)
-    return groups or [(f.brief, list(f.evidence))]
+    return groups or [(_shown_brief(f), list(f.evidence))]
+
+
+NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+ASIDE = re.compile(r" \([^()]*\)")
+
+
+def _shown_brief(f) -> str:
+    """``f.brief`` when every number in it is one its evidence values or message show
+    (as shown: '5.4', '+59'), else without its asides in brackets when that holds, else
+    '' (the evidence row is said instead)."""
+    shown = {n for text in [*(str(e.value) for e in f.evidence), f.message] for n in NUMBER.findall(text)}
+    for brief in (f.brief, ASIDE.sub("", f.brief)):
+        if set(NUMBER.findall(brief)) <= shown:
+            return brief
+    return ""
 
 
 def _phrase(brief: str, rows: list) -> str:
@@ -175,15 +192,16 @@ def key_measure(f) -> str:
     return lead_measures(f)[0] if lead_measures(f) else title_of(f.cause)
 
 
-def recovery_reading(f) -> str:
+def recovery_reading(f, reason: bool = True) -> str:
     """What a recovery finding's markers say together (consolidate_wellness.triangulate:
-    the sentence of its message about the training load), up to its reason; '' for
-    other findings."""
+    the sentence of its message about the training load, with the first clause of its
+    reason, without its asides in brackets); '' for other findings."""
     if f.category not in ("recovery", "sleep"):
         return ""
-    for sentence in re.split(r"(?<=\.) ", f.message):
+    for sentence in ASIDE.sub("", f.message).split(". "):
         if "training load" in sentence:
-            return sentence.split(":")[0].rstrip(".")
+            head, _, why = sentence.rstrip(".").partition(": ")
+            return f"{head}, {why.split('; ')[0]}" if why and reason else head
     return ""
 
 
