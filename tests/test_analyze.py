@@ -146,6 +146,7 @@ def test_cli_analyze_writes_the_three_files(sample_history, tmp_path):
     assert set(doc) == {
         "as_of",
         "units",
+        "summary",
         "activities",
         "skipped",
         "findings",
@@ -154,6 +155,9 @@ def test_cli_analyze_writes_the_three_files(sample_history, tmp_path):
         "skipped_detectors",
     }
     assert doc["as_of"] == "2026-08-23" and doc["units"] == "mi"
+    # The summary in the report's units: the 27.1 km spike is 27.1 / 1.609344 = 16.8 mi.
+    assert doc["summary"].startswith("Most likely cause: long run spike, on 2026-08-23: the 16.8 mi run +59 % ")
+    assert doc["summary"] in " ".join(res.output.split())
     for f in doc["findings"]:
         assert set(f) == {
             "cause",

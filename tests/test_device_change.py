@@ -185,3 +185,30 @@ def test_two_watches_worn_in_turn_are_each_their_own_baseline():
     (shoe,) = WornShoes().run(ctx)
     assert "worsened as they wore" not in shoe.message
     assert "The new device (garmin fr965 #3502345678) from 03 Jan 2024" in shoe.message
+
+
+@pytest.mark.parametrize(
+    ("gct", "vo", "worse"),
+    [(0.99, 0.49, False), (0.1, -0.04, False), (1.0, None, True), (None, 0.5, True)],
+)
+def test_a_form_slope_within_the_noise_is_not_blamed_on_the_wear(monkeypatch, gct, vo, worse):
+    """The pair counts as wearing form down only when its slope reaches the form
+    detectors' smallest effect over 500 miles: 8 ms / 8.04672 = 0.994 ms of ground contact,
+    4 mm / 8.04672 = 0.497 mm of oscillation per 100 km (0.1 ms per 100 km, the sample
+    season's pair at 23 Aug, is 0.8 ms over 500 miles: noise). The pair of _shoes() has
+    551.2 km: (551.2 - 482.8032) / 804.672 = 0.0850 past 300 miles, score 0.40 + 0.25 x
+    0.0850 = 0.42125; with the form bonus, 0.40 + 0.25 x 0.3850 = 0.49625 (scores kept to 4 places)."""
+    from analyzer.detectors import worn_shoes
+
+    real = worn_shoes.shoes.form_vs_shoe_mileage
+
+    def slopes(form, runs):
+        out = real(form, runs)
+        out["gct_slope_ms_per_100km"] = np.nan if gct is None else gct
+        out["vo_slope_mm_per_100km"] = np.nan if vo is None else vo
+        return out
+
+    monkeypatch.setattr(worn_shoes.shoes, "form_vs_shoe_mileage", slopes)
+    (shoe,) = WornShoes().run(Context(_history(new_watch=False), as_of=AS_OF, shoes=_shoes()))
+    assert ("worsened as they wore" in shoe.message) is worse
+    assert shoe.score == pytest.approx(0.49625 if worse else 0.42125, abs=1e-4)

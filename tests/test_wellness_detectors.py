@@ -583,7 +583,7 @@ def test_sample_data_without_wellness_gives_the_findings_of_8ddbc42(tmp_path):
     """sample_data/activities (no wellness) on every Sunday of the season: the findings
     are exactly those the code at 8ddbc42 gave on the season's files then, before its FIT
     runs carried ratings (tools/sample_findings.py made the JSON; the fingerprint names
-    those files): neither the new detectors nor the runner's ratings, which fewer than
+    those files), but for issue 19's worn-shoes slope rule (worn_shoes_slope_rule): neither the new detectors nor the runner's ratings, which fewer than
     eight heavy-rated runs leave without a pattern, change what an export without
     wellness is told."""
     import importlib.util
@@ -596,4 +596,30 @@ def test_sample_data_without_wellness_gives_the_findings_of_8ddbc42(tmp_path):
     tool.main(ROOT, out)
     now = json.loads(out.read_text(encoding="utf-8"))
     assert len(now["analyses"]) == 25  # 24 Sundays and the default date
-    assert now["analyses"] == base["analyses"]
+    assert now["analyses"] == worn_shoes_slope_rule(base["analyses"])
+
+
+#: What the worn-shoes finding said at 8ddbc42 when the pair's pace-adjusted form slope
+#: was above 0 (issue 19: only from the form detectors' smallest effect over 500 miles on).
+WORSE_CLAUSE = "; your pace-adjusted form worsened as they wore"
+
+
+def worn_shoes_slope_rule(analyses: dict) -> dict:
+    """The 8ddbc42 reference with issue 19's rule on the pair's form slope: the sample
+    pairs' slopes (0.1-0.25 ms per 100 km) are under it, so each worn-shoes finding that
+    said its form worsened loses that clause and the FORM_WORSE_BONUS of its strength:
+    0.25 x 0.3 = 0.075 of its score (its window ends on the analysis date, recency 1),
+    and the findings are ranked again (run.py: by score, then cause, then window end)."""
+    from analyzer.detectors.base import STRENGTH_WEIGHT
+    from analyzer.detectors.worn_shoes import FORM_WORSE_BONUS
+
+    out = {}
+    for day, rows in analyses.items():
+        now = []
+        for f in rows:
+            if f["cause"] == "worn_shoes" and WORSE_CLAUSE in f["message"]:
+                score = round(f["score"] - STRENGTH_WEIGHT * FORM_WORSE_BONUS, 4)
+                f = {**f, "score": score, "message": f["message"].replace(WORSE_CLAUSE, "")}
+            now.append(f)
+        out[day] = sorted(now, key=lambda f: (-f["score"], f["cause"], f["window"]["end"]))
+    return out

@@ -144,7 +144,10 @@ class HeatDehydration(Detector, id="heat_dehydration", category="heat", rank=1, 
             f"{r[C.DECOUPLING_PCT]:.1f} % against pace{measured}: {why}."
         )
         strength = exceedance(r[C.DECOUPLING_PCT], limit, HEAT_SCORE_SPAN_PCT)
-        found = self.finding(ctx, severity, strength, day, day, ev, msg)
+        brief = f"heart rate drift {r[C.DECOUPLING_PCT]:.1f} % " + (
+            f"at {temp:.0f} degC" if hot else "with no temperature recorded"
+        )
+        found = self.finding(ctx, severity, strength, day, day, ev, msg, brief=brief)
         return found if hot else replace(found, advice=NO_TEMPERATURE_ADVICE)
 
 

@@ -43,7 +43,7 @@ class StrengthLoad(Detector, id="strength_load", category="strength", rank=1, ne
         msg = f"The week of {week:%d %b %Y} had {n} strength sessions; in season 1-2 a week is the advice."
         end = min(week + pd.Timedelta(days=6), ctx.as_of_ts)
         strength = exceedance(n, STRENGTH_WEEKLY_LIMIT - 1, STRENGTH_SCORE_SPAN)
-        return self.finding(ctx, "medium", strength, week, end, ev, msg)
+        return self.finding(ctx, "medium", strength, week, end, ev, msg, brief=f"{n} strength sessions in a week")
 
     def _before_last_run(self, ctx):
         """The run the legs felt heavy on is the last one up to as_of: a strength session
@@ -74,4 +74,7 @@ class StrengthLoad(Detector, id="strength_load", category="strength", rank=1, ne
             f"Your run of {run_start:%d %b %Y %H:%M} came {gap_h:.0f} h after a strength session: "
             "legs are often heavy the day after lifting."
         )
-        return self.finding(ctx, "low", 1.0 - gap_h / STRENGTH_BEFORE_RUN_H, s0[C.START_LOCAL], run_start, ev, msg)
+        brief = f"a run {gap_h:.0f} h after a strength session"
+        return self.finding(
+            ctx, "low", 1.0 - gap_h / STRENGTH_BEFORE_RUN_H, s0[C.START_LOCAL], run_start, ev, msg, brief=brief
+        )

@@ -11,7 +11,7 @@ from .. import columns as C
 from ..features import shoes
 from ..units import M_PER_MILE
 from .base import Detector, Evidence, Threshold, exceedance, iso, rounded
-from .form_signal import RECENT_DAYS
+from .form_signal import MIN_EFFECT, RECENT_DAYS
 
 #: The guidance's two marks in miles, as the article states them.
 LOW_MILES = round(shoes.SHOE_GUIDANCE_LOW_M / M_PER_MILE)
@@ -20,6 +20,14 @@ HIGH_MILES = round(shoes.SHOE_GUIDANCE_HIGH_M / M_PER_MILE)
 #: pair's mileage, within one device (heavylegs convention: corroborating, not decisive,
 #: evidence).
 FORM_WORSE_BONUS = 0.3
+#: ...when the slope is at least this [per 100 km]: the form detectors' smallest effect
+#: (form_signal.MIN_EFFECT: +8 ms ground contact, +4 mm oscillation, about the
+#: session-to-session spread at a fixed pace) reached over a pair's 500 miles (heavylegs
+#: convention: a slope that adds up to less over the pair's whole life is within the
+#: noise, e.g. 0.1 ms per 100 km is 0.8 ms over 805 km, and is not "worse").
+FORM_WORSE_PER_100KM = {
+    metric: MIN_EFFECT[metric] / (shoes.SHOE_GUIDANCE_HIGH_M / 100_000) for metric in (C.FORM_GCT_MS, C.FORM_VO_MM)
+}
 
 
 class WornShoes(Detector, id="worn_shoes", category="shoes", rank=1, needs=("shoes",)):
@@ -30,11 +38,19 @@ class WornShoes(Detector, id="worn_shoes", category="shoes", rank=1, needs=("sho
         Threshold(
             "replace by", HIGH_MILES, f"miles ({shoes.SHOE_GUIDANCE_HIGH_M / 1000:.0f} km)", shoes.SHOE_GUIDANCE_SOURCE
         ),
+        Threshold(
+            "form worse as the pair wears",
+            f"ground contact +{FORM_WORSE_PER_100KM[C.FORM_GCT_MS]:.2f} ms or oscillation "
+            f"+{FORM_WORSE_PER_100KM[C.FORM_VO_MM]:.2f} mm",
+            "per 100 km",
+            "heavylegs convention: the form detectors' smallest effect reached over the pair's 500 miles",
+        ),
     )
     advice = "Replace running shoes every 300-500 miles (483-805 km); rotating two pairs helps."
     description = (
         "A pair in use past 300 miles (medium) or 500 miles (high); stronger when pace-adjusted ground contact "
-        "or oscillation rose with that pair's mileage on one device (a new watch's step is not the pair's)."
+        "or oscillation rose with that pair's mileage on one device, by at least the form detectors' smallest effect "
+        "over 500 miles (a new watch's step is not the pair's)."
     )
 
     def detect(self, ctx):
@@ -64,7 +80,9 @@ class WornShoes(Detector, id="worn_shoes", category="shoes", rank=1, needs=("sho
         gct = slopes["gct_slope_ms_per_100km"].get(p["shoe"], np.nan) if len(slopes) else np.nan
         vo = slopes["vo_slope_mm_per_100km"].get(p["shoe"], np.nan) if len(slopes) else np.nan
         # Slopes within one device (shoes.form_vs_shoe_mileage): a new watch's step is not the pair's.
-        form_worse = (math.isfinite(gct) and gct > 0) or (math.isfinite(vo) and vo > 0)
+        form_worse = (math.isfinite(gct) and gct >= FORM_WORSE_PER_100KM[C.FORM_GCT_MS]) or (
+            math.isfinite(vo) and vo >= FORM_WORSE_PER_100KM[C.FORM_VO_MM]
+        )
         new_device = slopes["new_device"].get(p["shoe"], "") if len(slopes) else ""
         ev = [
             Evidence("pair", p["shoe"], ""),
@@ -97,4 +115,5 @@ class WornShoes(Detector, id="worn_shoes", category="shoes", rank=1, needs=("sho
         strength = exceedance(p["total_m"], limit_m, shoes.SHOE_GUIDANCE_HIGH_M) + (
             FORM_WORSE_BONUS if form_worse else 0.0
         )
-        return self.finding(ctx, "high" if high else "medium", strength, since, ctx.as_of_ts, ev, msg)
+        brief = f"{ctx.fmt_dist(p['total_m'], 0)} on your {p['shoe']}"
+        return self.finding(ctx, "high" if high else "medium", strength, since, ctx.as_of_ts, ev, msg, brief=brief)

@@ -1,6 +1,7 @@
 """Reports: what an analysis says, for people and for programs.
 
 model.py       one view of the findings, shared by every output
+summary.py     the answer first: two to four sentences written from the findings
 text.py        the terminal summaries and the PDF's text page
 outputs.py     findings.json, weekly.csv, activities.csv, the import JSON
 html.py        the self-contained report.html (and report.pdf)

@@ -4,6 +4,7 @@ its PNG bytes, and the whole set (with the PDF report when asked)."""
 from __future__ import annotations
 
 import io
+import textwrap
 
 from .charts import BY_STEM, FIGURES, PlotData, Rendered, in_order, not_drawn, to_draw
 from .takeaways import takeaway
@@ -18,6 +19,10 @@ TAKEAWAY_CHARS_PER_IN = 13
 TAKEAWAY_LINE_IN = 0.2
 #: Lines of text on one A4 page of the PDF (7.5 pt monospace); more go on further pages.
 TEXT_PAGE_LINES = 70
+#: Characters on one line of it: 100 x 4.52 pt (DejaVu Sans Mono's advance, 1233/2048 em,
+#: at 7.5 pt) is 452 pt from the 36 pt margin, inside the 595 pt page's same margin on the
+#: right; longer lines are wrapped, never cut off at the page's edge.
+TEXT_PAGE_COLUMNS = 100
 
 
 def draw(data: PlotData, stem: str):
@@ -92,9 +97,20 @@ def text_page(lines: list[str]):
 
 
 def text_pages(lines: list[str]) -> list:
-    """The PDF's text in pages of TEXT_PAGE_LINES lines (at least one page)."""
+    """The PDF's text in pages of TEXT_PAGE_LINES lines (at least one page), each line
+    wrapped to TEXT_PAGE_COLUMNS (its continuation indented as it is)."""
+    lines = [part for line in lines for part in _fitted(line)]
     chunks = [lines[i : i + TEXT_PAGE_LINES] for i in range(0, len(lines), TEXT_PAGE_LINES)]
     return [text_page(chunk) for chunk in chunks or [[]]]
+
+
+def _fitted(line: str) -> list[str]:
+    """``line`` as is when it fits TEXT_PAGE_COLUMNS, else wrapped (continuations
+    indented two more than the line)."""
+    if len(line) <= TEXT_PAGE_COLUMNS:
+        return [line]
+    indent = line[: len(line) - len(line.lstrip())]
+    return textwrap.wrap(line, TEXT_PAGE_COLUMNS, subsequent_indent=indent + "  ")
 
 
 def render(data: PlotData, pdf: bool = False, stems=None) -> Rendered:

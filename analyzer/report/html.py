@@ -16,6 +16,7 @@ from .heavy import heavy_html
 from .model import NO_FINDING, earlier_findings, finding_views, inputs_used, runs_read, title_of
 from .palette import SEVERITY_COLOURS
 from .takeaways import takeaway
+from .summary import summary
 from .text import pdf_lines, split_not_detectable
 
 
@@ -43,6 +44,8 @@ figure{margin:1.5em 0} figure img{max-width:100%;height:auto} figcaption{color:#
 h1,h2,h3,p,li,td,figcaption,code{overflow-wrap:anywhere} th{overflow-wrap:normal}
 @media (max-width:600px){body{padding:0 0.5em} .finding{padding:0.4em 0.6em}
 table{display:block;overflow-x:auto} td,th{min-width:5.5em} td:last-child{min-width:13em}}
+.summary{font-size:1.08em;background:#eef4f9;border-left:6px solid #1f5f8b;padding:0.5em 1em;margin:0.6em 0 1em;
+overflow-wrap:anywhere}
 """
 )
 
@@ -56,6 +59,7 @@ def render_html(analysis, images: list[tuple[str, str, bytes]], data=None) -> st
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         f"<title>heavylegs report, {analysis.as_of.isoformat()}</title><style>{CSS}</style></head><body>",
         "<h1>Why do my legs feel heavy?</h1>",
+        f"<p class='summary' id='summary'>{_e(summary(analysis))}</p>",  # the answer first (summary.py)
         f"<p class='sub'>As of {analysis.as_of:%d %B %Y}: {runs_read(analysis)} runs read; distances in "
         f"{analysis.units}. Causes are ranked by score (severity, strength of evidence, recency).</p>",
         "<h2>Likely causes, most likely first</h2>",

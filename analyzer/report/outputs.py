@@ -12,6 +12,7 @@ import pandas as pd
 from .. import columns as C
 from ..atomic import write_atomic
 from ..jsonable import jsonable
+from .summary import summary
 
 
 def findings_json(analysis) -> dict:
@@ -21,6 +22,7 @@ def findings_json(analysis) -> dict:
         {
             "as_of": analysis.as_of.isoformat(),
             "units": analysis.units,
+            "summary": summary(analysis),
             "activities": int(len(analysis.context.activities)),
             "skipped": [{"file": f.path, "reason": f.reason} for f in files if f.status == C.SKIPPED],
             "findings": [f.as_dict() for f in analysis.findings],

@@ -11,6 +11,7 @@ from .. import columns as C
 from ..units import UNIT_M
 from .heavy import heavy_lines
 from .model import NO_FINDING, finding_views, runs_read, title_of
+from .summary import summary
 
 SEVERITY_COLOUR = {"high": "red", "medium": "yellow", "low": "cyan"}
 
@@ -20,6 +21,8 @@ def analysis_lines(analysis, paths: dict | None = None, width: int = 100) -> lis
     wrap = textwrap.TextWrapper(width=width, initial_indent="    ", subsequent_indent="    ")
     lines = [
         f"heavylegs: why your legs may feel heavy, as of {analysis.as_of:%d %b %Y} ({runs_read(analysis)} runs read)",
+        "",
+        *textwrap.wrap(summary(analysis), width, break_on_hyphens=False),  # the answer first (summary.py)
         "",
     ]
     if analysis.findings:
@@ -64,8 +67,9 @@ def split_not_detectable(analysis) -> tuple[list[dict], list[dict]]:
 
 
 def pdf_lines(analysis) -> list[str]:
-    """The ranked causes in words, for the PDF's first page."""
+    """The summary, then the ranked causes in words, for the PDF's first page."""
     lines = [f"Why do my legs feel heavy? As of {analysis.as_of:%d %B %Y}", ""]
+    lines += textwrap.wrap(summary(analysis), 95, break_on_hyphens=False) + [""]
     for f in finding_views(analysis.findings):
         lines.append(f"{f.rank}. [{f.severity.upper()}] {f.title} ({f.start} to {f.end})")
         lines += textwrap.wrap(f.message, 95) + textwrap.wrap(f.advice_line, 95) + [""]
