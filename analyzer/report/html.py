@@ -15,8 +15,8 @@ from .draw import render
 from .heavy import heavy_html
 from .model import NO_FINDING, earlier_findings, finding_views, inputs_used, runs_read, title_of
 from .palette import SEVERITY_COLOURS
-from .takeaways import takeaway
 from .summary import summary
+from .takeaways import takeaway
 from .text import pdf_lines, split_not_detectable
 
 
