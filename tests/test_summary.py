@@ -204,6 +204,27 @@ def test_normal_markers_are_said_when_nothing_stands_out(at):
     assert sentences[1].startswith("Sleep, HRV and resting heart rate were normal in the last week; ")
 
 
+def test_data_too_thin_to_judge_is_told_apart_from_data_not_there():
+    """not_detectable's entries for data that is recorded but too thin (sleep on four
+    nights) and for what is missing (no body mass to judge the diary's carbohydrate per
+    kg: the body mass is what would tell)."""
+    from types import SimpleNamespace
+
+    from analyzer.detectors import not_detectable as nd
+    from analyzer.detectors.wellness_rules import TOO_LITTLE
+    from analyzer.report.summary import data_gaps
+
+    thin = nd._unjudged(nd.SLEEP, "Sleep is recorded", f"{TOO_LITTLE}4 nights of 7")
+    per_kg = nd._unjudged(nd.CARBS, "Carbohydrate is recorded in the diary", "cannot judge carbohydrate per kg")
+    assert (thin["status"], per_kg["provided_by"]) == ("partial", nd.MASS_FILES)
+    analysis = SimpleNamespace(not_detectable=(nd.IRON, nd.CIRCULATION, per_kg, thin))
+    assert data_gaps(analysis) == (
+        "Body mass is not in your data: a scale's FIT file or a Garmin export would show it; sleep is recorded on "
+        "too few days to judge."
+    )
+    assert data_gaps(analysis, most=1) == "Sleep is recorded on too few days to judge."
+
+
 def steady():
     """Eight weeks of four 8 km runs (days 0, 2, 4, 6 of each): no shoes, heart rate,
     dynamics, strength or wellness, so only the load detectors run, and find nothing."""

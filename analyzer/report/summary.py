@@ -28,7 +28,6 @@ from ..detectors.not_detectable import (
     FLUID_FILES,
     MARKER_FILES,
     MASS_FILES,
-    NOT_DETECTABLE,
     SLEEP_FILES,
 )
 from .model import title_of
@@ -44,8 +43,8 @@ MAX_ALSO = 2
 MAX_MEASURES = 2
 #: The data gaps named (heavylegs convention: the two that matter most, in GAP_ORDER).
 MAX_GAPS = 2
-#: Which gaps to name first: sleep and the overnight markers tell most about heavy legs
-#: that watch activity files cannot (DOMAIN.md, the seed article's causes).
+#: Which gaps to name first (heavylegs convention: sleep and the overnight markers tell
+#: most about heavy legs that watch activity files cannot, then fluids and diet).
 GAP_ORDER = ("lack_of_sleep", "overtraining", "dehydration", "low_carbohydrate_diet", "iron_deficiency")
 
 #: What each `not_detectable` provided_by gives, in a few words: (the data, where from).
@@ -78,7 +77,8 @@ MEASURE = "measure: "
 #: The evidence row a ratio over too few runs carries (load_rules.judged): such a
 #: measure is evidence only, not named in the summary.
 SPARSE_METRIC = f"runs in the {RATIO_WINDOW_DAYS} days before"
-STANDARD_WHY = {item["cause"]: item["why"] for item in NOT_DETECTABLE}
+#: How not_detectable says data is there but too thin to judge (its _unjudged).
+THIN = ", but not enough to judge"
 
 
 def summary(analysis) -> str:
@@ -251,9 +251,9 @@ def _missing(items: list[dict]) -> str:
     absent, thin, sources = [], [], []
     for item in items:
         words, source = DATA_WORDS.get(item["provided_by"], ((title_of(item["cause"]),), item["provided_by"]))
-        # The standard entry says the data is not there; another one, that it is too thin
-        # (iron's other entry is a test too old: not there either).
-        if STANDARD_WHY.get(item["cause"]) == item["why"] or item["cause"] == "iron_deficiency":
+        # Recorded but too thin for its detectors (not_detectable._unjudged), or not there
+        # (no data; a ferritin test too old; no body mass to judge carbohydrate per kg).
+        if THIN not in item["why"]:
             absent.extend(words)
             sources += [s for s in source.split(" or ") if s not in sources]
         else:
