@@ -70,22 +70,12 @@ def analyze_to(
     with Renderer(start=helper) as renderer:
         from .detectors import Context
         from .detectors.run import run_detectors
-        from .errors import NoInputRead
-        from .importers.diary import read_diary
-        from .importers.shoes import read_shoe_overrides, read_shoes_csv
-        from .ingest import read_history
         from .report.charts import context_plot_data
         from .report.html import write_report
         from .report.kept_charts import KeptCharts
         from .report.outputs import write_outputs
 
-        shoe_list = read_shoes_csv(shoes) if shoes is not None else None
-        corrections = read_shoe_overrides(overrides) if overrides is not None else None
-        diary_days = read_diary(diary) if diary is not None else None
-        history = read_history(list(paths), cache=cache, workers=workers, progress=progress)
-        if not history.read_any():
-            raise NoInputRead(history.unread())
-        history.add_wellness(diary_days)
+        history, shoe_list, corrections = _read_inputs(paths, shoes, overrides, diary, cache, workers, progress)
         ctx = Context(history, as_of=as_of, shoes=shoe_list, units=units, overrides=corrections)
         # The charts that show no finding are drawn while the detectors run.
         renderer.begin(context_plot_data(ctx), pdf="pdf" in formats, cache=KeptCharts(history.cache.charts()))
@@ -123,12 +113,24 @@ def explain_run(
 
     if units not in UNIT_M:
         raise ValueError(f"unknown units {units!r} (known: {', '.join(UNIT_M)})")
+    from .report.why import explain
+    from .report.why_html import write_why
+
+    history, shoe_list, corrections = _read_inputs(paths, shoes, overrides, diary, cache, workers, progress)
+    explained = explain(history, run, shoes=shoe_list, units=units, overrides=corrections)
+    if out is not None:
+        explained.written["page"] = write_why(explained, out)
+    return explained
+
+
+def _read_inputs(paths, shoes, overrides, diary, cache, workers, progress):
+    """The runner's shoe list, override file and diary (read first: a bad one stops
+    everything before anything is written), then the history with the diary's days:
+    (history, shoe list or None, corrections or None)."""
     from .errors import NoInputRead
     from .importers.diary import read_diary
     from .importers.shoes import read_shoe_overrides, read_shoes_csv
     from .ingest import read_history
-    from .report.why import explain
-    from .report.why_html import write_why
 
     shoe_list = read_shoes_csv(shoes) if shoes is not None else None
     corrections = read_shoe_overrides(overrides) if overrides is not None else None
@@ -137,7 +139,4 @@ def explain_run(
     if not history.read_any():
         raise NoInputRead(history.unread())
     history.add_wellness(diary_days)
-    explained = explain(history, run, shoes=shoe_list, units=units, overrides=corrections)
-    if out is not None:
-        explained.written["page"] = write_why(explained, out)
-    return explained
+    return history, shoe_list, corrections
