@@ -61,6 +61,10 @@ LATENCY_TASKS = 200
 #: Wait after writing files, so that they are older than the input memo's settling time
 #: (cache/inputs.py: 2 s), as a runner's export files are [s].
 SETTLE_WAIT_S = 3.0
+#: Size of the speed probe (about 0.1 s).
+PROBE_N = 1_000_000
+#: Longest wait for a quiet machine before a measurement (--quiet) [s].
+QUIET_WAIT_S = 900.0
 #: The measurements of each squad size, in order.
 KINDS = {
     "serial": "serial (cold)",
@@ -463,7 +467,30 @@ def forget_records(out: Path) -> int:
     return len(records)
 
 
-def run_size(base: Path, athletes: int, runs: int, workers: int, repeat: int) -> dict:
+def probe() -> float:
+    """CPU seconds of a fixed piece of Python (PROBE_N squares summed), the best of three:
+    this virtual machine's speed drifts by 20 % and more over an hour, which moves the
+    serial and cluster figures measured minutes apart."""
+    best = math.inf
+    for _ in range(3):
+        t = time.process_time()
+        sum(i * i for i in range(PROBE_N))
+        best = min(best, time.process_time() - t)
+    return best
+
+
+def wait_for_quiet(limit: float | None) -> None:
+    """Wait (at most QUIET_WAIT_S) until the 1-minute load average is under ``limit``: the
+    machine may be shared, and a cluster of one worker per core is slowed by any other work."""
+    if limit is None or os.getloadavg()[0] < limit:
+        return
+    print(f"[{time.strftime('%H:%M:%S')}] waiting for a load average under {limit:g}, {load()}", flush=True)
+    t = time.perf_counter()
+    while os.getloadavg()[0] >= limit and time.perf_counter() - t < QUIET_WAIT_S:
+        time.sleep(5.0)
+
+
+def run_size(base: Path, athletes: int, runs: int, workers: int, repeat: int, quiet: float | None = None) -> dict:
     squad, built = build_squad(base, athletes, runs)
     for stale in squad.glob(f"*/{NEW_RUN}"):
         stale.unlink()  # left by an interrupted run
@@ -474,9 +501,11 @@ def run_size(base: Path, athletes: int, runs: int, workers: int, repeat: int) ->
     fig: dict = {"athletes": athletes, "runs": runs, **{kind: [] for kind in KINDS}}
 
     def step(kind: str, *args) -> None:
-        print(f"[{time.strftime('%H:%M:%S')}] {label} {KINDS[kind]}, {load()}", flush=True)
+        wait_for_quiet(quiet)
+        speed = probe()
+        print(f"[{time.strftime('%H:%M:%S')}] {label} {KINDS[kind]}, {load()}, probe {speed:.3f} s", flush=True)
         fig[kind].append(in_fresh_process(*args))
-        fig[kind][-1]["load_after"] = os.getloadavg()[0]
+        fig[kind][-1].update(load_after=os.getloadavg()[0], probe=speed)
 
     for _ in range(repeat):
         serial_out = base / "out" / f"{label}_serial"
@@ -509,14 +538,14 @@ def print_size(fig: dict, workers: int) -> None:
     print(f"\n{n} athletes x {runs} runs ({workers} workers)")
     print(
         "| measurement | wall | cluster start / close | CPU (all processes) | CPU per file | workers computing | "
-        "peak RSS per worker | figure helpers (peak) | load after |"
+        "peak RSS per worker | figure helpers (peak) | load after | probe |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for i, s in enumerate(fig["serial"]):
         print(
             f"| serial #{i + 1} (analyze_to {s['analyze_to']:.1f} s; {s['decoded']} decoded) | {s['wall']:.1f} s | - | "
             f"{s['cpu']:.1f} s | {1000 * s['cpu'] / s['files']:.1f} ms | - | {s['rss_main_mb']:.0f} MB (the process) | "
-            f"{s['helpers']} ({s['helper_peak_mb']:.0f} MB) | {s['load_after']:.2f} |"
+            f"{s['helpers']} ({s['helper_peak_mb']:.0f} MB) | {s['load_after']:.2f} | {s.get('probe', 0):.3f} s |"
         )
     for kind in KINDS:
         if kind == "serial":
@@ -527,7 +556,7 @@ def print_size(fig: dict, workers: int) -> None:
                 f"| {KINDS[kind]} #{i + 1} ({c['decoded']} decoded) | {c['wall']:.1f} s | {c['start']:.1f} / "
                 f"{c['close']:.1f} s | {c['process_cpu']:.1f} s | {1000 * c['process_cpu'] / c['files']:.1f} ms | "
                 f"{share} % | {_workers_rss(c)} MB | {c['helpers']} ({c['helper_peak_mb']:.0f} MB) | "
-                f"{c['load_after']:.2f} |"
+                f"{c['load_after']:.2f} | {c.get('probe', 0):.3f} s |"
             )
     for i, (s, c) in enumerate(zip(fig["serial"], fig["cold"], strict=True)):
         ideal = s["cpu"] / workers + c["start"]
@@ -616,6 +645,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--repeat", type=int, default=1, help="measure each size this many times (default 1)")
     ap.add_argument("--big-runs", type=int, default=1000, help="runs of the large athlete timed task by task (0: skip)")
     ap.add_argument("--tasks", type=int, default=2000, help="trivial tasks timed for Dask's overhead (0: skip)")
+    ap.add_argument(
+        "--quiet", type=float, default=None, help="before each measurement, wait for a load average under this"
+    )
     ap.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "heavylegs-bench-squad")
     ap.add_argument("--json", type=Path, default=None, help="write every figure here")
     ap.add_argument("--measure", nargs=2, help=argparse.SUPPRESS)
@@ -629,10 +661,11 @@ def main(argv: list[str] | None = None) -> None:
     print(f"squads under {args.dir}")
     figs = []
     for n in args.athletes:
-        figs.append(run_size(args.dir, n, args.runs, args.workers, args.repeat))
+        figs.append(run_size(args.dir, n, args.runs, args.workers, args.repeat, args.quiet))
         print_size(figs[-1], args.workers)
     tasks = big = None
     if args.tasks:
+        wait_for_quiet(args.quiet)
         print(f"[{time.strftime('%H:%M:%S')}] Dask overhead, {load()}", flush=True)
         tasks = in_fresh_process("tasks", args.workers, args.tasks)
     if args.big_runs:
@@ -641,6 +674,7 @@ def main(argv: list[str] | None = None) -> None:
             time.sleep(SETTLE_WAIT_S)
         out = args.dir / "out" / f"big_r{args.big_runs}"
         shutil.rmtree(out, ignore_errors=True)
+        wait_for_quiet(args.quiet)
         print(f"[{time.strftime('%H:%M:%S')}] one athlete of {args.big_runs} runs, task by task, {load()}", flush=True)
         big = in_fresh_process("big", squad / "a0000", out)
     for fig in figs:
