@@ -8,7 +8,11 @@ with a fresh cache, through the installed ``heavylegs`` command:
   whole of ../shared/data/real and on its two single-runner series (NRC GPX runs; the
   Strava export with its activities.csv); and on the 2,000-run benchmark corpus
   (bench_import.build_corpus, built once into ``--corpus``);
-* ``heavylegs import --json`` on sample_data/ and on ../shared/data/real.
+* ``heavylegs import --json`` on sample_data/ and on ../shared/data/real;
+* every case's cache as read back (``cache/``): each entry's metadata (without the
+  importer version) and each of its tables through ``Store.table``, as CSV with
+  floats written exactly (for the corpus, every CORPUS_DUMP_STEP-th entry), so a
+  change of the cache's storage that keeps what it holds compares equal.
 
 Then ``--compare A B`` lists every file that differs or is missing between two such
 folders (exit 1 if any).
@@ -77,6 +81,47 @@ def ensure_corpus(path: Path, n: int) -> Path:
     return path
 
 
+#: Fields of an entry's metadata left out of the dump: the version of the code that
+#: wrote it, and the names of its stored files (a storage detail).
+VOLATILE_META = ("importer_version", "tables")
+
+DUMP_SCRIPT = """
+import json, sys
+from pathlib import Path
+from analyzer.ingest.history import open_cache
+root, out = Path(sys.argv[1]), Path(sys.argv[2])
+cache = open_cache(root)
+store = cache.store
+shas = store.shas() if hasattr(store, "shas") else sorted(
+    p.name for p in store.root.glob("*/*") if (p / "meta.json").is_file())
+volatile = set(sys.argv[3].split(","))
+for sha in shas[:: int(sys.argv[4])]:
+    meta = store.meta(sha)
+    target = out / sha[:2] / sha
+    target.mkdir(parents=True)
+    tables = meta.get("tables", [])
+    kept = {k: v for k, v in meta.items() if k not in volatile}
+    (target / "meta.json").write_text(json.dumps(kept, sort_keys=True, indent=1))
+    for name in sorted(tables):
+        frame = store.table(sha, name)
+        (target / f"{name}.csv").write_text(frame.to_csv(index=False, float_format=repr) + repr(dict(frame.dtypes)))
+"""
+
+
+#: Of the 2,000-run corpus's entries, every this many (by content hash) are dumped.
+CORPUS_DUMP_STEP = 40
+
+
+def dump_cache(cache: Path, target: Path, step: int = 1) -> None:
+    """Write ``cache``'s entries (every ``step``-th by content hash) as read back into
+    ``target`` (see the module docstring)."""
+    subprocess.run(
+        [sys.executable, "-c", DUMP_SCRIPT, str(cache), str(target), ",".join(VOLATILE_META), str(step)],
+        check=True,
+        cwd=ROOT,
+    )
+
+
 def run_all(out: Path, corpus: Path | None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -101,6 +146,8 @@ def run_all(out: Path, corpus: Path | None) -> None:
                 )
                 (target / "exit").write_text(f"{proc.returncode}\n")
             print(f"{name}: exit {proc.returncode}, {time.perf_counter() - t:.1f} s", flush=True)
+            if cache.is_dir():
+                dump_cache(cache, target / "cache", CORPUS_DUMP_STEP if name == "corpus_2000" else 1)
             if proc.returncode:
                 print(proc.stderr[-2000:], file=sys.stderr)
 
