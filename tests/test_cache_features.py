@@ -89,18 +89,29 @@ def test_features_missing_from_the_cache_are_computed_again(tmp_path):
     folder, cache = _sample_folder(tmp_path, 6)
     cold = read_history([folder], cache=cache, workers=1, progress=False)
     shutil.rmtree(cache / "catalog")
-    removed = 0
-    layout = open_cache(cache).layout
-    for name in (layout.features_table, layout.hr_table):
-        for table in cache.glob(f"v*/*/*/{name}.parquet"):
-            table.unlink()
-            removed += 1
-    assert removed == 12
+    opened = open_cache(cache)
+    layout = opened.layout
+    assert _drop_tables(opened.store, {layout.features_table, layout.hr_table}) == 12
     again = read_history([folder], cache=cache, workers=1, progress=False)
     assert again.decoded == 0
     pd.testing.assert_frame_equal(_by_id(again.features), _by_id(cold.features), rtol=1e-12)
     pd.testing.assert_frame_equal(_by_id(again.hr_hist), _by_id(cold.hr_hist), rtol=1e-12)
-    assert len(list(cache.glob(f"v*/*/*/{layout.features_table}.parquet"))) == 6
+    assert sum(open_cache(cache).store.has_table(sha, layout.features_table) for sha in opened.store.shas()) == 6
+
+
+def _drop_tables(store, names: set[str]) -> int:
+    """Rewrite every entry of ``store`` without the tables ``names`` (an older cache's
+    entries, or a features version bumped); returns how many tables were dropped."""
+    from analyzer.cache import entryfile
+
+    dropped = 0
+    for sha in store.shas():
+        meta, tables = entryfile.unpack(store.path(sha).read_bytes())
+        kept = {k: v for k, v in tables.items() if k not in names}
+        dropped += len(tables) - len(kept)
+        meta["tables"] = sorted(kept)
+        store.path(sha).write_bytes(entryfile.pack(meta, kept))
+    return dropped
 
 
 def _theil_sen_loop(x, y, lo, hi):
@@ -233,4 +244,5 @@ def test_a_new_features_version_over_a_warm_catalog_computes_them_again(tmp_path
     again = read_history([folder], cache=cache, workers=1, progress=False)
     assert again.decoded == 0
     pd.testing.assert_frame_equal(_by_id(again.features), _by_id(cold.features), rtol=1e-12)
-    assert len(list(cache.glob("v*/*/*/features_v999-test.parquet"))) == 4
+    store = open_cache(cache).store
+    assert sum(store.has_table(sha, "features_v999-test") for sha in store.shas()) == 4

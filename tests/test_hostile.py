@@ -935,16 +935,19 @@ def _result(out: Path) -> dict:
 
 
 def _check_cache_whole(cache: Path) -> int:
-    """Every entry in the cache is whole: meta.json names its own hash, every table
-    reads. Returns the number of entries."""
+    """Every entry in the cache is whole: its metadata names its own hash, every table
+    it lists reads, and nothing else lies among the entries. Returns the number of entries."""
+    from analyzer.cache import entryfile
+
     root = cache / f"v{IMPORTER_VERSION}"
     n = 0
     for entry in root.glob("??/*"):
-        meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
-        assert meta["sha256"] == entry.name, entry
-        for table in entry.glob("*.parquet"):
-            pd.read_parquet(table)
-        assert not [p for p in entry.iterdir() if p.name != "meta.json" and p.suffix != ".parquet"], entry
+        assert entry.suffix == ".entry", entry
+        meta, tables = entryfile.unpack(entry.read_bytes())
+        assert meta["sha256"] == entry.stem, entry
+        assert sorted(tables) == meta["tables"], entry
+        for table in tables.values():
+            table.to_pandas()
         n += 1
     return n
 

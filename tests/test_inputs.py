@@ -455,14 +455,14 @@ def test_cache_entry_without_meta_is_not_trusted(tmp_path):
     path = tmp_path / "run.fit"
     path.write_bytes(FR110.read_bytes())
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    entry = tmp_path / "cache" / f"v{IMPORTER_VERSION}" / sha[:2] / sha
-    entry.mkdir(parents=True)
-    (entry / "samples.parquet").write_bytes(b"half-written junk, not parquet")
+    entry = tmp_path / "cache" / f"v{IMPORTER_VERSION}" / sha[:2] / f"{sha}.entry"
+    entry.parent.mkdir(parents=True)
+    entry.write_bytes(b"half-written junk, not an entry")
     h = _import([path], tmp_path)
     assert h.decoded == 1
     rec = _one(h, path)
     assert rec.status == "imported", rec
-    assert (entry / "meta.json").is_file()
+    assert entry.read_bytes().startswith(b"HLENTRY1")
     assert len(h.samples) > 0
     assert _import([path], tmp_path).decoded == 0
 

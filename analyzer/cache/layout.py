@@ -1,6 +1,6 @@
 """Where everything in a cache folder lives, and under which format version.
 
-    <root>/v<entries>/<sha[:2]>/<sha>/     one entry per file content (store.py)
+    <root>/v<entries>/<sha[:2]>/<sha>.entry  one entry per file content (store.py, entryfile.py)
     <root>/tmp/                            entries and catalogs being written
     <root>/catalog/v<entries>/             CURRENT, gen-*/ (catalog.py), inputs.json (inputs.py)
     <root>/derived/v<entries>/<name>_v<version>.parquet   kept results (kept.py)

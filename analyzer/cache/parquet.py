@@ -22,14 +22,6 @@ def to_arrow(frame: pd.DataFrame):
     return pa.table({str(c): column(v) for c, v in frame.items()})
 
 
-def with_sha(frame: pd.DataFrame, sha: str):
-    """to_arrow(frame) with a file_sha256 column naming its cache entry."""
-    import pyarrow as pa
-
-    table = to_arrow(frame.drop(columns=C.FILE_SHA256, errors="ignore"))
-    return table.append_column(C.FILE_SHA256, pa.array([sha] * len(frame), pa.string()))
-
-
 def write_parquet(frame, path) -> None:
     """A frame (or an arrow table) as parquet, without index and without column
     statistics (every read takes whole tables; filters apply after the read)."""
@@ -39,20 +31,16 @@ def write_parquet(frame, path) -> None:
     pq.write_table(table, path, write_statistics=False)
 
 
-def read_parquets(paths: list, wanted: set[str] | None = None) -> pd.DataFrame:
-    """Several parquet tables as one frame: one pyarrow dataset over the files (their
-    columns unified: developer fields differ between files), rows filtered to the
+def arrow_rows(tables: list, wanted: set[str] | None = None) -> pd.DataFrame:
+    """Several arrow tables as one frame: their columns unified (developer fields differ
+    between files; a column missing from a table is null there), rows filtered to the
     activity ids in ``wanted`` when given, converted to pandas once."""
     import pyarrow as pa
     import pyarrow.compute as pc
-    import pyarrow.dataset as ds
-    import pyarrow.parquet as pq
 
-    if not paths:
+    if not tables:
         return pd.DataFrame()
-    names = [str(p) for p in paths]
-    schema = pa.unify_schemas([pq.read_schema(p) for p in names], promote_options="permissive")
-    table = ds.dataset(names, format="parquet", schema=schema).to_table()
+    table = pa.concat_tables(tables, promote_options="permissive") if len(tables) > 1 else tables[0]
     if wanted is not None:
         table = table.filter(pc.is_in(table[C.ACTIVITY_ID], value_set=pa.array(sorted(wanted), pa.string())))
     return table.to_pandas()

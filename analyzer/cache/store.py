@@ -1,16 +1,16 @@
 """The cache's entries: one per distinct file content.
 
-``<entries>/<sha[:2]>/<sha>/`` holds ``meta.json`` (what the file was, its reason and
-notes) and one parquet file per table (activities, samples, weights, gear, shoes, and
-the per-run feature tables). An entry is written in a private temporary folder and
-renamed into place in one step, so a crash mid-write leaves only a temporary folder
-(cleared later), never an entry that reads as good. Decoding failures are entries
-too: a corrupt file is not decoded again on every run.
+``<entries>/<sha[:2]>/<sha>.entry`` is one file (entryfile.py) holding the entry's
+metadata (what the file was, its reason and notes) and its tables (activities, samples,
+weights, gear, shoes, wellness, ratings and the per-run feature tables) as Arrow IPC
+streams. It is written whole under a temporary name and renamed into place in one step,
+so a crash mid-write leaves only a temporary file (cleared later), never an entry that
+reads as good. Decoding failures are entries too: a corrupt file is not decoded again
+on every run.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import time
@@ -19,12 +19,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..atomic import write_atomic
+from . import entryfile
 from .layout import CacheLayout
-from .parquet import parquet_bytes, write_parquet
+from .parquet import to_arrow
 
-#: Temporary folders older than this [s] belong to a crashed run and are removed.
+#: Temporary files older than this [s] belong to a crashed run and are removed.
 STALE_TMP_S = 3600
+#: Suffix of an entry file.
+SUFFIX = ".entry"
 
 
 class Store:
@@ -52,75 +54,104 @@ class Store:
                 continue
 
     def path(self, sha256: str) -> Path:
-        return self.root / sha256[:2] / sha256
+        return self.root / sha256[:2] / f"{sha256}{SUFFIX}"
 
     def has(self, sha256: str) -> bool:
-        """Whether a complete entry exists (entries are moved into place whole)."""
-        return os.path.isfile(os.path.join(self._root_str, sha256[:2], sha256, "meta.json"))
+        """Whether an entry exists (entries are renamed into place whole)."""
+        return os.path.isfile(os.path.join(self._root_str, sha256[:2], sha256 + SUFFIX))
+
+    def shas(self) -> list[str]:
+        """The content hashes of every entry, sorted."""
+        return sorted(p.name[: -len(SUFFIX)] for p in self.root.glob(f"??/*{SUFFIX}"))
 
     def meta(self, sha256: str) -> dict | None:
-        """The entry's metadata, or None when there is no complete entry."""
+        """The entry's metadata, or None when there is no whole entry."""
         try:
-            with open(self.path(sha256) / "meta.json", encoding="utf-8") as fh:
-                meta = json.load(fh)
-        except (OSError, ValueError):
+            meta = entryfile.read_meta(self.path(sha256))
+        except (OSError, entryfile.BadEntry):
             return None
         return meta if meta.get("sha256") == sha256 else None
 
-    def table(self, sha256: str, name: str) -> pd.DataFrame:
-        path = self.path(sha256) / f"{name}.parquet"
-        if not path.exists():
-            return pd.DataFrame()
-        return pd.read_parquet(path)
+    def _read(self, sha256: str) -> bytes | None:
+        try:
+            with open(self.path(sha256), "rb") as fh:
+                return fh.read()
+        except OSError:
+            return None
 
-    def table_path(self, sha256: str, name: str) -> Path | None:
-        path = self.path(sha256) / f"{name}.parquet"
-        return path if path.exists() else None
+    def arrow(self, sha256: str, name: str):
+        """The entry's table ``name`` as an arrow table, None when it has none."""
+        data = self._read(sha256)
+        if data is None:
+            return None
+        try:
+            return entryfile.read_table(data, name)
+        except entryfile.BadEntry:
+            return None
+
+    def table(self, sha256: str, name: str) -> pd.DataFrame:
+        """The entry's table ``name`` (an empty frame when it has none)."""
+        table = self.arrow(sha256, name)
+        return table.to_pandas() if table is not None else pd.DataFrame()
+
+    def has_table(self, sha256: str, name: str) -> bool:
+        meta = self.meta(sha256)
+        return meta is not None and name in meta.get("tables", [])
+
+    def tables(self, shas, name: str, wanted: set[str] | None = None) -> pd.DataFrame:
+        """Table ``name`` of several entries as one frame: their columns unified
+        (developer fields differ between files), rows filtered to the activity ids in
+        ``wanted`` when given, converted to pandas once."""
+        from .parquet import arrow_rows
+
+        parts = [t for t in (self.arrow(sha, name) for sha in shas) if t is not None]
+        return arrow_rows(parts, wanted)
 
     def add_table(self, sha256: str, name: str, frame: pd.DataFrame) -> None:
-        """Add a table to a complete entry (a derived table, such as the per-run
-        features of a newer version), written atomically."""
-        if self.meta(sha256) is None:
+        """Add a table to a whole entry (a derived table, such as the per-run features
+        of a newer version): the entry is written again, atomically."""
+        data = self._read(sha256)
+        if data is None:
             return
         try:
-            write_atomic(self.path(sha256) / f"{name}.parquet", parquet_bytes(frame))
-        except OSError:
+            meta, tables = entryfile.unpack(data)
+            if meta.get("sha256") != sha256:
+                return
+            tables[name] = to_arrow(frame)
+            meta["tables"] = sorted(tables)
+            self._write(sha256, entryfile.pack(meta, tables))
+        except (OSError, entryfile.BadEntry):
             pass  # derived data: computed again next time
 
     def put(self, sha256: str, meta: dict, tables: dict, derived: dict | None = None) -> dict:
         """Write an entry atomically; returns the metadata stored.
 
-        tables : the file's tables by name (empty ones are left out); derived : tables
-        computed from them (the per-run features), written even when empty ("computed,
-        nothing found"). If another process wrote the same entry first, theirs is kept
-        (same content, same result)."""
+        tables : the file's tables by name (frames or arrow tables; empty ones are left
+        out); derived : tables computed from them (the per-run features), written even
+        when empty ("computed, nothing found"). If another process wrote the same entry
+        first, theirs is kept (same content, same result)."""
         meta = {**meta, "sha256": sha256, "importer_version": self.layout.entries_version}
-        final = self.path(sha256)
-        if final.exists() and self.meta(sha256) is not None:
+        if self.meta(sha256) is not None:
             return meta
-        work = self.tmp / f"{sha256[:16]}-{uuid.uuid4().hex}"
-        work.mkdir(parents=True)
-        try:
-            kept = {name: frame for name, frame in tables.items() if frame is not None and len(frame)}
-            kept.update({name: frame for name, frame in (derived or {}).items() if frame is not None})
-            for name, frame in kept.items():
-                write_parquet(frame, work / f"{name}.parquet")
-            meta["tables"] = sorted(kept)
-            with open(work / "meta.json", "w", encoding="utf-8") as fh:
-                json.dump(meta, fh)
-            self._move_in(work, final, sha256)
-        finally:
-            if work.exists():
-                shutil.rmtree(work, ignore_errors=True)
+        kept = {name: frame for name, frame in tables.items() if frame is not None and len(frame)}
+        kept.update({name: frame for name, frame in (derived or {}).items() if frame is not None})
+        meta["tables"] = sorted(kept)
+        arrow = {
+            name: frame if not isinstance(frame, pd.DataFrame) else to_arrow(frame) for name, frame in kept.items()
+        }
+        self._write(sha256, entryfile.pack(meta, arrow))
         return meta
 
-    def _move_in(self, work: Path, final: Path, sha256: str) -> None:
+    def _write(self, sha256: str, data: bytes) -> None:
+        """Write an entry file under a temporary name in the cache's tmp folder (cleared
+        of a crashed run's leftovers), then rename it into place: a concurrent writer of
+        the same content writes the same entry."""
+        final = self.path(sha256)
         final.parent.mkdir(parents=True, exist_ok=True)
+        work = self.tmp / f"{sha256[:16]}-{uuid.uuid4().hex}{SUFFIX}"
         try:
-            os.rename(work, final)
-        except OSError:
-            # A complete entry appeared meanwhile (a concurrent import), or a broken
-            # one is in the way: replace only a broken one.
-            if self.meta(sha256) is None and final.exists():
-                shutil.rmtree(final, ignore_errors=True)
-                os.rename(work, final)
+            with open(work, "wb") as fh:
+                fh.write(data)
+            os.replace(work, final)
+        finally:
+            work.unlink(missing_ok=True)

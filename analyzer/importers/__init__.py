@@ -17,9 +17,10 @@ from .shoes import read_shoe_overrides, read_shoes_csv
 
 __all__ = ["IMPORTER_VERSION", "Decoded", "decode", "read_diary", "read_shoe_overrides", "read_shoes_csv", "sniff"]
 
-#: Bumped whenever an importer's output changes: part of every cache key, so a new
-#: version re-decodes instead of serving stale tables.
-IMPORTER_VERSION = "10"
+#: Bumped whenever an importer's output changes, or the way the cache stores it (11:
+#: one file per entry, cache/entryfile.py): part of every cache key, so a new version
+#: re-decodes instead of serving stale tables.
+IMPORTER_VERSION = "11"
 
 _XML_HEAD = 4096
 

@@ -10,7 +10,7 @@ import pandas as pd
 from .. import columns as C
 from ..cache import Cache
 from ..cache.catalog import ACTIVITIES
-from ..cache.parquet import concat, read_parquets
+from ..cache.parquet import concat
 from ..features import per_run
 from .pool import NOT_CACHED
 
@@ -37,8 +37,7 @@ def entry_tables(
     in_catalog = [sha for sha in shas if sha not in from_fresh and sha in catalog.metas]
     from_entries = [sha for sha in shas if sha not in from_fresh and sha not in catalog.metas]
     if from_entries:
-        paths = [store.table_path(sha, ACTIVITIES) for sha in from_entries]
-        new_rows[ACTIVITIES].append(read_parquets([p for p in paths if p is not None]))
+        new_rows[ACTIVITIES].append(store.tables(from_entries, ACTIVITIES))
     featured = _features_of_entries(cache, new_rows, from_fresh, [*in_catalog, *from_entries])
     acts_new = concat(new_rows[ACTIVITIES])
     feats_new, hist_new = (concat(new_rows[name]) for name in names[1:])
@@ -60,9 +59,9 @@ def _features_of_entries(cache: Cache, new_rows: dict, fresh: set[str], older: l
     features_table, hr_table = catalog.tables[1:]
     featured = set(fresh)
     unfeatured = [sha for sha in older if sha not in catalog.featured]
-    have = [sha for sha in unfeatured if store.table_path(sha, features_table) is not None]
+    have = [sha for sha in unfeatured if store.has_table(sha, features_table)]
     for name in (features_table, hr_table):  # entry feature tables carry file_sha256
-        parts = [pd.read_parquet(store.table_path(sha, name)) for sha in have]
+        parts = [store.table(sha, name) for sha in have]
         new_rows[name].extend(p for p in parts if len(p))
     featured.update(have)
     missing = [sha for sha in unfeatured if sha not in featured]
@@ -91,8 +90,7 @@ def compute_features(cache: Cache, acts: pd.DataFrame) -> tuple[pd.DataFrame, pd
     shas = list(dict.fromkeys(acts[C.FILE_SHA256]))
     for i in range(0, len(shas), FEATURE_BATCH_FILES):
         batch = shas[i : i + FEATURE_BATCH_FILES]
-        paths = [store.table_path(sha, "samples") for sha in batch]
-        samples = read_parquets([p for p in paths if p is not None])
+        samples = store.tables(batch, "samples")
         part = acts[acts[C.FILE_SHA256].isin(batch)]
         f, h = per_run.features_from_samples(part, samples)
         owner = dict(zip(part[C.ACTIVITY_ID], part[C.FILE_SHA256], strict=True))

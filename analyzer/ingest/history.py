@@ -12,7 +12,6 @@ import pandas as pd
 
 from .. import columns as C
 from ..cache import Cache
-from ..cache.parquet import read_parquets
 from ..features.per_run import RUN_FEATURES_VERSION, empty
 from ..features.wellness import daily_wellness
 from ..importers import IMPORTER_VERSION
@@ -125,14 +124,13 @@ class History:
         per_file: dict[str, list[str]] = {}
         for sha, aid in zip(acts[C.FILE_SHA256], acts[C.ACTIVITY_ID], strict=True):
             per_file.setdefault(sha, []).append(aid)
-        paths, partial = [], False
+        shas, partial = [], False
         for sha, ids in per_file.items():
             hit = [a for a in ids if a in wanted]
-            path = self.cache.store.table_path(sha, "samples") if hit else None
-            if path is not None:
-                paths.append(path)
+            if hit:
+                shas.append(sha)
                 partial |= len(hit) < len(ids)
-        frame = read_parquets(paths, wanted if partial else None)
+        frame = self.cache.store.tables(shas, "samples", wanted if partial else None)
         return empty_samples() if frame.empty else frame
 
     def counts(self) -> dict[str, int]:
@@ -288,7 +286,7 @@ def _sort_by_kind(files: list[FileResult], metas: dict[str, dict], cache: Cache)
         else:
             rec.reason = meta.get("note", "")
             out.activity_shas.append(rec.sha256)
-            has_weights = "weights" in meta["tables"] if "tables" in meta else store.table_path(rec.sha256, "weights")
+            has_weights = "weights" in meta["tables"] if "tables" in meta else store.has_table(rec.sha256, "weights")
             if has_weights:
                 out.weights.append(store.table(rec.sha256, "weights").assign(**{C.SOURCE: rec.path}))
     return out

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import columns as C
 from ..cache.layout import CacheLayout
-from ..cache.parquet import to_arrow, with_sha
+from ..cache.parquet import to_arrow
 from ..cache.store import Store
 from ..errors import NotAnActivity, UnreadableExport
 from ..features import per_run
@@ -59,12 +59,13 @@ def decode_one(label: str, data: bytes, sha256: str) -> tuple[dict, object]:
     return meta, decoded
 
 
-def run_features(decoded: list) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
-    """(run features, heart-rate histogram) of each Decoded: computed over all of them
-    at once, else (a failure) file by file; a file whose features cannot be computed
-    gets them with its form_reason saying why."""
+def run_features(decoded: list) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(run features, heart-rate histograms) of the activities of every Decoded, each
+    row with its file's file_sha256: computed over all of them at once, else (a
+    failure) file by file; a file whose features cannot be computed gets them with its
+    form_reason saying why."""
     if not decoded:
-        return []
+        return per_run.empty()
     try:
         acts = pd.concat([d.activities for d in decoded], ignore_index=True)
         # Activities without samples (a TCX of laps only) still get their features: an
@@ -74,44 +75,49 @@ def run_features(decoded: list) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
         feats, hist = per_run.compute(acts, samples)
     except Exception:  # noqa: BLE001 - find the file that fails, below
         if len(decoded) > 1:
-            return [pair for d in decoded for pair in run_features([d])]
+            parts = [run_features([d]) for d in decoded]
+            return tuple(pd.concat([p[i] for p in parts], ignore_index=True) for i in range(2))  # type: ignore[return-value]
         d = decoded[0]
-        return [per_run.unavailable(d.activities, d.samples, "features could not be computed from the samples")]
-    out = []
-    for d in decoded:
-        ids = set(d.activities[C.ACTIVITY_ID])
-        out.append(
-            (
-                feats[feats[C.ACTIVITY_ID].isin(ids)].reset_index(drop=True),
-                hist[hist[C.ACTIVITY_ID].isin(ids)].reset_index(drop=True),
-            )
-        )
-    return out
+        acts = d.activities
+        feats, hist = per_run.unavailable(d.activities, d.samples, "features could not be computed from the samples")
+    owner = dict(zip(acts[C.ACTIVITY_ID], acts[C.FILE_SHA256], strict=True))
+    for frame in (feats, hist):
+        frame[C.FILE_SHA256] = frame[C.ACTIVITY_ID].map(owner).astype(acts[C.FILE_SHA256].dtype)
+    return feats, hist
+
+
+def _rows_of(table, sha: str):
+    """The rows of an arrow table (with file_sha256) that belong to the file ``sha``."""
+    import pyarrow.compute as pc
+
+    return table.filter(pc.equal(table[C.FILE_SHA256], sha))
 
 
 def decode_chunk(items: list[tuple[str, bytes, str]], layout: CacheLayout) -> list[dict]:
     """Decode files and store each with its runs' features (runs in a worker process).
 
     Returns one result per file: sha256, meta and, for activity files, the small
-    tables the main process needs (activities, run features, heart-rate histogram)."""
+    tables the main process needs (activities, run features, heart-rate histogram), as
+    arrow tables (each converted once for the whole batch, then cut per file)."""
     store = Store(layout)
     done = [(sha, *decode_one(label, data, sha)) for label, data, sha in items]
     activity = [d for _, _, d in done if d is not None and d.kind == "activity"]
-    features = dict(zip((id(d) for d in activity), run_features(activity), strict=True))
+    if activity:
+        feats, hist = (to_arrow(f) for f in run_features(activity))
+        acts = to_arrow(pd.concat([d.activities for d in activity], ignore_index=True))
     results = []
     for sha, meta, decoded in done:
         out = {"sha256": sha}
         if meta.get(NOT_CACHED):
             results.append({**out, "meta": {**meta, "sha256": sha}})
             continue
-        derived = {}
-        if id(decoded) in features:
-            # Arrow tables, each row naming its entry: what the main process gathers
-            # for the catalog (concatenated at once, not frame by frame).
-            feats, hist = (with_sha(f, sha) for f in features[id(decoded)])
-            derived = {layout.features_table: feats, layout.hr_table: hist}
-            out.update({"activities": to_arrow(decoded.activities), **derived})
         tables = {name: getattr(decoded, name) for name in ENTRY_TABLES} if decoded is not None else {}
+        derived = {}
+        if decoded is not None and decoded.kind == "activity":
+            # What the main process gathers for the catalog (concatenated at once).
+            derived = {layout.features_table: _rows_of(feats, sha), layout.hr_table: _rows_of(hist, sha)}
+            tables["activities"] = _rows_of(acts, sha)
+            out.update({"activities": tables["activities"], **derived})
         out["meta"] = store.put(sha, meta, tables, derived)
         results.append(out)
     return results

@@ -1,0 +1,111 @@
+"""One cache entry as one file: its metadata and all its tables, written in one go.
+
+An entry used to be a folder of a meta.json and one parquet file per table (five files
+and a folder rename for a run). Writing them cost more than decoding the FIT file; one
+file of Arrow IPC streams costs a fraction (benchmarks/README.md, issue 20). Layout:
+
+    MAGIC (8 bytes) | header length (uint32, little endian) | header (UTF-8 JSON) | streams
+
+The header is ``{"meta": {...}, "tables": {name: [offset, length]}}``, offsets counted
+from the first byte after the header. Each table is one Arrow IPC stream (the Arrow
+columnar format, read back without copying); a table larger than COMPRESS_BYTES has
+its buffers compressed with LZ4 frame (Arrow IPC's own buffer compression), a small one
+is stored as it is (compressing a few KB costs more than it saves).
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+
+#: First bytes of an entry file ("heavylegs entry, format 1").
+MAGIC = b"HLENTRY1"
+_LENGTH = struct.Struct("<I")
+#: Tables with more bytes than this (Arrow's in-memory size) are stored LZ4-compressed
+#: (heavylegs convention: a one-hour run's samples shrink ~3x for ~0.2 ms; the small
+#: tables of a run, a few KB, are left as they are).
+COMPRESS_BYTES = 32 * 1024
+
+
+class BadEntry(ValueError):
+    """The bytes are not a whole entry file (another format, cut short, damaged)."""
+
+
+def pack(meta: dict, tables: dict) -> bytes:
+    """The bytes of an entry file holding ``meta`` and ``tables`` ({name: arrow table})."""
+    import pyarrow as pa
+
+    streams, index, offset = [], {}, 0
+    for name, table in tables.items():
+        compression = "lz4" if table.nbytes > COMPRESS_BYTES else None
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression=compression)) as w:
+            w.write_table(table)
+        data = sink.getvalue()
+        streams.append(data)
+        index[name] = [offset, data.size]
+        offset += data.size
+    header = json.dumps({"meta": meta, "tables": index}).encode("utf-8")
+    return b"".join([MAGIC, _LENGTH.pack(len(header)), header, *(memoryview(s) for s in streams)])
+
+
+def _header(data: bytes | memoryview) -> tuple[dict, int]:
+    """(header, where the streams start) of an entry file's bytes."""
+    if bytes(data[: len(MAGIC)]) != MAGIC or len(data) < len(MAGIC) + _LENGTH.size:
+        raise BadEntry("not a heavylegs cache entry")
+    (length,) = _LENGTH.unpack_from(data, len(MAGIC))
+    start = len(MAGIC) + _LENGTH.size
+    try:
+        header = json.loads(bytes(data[start : start + length]).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as err:
+        raise BadEntry(f"damaged header: {err}") from None
+    if not isinstance(header, dict) or not isinstance(header.get("meta"), dict):
+        raise BadEntry("damaged header")
+    end = start + length
+    for offset, size in header.get("tables", {}).values():
+        if end + offset + size > len(data):
+            raise BadEntry("cut short")
+    return header, end
+
+
+def read_meta(path) -> dict:
+    """The metadata of the entry file at ``path``, reading its header only."""
+    with open(path, "rb") as fh:
+        head = fh.read(len(MAGIC) + _LENGTH.size)
+        if len(head) < len(MAGIC) + _LENGTH.size or head[: len(MAGIC)] != MAGIC:
+            raise BadEntry("not a heavylegs cache entry")
+        (length,) = _LENGTH.unpack_from(head, len(MAGIC))
+        try:
+            header = json.loads(fh.read(length).decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as err:
+            raise BadEntry(f"damaged header: {err}") from None
+    if not isinstance(header, dict) or not isinstance(header.get("meta"), dict):
+        raise BadEntry("damaged header")
+    return header["meta"]
+
+
+def unpack(data: bytes) -> tuple[dict, dict]:
+    """(metadata, {name: arrow table}) of an entry file's bytes."""
+    header, start = _header(data)
+    return header["meta"], {name: _table(data, start, span) for name, span in header.get("tables", {}).items()}
+
+
+def read_table(data: bytes, name: str):
+    """The arrow table ``name`` of an entry file's bytes, None when it has none."""
+    header, start = _header(data)
+    span = header.get("tables", {}).get(name)
+    return None if span is None else _table(data, start, span)
+
+
+def table_names(data: bytes) -> list[str]:
+    return list(_header(data)[0].get("tables", {}))
+
+
+def _table(data: bytes, start: int, span: list[int]):
+    import pyarrow as pa
+
+    offset, size = span
+    try:
+        return pa.ipc.open_stream(pa.py_buffer(data).slice(start + offset, size)).read_all()
+    except (pa.ArrowInvalid, OSError) as err:
+        raise BadEntry(f"damaged table: {err}") from None
