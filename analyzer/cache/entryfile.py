@@ -16,6 +16,7 @@ is stored as it is (compressing a few KB costs more than it saves).
 from __future__ import annotations
 
 import json
+import os
 import struct
 
 #: First bytes of an entry file ("heavylegs entry, format 1").
@@ -69,7 +70,8 @@ def _header(data: bytes | memoryview) -> tuple[dict, int]:
 
 
 def read_meta(path) -> dict:
-    """The metadata of the entry file at ``path``, reading its header only."""
+    """The metadata of the entry file at ``path``, reading its header only (and checking
+    that the file is as long as the header says)."""
     with open(path, "rb") as fh:
         head = fh.read(len(MAGIC) + _LENGTH.size)
         if len(head) < len(MAGIC) + _LENGTH.size or head[: len(MAGIC)] != MAGIC:
@@ -79,8 +81,13 @@ def read_meta(path) -> dict:
             header = json.loads(fh.read(length).decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as err:
             raise BadEntry(f"damaged header: {err}") from None
+        size = os.fstat(fh.fileno()).st_size
     if not isinstance(header, dict) or not isinstance(header.get("meta"), dict):
         raise BadEntry("damaged header")
+    # A whole entry ends where its last table ends: a file cut short is no entry.
+    spans = header.get("tables", {}).values()
+    if size != len(MAGIC) + _LENGTH.size + length + sum(s for _o, s in spans):
+        raise BadEntry("cut short")
     return header["meta"]
 
 

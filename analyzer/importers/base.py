@@ -163,7 +163,9 @@ def choose_offset(
     return float("nan"), "unknown: the file states no local time and has no GPS fix", ""
 
 
-def finish_samples(frame: pd.DataFrame, sport: str | None, cadence_doubled: bool = False) -> pd.DataFrame:
+def finish_samples(
+    frame: pd.DataFrame, sport: str | None, cadence_doubled: bool = False, activity: str | None = None
+) -> pd.DataFrame:
     """Order, type and complete a sample frame: one row per timestamp, every native
     column present (NaN where the file has nothing), cadence in the sport's unit.
 
@@ -171,11 +173,14 @@ def finish_samples(frame: pd.DataFrame, sport: str | None, cadence_doubled: bool
     any developer columns; the result has a fresh index, ACTIVITY_ID, TIMESTAMP [ns],
     NUMERIC_SAMPLE_COLUMNS as float64, then the developer columns by name.
     ``cadence_doubled``: the frame's CADENCE_SPM is twice the recorded cadence (FIT:
-    strides to steps); for a sport that is not on foot it goes back to the recorded rpm."""
+    strides to steps); for a sport that is not on foot it goes back to the recorded rpm.
+    ``activity``: the activity id of every row, when ``frame`` has no ACTIVITY_ID column."""
     stamps = frame[C.TIMESTAMP].dt.as_unit("ns")
     ns = stamps.to_numpy(dtype="datetime64[ns]")
     strictly_increasing = not np.isnat(ns).any() and bool((np.diff(ns) > np.timedelta64(0, "ns")).all())
     if not strictly_increasing:  # else already in order, one row per timestamp
+        if activity is not None:
+            frame, activity = frame.assign(**{C.ACTIVITY_ID: activity}), None
         frame = frame.assign(**{C.TIMESTAMP: stamps}).sort_values(C.TIMESTAMP, kind="stable")
         if frame[C.TIMESTAMP].duplicated().any():
             # Some devices (Suunto Ambit) write GPS and sensor data in separate records
@@ -183,7 +188,8 @@ def finish_samples(frame: pd.DataFrame, sport: str | None, cadence_doubled: bool
             frame = frame.groupby(C.TIMESTAMP, sort=False, as_index=False).first()
         stamps = frame[C.TIMESTAMP]
     n = len(frame)
-    columns = {C.ACTIVITY_ID: frame[C.ACTIVITY_ID].array, C.TIMESTAMP: stamps.array}
+    ids = frame[C.ACTIVITY_ID].array if activity is None else pd.array(np.full(n, activity, dtype=object), dtype=str)
+    columns = {C.ACTIVITY_ID: ids, C.TIMESTAMP: stamps.array}
     for col in C.NUMERIC_SAMPLE_COLUMNS:
         columns[col] = frame[col].to_numpy(dtype=np.float64) if col in frame else np.full(n, np.nan)
     if sport not in FOOT_SPORTS:

@@ -99,7 +99,7 @@ def decode_fit(data: bytes, label: str, sha256: str) -> Decoded:
     return Decoded(
         kind="activity",
         activities=activity_frame(rows),
-        samples=pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(),
+        samples=(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]) if frames else pd.DataFrame(),
         weights=weights,
         wellness=wellness,
         note="; ".join(notes),
@@ -161,7 +161,10 @@ def _session_samples(samples: pd.DataFrame, spans: list[dict], sha256: str) -> l
     owner = session_of(samples, spans)
     return [
         finish_samples(
-            samples[owner == i].assign(**{C.ACTIVITY_ID: activity_id(sha256, i)}), span["sport"], cadence_doubled=True
+            samples if (owner == i).all() else samples[owner == i],
+            span["sport"],
+            cadence_doubled=True,
+            activity=activity_id(sha256, i),
         )
         for i, span in enumerate(spans)
     ]

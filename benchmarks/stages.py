@@ -1,0 +1,199 @@
+"""CPU per file of the import, by stage and in all (issue 20).
+
+``stage_figures`` imports a corpus in this process (one worker: the batches are
+decoded here) with timers wrapped around the import's functions, and splits the CPU
+time (user + system, ``time.process_time``) per file into:
+
+* **decode records**: the FIT framing walk and the numpy record decoder (fastfit),
+* **decode other messages**: file_id, session, lap, event, activity, ... (fitparse
+  before issue 20, the fast summary decoder after it),
+* **frames**: from the decoded messages to the activity and sample tables (sessions,
+  time zone, the file's notes),
+* **features**: the per-run features of each batch of files,
+* **cache writes**: the batch's tables converted and each entry written,
+* **main process**: reading and hashing the files, the input memo, the catalog and the
+  history's tables (everything of ``read_history`` outside the batches).
+
+``import_cpu`` is the figure of the issue's "Done when": the CPU time (user + system)
+of ``heavylegs import`` over the corpus, the command's process and its decoding workers
+together, minus the same for a one-file import (start-up: Python, imports, workers),
+divided by the other files.
+
+Both work on any checkout of heavylegs (put it first on PYTHONPATH): a stage a version
+lacks is timed as 0.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+#: Stages in the order printed.
+STAGES = ("decode records", "decode other messages", "frames", "features", "cache writes", "main process")
+#: (module, function) timed, by key. "others" lists every name the summary-message
+#: decoder had (the first that exists is timed).
+TIMED = {
+    "walk": [("analyzer.importers.fastfit", "walk")],
+    "fast": [("analyzer.importers.fit", "fastfit.decode")],
+    "others": [("analyzer.importers.fastfit", "read_messages"), ("analyzer.importers.fastfit", "read_summary")],
+    "fit": [("analyzer.importers.fit", "decode_fit")],
+    "one": [("analyzer.ingest.pool", "decode_one")],
+    "features": [("analyzer.ingest.pool", "run_features")],
+    "chunk": [("analyzer.ingest.pool", "decode_chunk")],
+}
+
+
+class _Timers:
+    """Wraps the TIMED functions with CPU timers; ``spent[key]`` [s]."""
+
+    def __init__(self) -> None:
+        self.spent = dict.fromkeys(TIMED, 0.0)
+        self._undo = []
+        for key, candidates in TIMED.items():
+            for module_name, attr in candidates:
+                owner = importlib.import_module(module_name)
+                *path, name = attr.split(".")
+                for part in path:
+                    owner = getattr(owner, part)
+                if hasattr(owner, name):
+                    self._wrap(key, owner, name)
+                    break
+
+    def _wrap(self, key: str, owner, name: str) -> None:
+        original = getattr(owner, name)
+
+        @functools.wraps(original)
+        def timed(*args, **kwargs):
+            t = time.process_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.spent[key] += time.process_time() - t
+
+        setattr(owner, name, timed)
+        self._undo.append((owner, name, original))
+
+    def restore(self) -> None:
+        for owner, name, original in reversed(self._undo):
+            setattr(owner, name, original)
+
+
+def stage_figures(paths: list[Path], workdir: Path) -> dict[str, float]:
+    """CPU per file [ms] of each stage (STAGES), and "total", importing ``paths`` into a
+    fresh cache in this process (see the module docstring)."""
+    from analyzer import read_history
+
+    corpus = workdir / "stages-in"
+    shutil.rmtree(corpus, ignore_errors=True)
+    corpus.mkdir(parents=True)
+    for p in paths:
+        os.link(p, corpus / p.name) if p.stat().st_dev == corpus.stat().st_dev else shutil.copy(p, corpus)
+    warm = workdir / "stages-warmup"
+    shutil.rmtree(warm, ignore_errors=True)
+    warm.mkdir()
+    shutil.copy(paths[0], warm)  # imports, time zone finder, first-call costs: not counted
+    read_history([warm], cache=workdir / "stages-cache-warmup", workers=1, progress=False)
+    timers = _Timers()
+    try:
+        t = time.process_time()
+        read_history([corpus], cache=workdir / "stages-cache", workers=1, progress=False)
+        total = time.process_time() - t
+    finally:
+        timers.restore()
+    s = timers.spent
+    records = s["fast"] - s["others"]
+    out = {
+        "decode records": records,
+        "decode other messages": s["others"],
+        "frames": s["fit"] - s["fast"],
+        "features": s["features"],
+        "cache writes": s["chunk"] - s["one"] - s["features"],
+        "main process": total - s["chunk"],
+        "total": total,
+    }
+    return {k: 1000 * v / len(paths) for k, v in out.items()}
+
+
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def _import_cpu_once(folder: Path, cache: Path, workers: int | None) -> float:
+    """CPU [s] of one `heavylegs import` (its process and workers) into a fresh cache."""
+    shutil.rmtree(cache, ignore_errors=True)
+    args = [sys.executable, "-m", "analyzer", "import", str(folder), "--cache", str(cache), "--json"]
+    if workers:
+        args += ["--workers", str(workers)]
+    before = _children_cpu()
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    return _children_cpu() - before
+
+
+def import_cpu(paths: list[Path], workers: int | None = None, repeat: int = 3) -> dict[str, float]:
+    """The issue's figure (module docstring): best of ``repeat`` of each import [s],
+    and the CPU per file [ms]."""
+    with tempfile.TemporaryDirectory(prefix="heavylegs-cpu-") as tmp:
+        one = Path(tmp) / "one"
+        one.mkdir()
+        shutil.copy(paths[0], one)
+        folder = paths[0].parent
+        cache = Path(tmp) / "cache"
+        start = min(_import_cpu_once(one, cache, workers) for _ in range(repeat))
+        full = min(_import_cpu_once(folder, cache, workers) for _ in range(repeat))
+    n = len(list(folder.glob("*.fit")))
+    return {"files": n, "one_file_s": start, "all_s": full, "per_file_ms": 1000 * (full - start) / (n - 1)}
+
+
+def main() -> None:
+    import argparse
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=200, help="files of each corpus (default 200)")
+    ap.add_argument("--corpus", choices=("bench", "lean", "both"), default="both")
+    ap.add_argument("--workers", type=int, default=None, help="decoding processes of the import (default all cores)")
+    ap.add_argument("--repeat", type=int, default=3, help="imports timed, the best kept (default 3)")
+    ap.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "heavylegs-bench-stages")
+    args = ap.parse_args()
+    from bench_import import build_corpus
+    from lean_corpus import build_lean_corpus
+
+    import analyzer
+
+    print(f"heavylegs at {Path(analyzer.__file__).parent.parent}, {os.cpu_count()} cores, load {os.getloadavg()}")
+    kinds = ("bench", "lean") if args.corpus == "both" else (args.corpus,)
+    for kind in kinds:
+        folder = args.dir / f"{kind}-{args.n}"
+        if not folder.is_dir() or len(list(folder.glob("*.fit"))) != args.n:
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            if kind == "bench":
+                build_corpus(args.n, folder)
+            else:
+                build_lean_corpus(args.n, folder, args.dir / "templates")
+            time.sleep(3.0)  # older than the input memo's settling time
+        paths = sorted(folder.glob("*.fit"))
+        size = sum(p.stat().st_size for p in paths) / len(paths) / 1024
+        stages = stage_figures(paths, args.dir / "work")
+        cpu = import_cpu(paths, args.workers, args.repeat)
+        print(f"\n{kind} corpus: {len(paths)} files, {size:.0f} KB a file")
+        print("| stage | CPU per file |\n|---|---|")
+        for name in (*STAGES, "total"):
+            print(f"| {name} | {stages[name]:.2f} ms |")
+        print(
+            f"`heavylegs import` (process + workers, best of {args.repeat}): {cpu['all_s']:.2f} s for "
+            f"{cpu['files']} files, {cpu['one_file_s']:.2f} s for one; per file {cpu['per_file_ms']:.2f} ms"
+        )
+
+
+if __name__ == "__main__":
+    main()
