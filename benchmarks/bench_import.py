@@ -34,6 +34,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from analyzer.importers import fastfit, fit_layout, fit_profile  # noqa: E402
 
@@ -182,12 +183,33 @@ def time_cli(label: str, args: list[str], before=None) -> None:
     )
 
 
+def print_stages(paths: list[Path], tmp: Path) -> None:
+    """CPU per file by stage (benchmarks/stages.py) on ``paths`` and on as many lean runs."""
+    from lean_corpus import build_lean_corpus
+    from stages import STAGES, stage_figures
+
+    lean = tmp / "lean"
+    lean.mkdir()
+    lean_paths = build_lean_corpus(len(paths), lean)
+    figures = {"corpus": stage_figures(paths, tmp / "stages"), "lean": stage_figures(lean_paths, tmp / "stages")}
+    print(f"CPU per file by stage (one process; {len(paths)} files of each corpus):")
+    print("| stage | this corpus | lean corpus |\n|---|---|---|")
+    for name in (*STAGES, "total"):
+        print(f"| {name} | {figures['corpus'][name]:.2f} ms | {figures['lean'][name]:.2f} ms |")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=200, help="runs in the corpus (default 200)")
     ap.add_argument("--baseline", type=int, default=40, help="files timed with serial fitparse (default 40)")
     ap.add_argument("--workers", type=int, default=None, help="decoding processes (default all cores)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    ap.add_argument(
+        "--stages",
+        type=int,
+        default=200,
+        help="CPU per file by stage on this many files of the corpus and of a lean corpus (0: skip; default 200)",
+    )
     args = ap.parse_args(argv)
 
     import os
@@ -285,6 +307,8 @@ def main(argv: list[str] | None = None) -> None:
             f"estimated {estimate:.0f} s for all {total_records} records"
         )
         print(f"speed-up of the cold import over serial fitparse: {estimate / cold:.0f}x")
+        if args.stages:
+            print_stages(paths[: args.stages], tmp)
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)

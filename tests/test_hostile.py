@@ -977,7 +977,7 @@ def test_killed_imports_leave_a_whole_cache_and_the_rerun_completes(season, tmp_
     kills = []
 
     def entries() -> int:
-        return sum(1 for p in cache.glob("v*/*/*") if p.is_dir())
+        return sum(1 for p in cache.glob("v*/*/*.entry") if p.is_file())
 
     for attempt in range(3):
         done = entries()

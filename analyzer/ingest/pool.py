@@ -59,20 +59,24 @@ def decode_one(label: str, data: bytes, sha256: str) -> tuple[dict, object]:
     return meta, decoded
 
 
-def run_features(decoded: list) -> tuple[pd.DataFrame, pd.DataFrame]:
+def batch_samples(decoded: list) -> pd.DataFrame:
+    """The samples of every Decoded in one frame, in their order (an empty, typed sample
+    table when no file has samples: activities without them, such as a TCX of laps
+    only, still get their features)."""
+    frames = [d.samples for d in decoded if len(d.samples)] or [d.samples for d in decoded][:1]
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def run_features(decoded: list, samples: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(run features, heart-rate histograms) of the activities of every Decoded, each
-    row with its file's file_sha256: computed over all of them at once, else (a
-    failure) file by file; a file whose features cannot be computed gets them with its
-    form_reason saying why."""
+    row with its file's file_sha256: computed over all of them at once (``samples``:
+    their batch_samples, when already made), else (a failure) file by file; a file
+    whose features cannot be computed gets them with its form_reason saying why."""
     if not decoded:
         return per_run.empty()
     try:
         acts = pd.concat([d.activities for d in decoded], ignore_index=True)
-        # Activities without samples (a TCX of laps only) still get their features: an
-        # empty, typed sample table when no file of the batch has samples.
-        frames = [d.samples for d in decoded if len(d.samples)] or [d.samples for d in decoded][:1]
-        samples = pd.concat(frames, ignore_index=True)
-        feats, hist = per_run.compute(acts, samples)
+        feats, hist = per_run.compute(acts, batch_samples(decoded) if samples is None else samples)
     except Exception:  # noqa: BLE001 - find the file that fails, below
         if len(decoded) > 1:
             parts = [run_features([d]) for d in decoded]
@@ -93,6 +97,36 @@ def _rows_of(table, sha: str):
     return table.filter(pc.equal(table[C.FILE_SHA256], sha))
 
 
+def _with_own_times(table, frame: pd.DataFrame):
+    """``table`` (a file's rows cut from its batch's arrow table) with its datetime
+    columns in the unit of the file's own ``frame``: a batch of files whose times came
+    in different units (us, ns) is converted in the finest, and each entry keeps what
+    its file gave."""
+    import pyarrow as pa
+
+    for name, dtype in frame.dtypes.items():
+        unit = getattr(dtype, "unit", None)
+        if unit is not None and pa.types.is_timestamp(table.schema.field(name).type):
+            wanted = pa.timestamp(unit, tz=table.schema.field(name).type.tz)
+            if table.schema.field(name).type != wanted:
+                i = table.schema.get_field_index(name)
+                table = table.set_column(i, name, table[name].cast(wanted))
+    return table
+
+
+def _cut(table, frames: list[pd.DataFrame]) -> dict[int, object]:
+    """{id(frame): its rows of ``table``}: ``table`` is the arrow table of the frames
+    with rows concatenated in order (batch_samples), each cut back to its frame's rows
+    and columns (a developer field of one file is not another's) in its own units."""
+    out, start = {}, 0
+    for frame in frames:
+        if len(frame):
+            part = table.slice(start, len(frame)).select([str(c) for c in frame.columns])
+            out[id(frame)] = _with_own_times(part, frame)
+            start += len(frame)
+    return out
+
+
 def decode_chunk(items: list[tuple[str, bytes, str]], layout: CacheLayout) -> list[dict]:
     """Decode files and store each with its runs' features (runs in a worker process).
 
@@ -103,8 +137,10 @@ def decode_chunk(items: list[tuple[str, bytes, str]], layout: CacheLayout) -> li
     done = [(sha, *decode_one(label, data, sha)) for label, data, sha in items]
     activity = [d for _, _, d in done if d is not None and d.kind == "activity"]
     if activity:
-        feats, hist = (to_arrow(f) for f in run_features(activity))
+        samples = batch_samples(activity)
+        feats, hist = (to_arrow(f) for f in run_features(activity, samples))
         acts = to_arrow(pd.concat([d.activities for d in activity], ignore_index=True))
+        own_samples = _cut(to_arrow(samples), [d.samples for d in activity])
     results = []
     for sha, meta, decoded in done:
         out = {"sha256": sha}
@@ -116,7 +152,8 @@ def decode_chunk(items: list[tuple[str, bytes, str]], layout: CacheLayout) -> li
         if decoded is not None and decoded.kind == "activity":
             # What the main process gathers for the catalog (concatenated at once).
             derived = {layout.features_table: _rows_of(feats, sha), layout.hr_table: _rows_of(hist, sha)}
-            tables["activities"] = _rows_of(acts, sha)
+            tables["activities"] = _with_own_times(_rows_of(acts, sha), decoded.activities)
+            tables["samples"] = own_samples.get(id(decoded.samples))
             out.update({"activities": tables["activities"], **derived})
         out["meta"] = store.put(sha, meta, tables, derived)
         results.append(out)
