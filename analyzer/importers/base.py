@@ -201,6 +201,36 @@ def finish_samples(
     return pd.DataFrame(columns)
 
 
+def finish_arrays(
+    arrays: dict[str, np.ndarray], rows: np.ndarray | None, activity: str, sport: str | None, cadence_doubled: bool
+) -> pd.DataFrame | None:
+    """finish_samples for samples held as numpy arrays (C.TIMESTAMP in int64 ns since
+    the Unix epoch, UTC; other columns float64; only the ``rows`` of a boolean mask,
+    all when None): the same frame, made without an intermediate one. None when the
+    times are not strictly increasing (finish_samples orders and merges those rows)."""
+    ns = arrays[C.TIMESTAMP] if rows is None else arrays[C.TIMESTAMP][rows]
+    if len(ns) > 1 and not bool((np.diff(ns) > 0).all()):
+        return None
+    n = len(ns)
+
+    def column(name: str) -> np.ndarray:
+        values = arrays.get(name)
+        if values is None:
+            return np.full(n, np.nan)
+        return values if rows is None else values[rows]
+
+    stamps = pd.Series(ns.view("datetime64[ns]")).dt.tz_localize("UTC")
+    columns = {C.ACTIVITY_ID: pd.array(np.full(n, activity, dtype=object), dtype=str), C.TIMESTAMP: stamps.array}
+    for col in C.NUMERIC_SAMPLE_COLUMNS:
+        columns[col] = column(col)
+    if sport not in FOOT_SPORTS:
+        columns[C.CADENCE_RPM] = columns[C.CADENCE_SPM] / 2.0 if cadence_doubled else columns[C.CADENCE_SPM]
+        columns[C.CADENCE_SPM] = np.full(n, np.nan)
+    for col in sorted(c for c in arrays if c.startswith(C.DEV_PREFIX)):
+        columns[col] = column(col)
+    return pd.DataFrame(columns)
+
+
 def has_dynamics(samples: pd.DataFrame, sport: str | None) -> bool:
     """Whether a session on foot carries running dynamics: ground contact time or
     vertical oscillation on at least DYNAMICS_MIN_SHARE of its moving samples (speed

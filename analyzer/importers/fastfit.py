@@ -25,7 +25,8 @@ checks them against it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
 
 import fitparse.records
 import numpy as np
@@ -53,17 +54,27 @@ from .fit_profile import (
 class FastDecode:
     """What the fast path read from one file.
 
-    samples : sample columns before session assignment, rows with a timestamp
-        (exactly what ``fit_messages.samples_frame`` gives)
+    arrays : sample columns before session assignment, rows with a timestamp, as numpy
+        arrays: C.TIMESTAMP in int64 nanoseconds since the Unix epoch (UTC), the
+        others float64 (what the importer builds its tables from, without a frame)
     dropped : record messages without a usable timestamp
     n_records : record messages in the file
     others : the non-record messages ``fit_messages.read_messages`` keeps, decoded by fitparse
+    samples : ``arrays`` as a frame, exactly what ``fit_messages.samples_frame`` gives
+        (made on first use)
     """
 
-    samples: pd.DataFrame
+    arrays: dict[str, np.ndarray]
     dropped: int
     n_records: int
     others: dict[str, list[dict]]
+    _raw: tuple = field(repr=False)  # (stamps, valid, columns): what the frame is made from
+
+    @functools.cached_property
+    def samples(self) -> pd.DataFrame:
+        stamps, valid, columns = self._raw
+        frame = _samples(stamps, valid, columns)
+        return frame[valid] if self.dropped else frame
 
 
 def _values(block: np.ndarray, name: str, base: int, scale, offset) -> np.ndarray:
@@ -182,11 +193,9 @@ def decode(data: bytes) -> FastDecode:
     valid = ~np.isnan(stamps)
     if (stamps[valid] < FIT_ABSOLUTE_MIN).any():
         raise Fallback("device-relative record timestamps")
-    frame = _samples(stamps, valid, columns)
     dropped = int((~valid).sum())
-    if dropped:
-        frame = frame[valid]
-    return FastDecode(samples=frame, dropped=dropped, n_records=len(stamps), others=others)
+    arrays = _arrays(stamps, valid, columns)
+    return FastDecode(arrays, dropped, len(stamps), others, (stamps, valid, columns))
 
 
 def _in_file_order(record_defs: list[Definition], parts: list) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -211,6 +220,50 @@ def _in_file_order(record_defs: list[Definition], parts: list) -> tuple[np.ndarr
                 columns[name] = np.full(n, np.nan)
             columns[name][rows] = values
     return stamps, columns
+
+
+def _arrays(stamps: np.ndarray, valid: np.ndarray, columns: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Our sample columns from the records' fields, rows with a valid timestamp only, as
+    numpy arrays (FastDecode.arrays), combined exactly as ``_samples`` combines them."""
+    every = bool(valid.all())
+
+    def col(name: str) -> np.ndarray | None:
+        values = columns.get(name)
+        return values if values is None or every else values[valid]
+
+    n = int(valid.sum())
+    nan = np.full(n, np.nan)
+    out = {C.TIMESTAMP: (stamps[valid].astype(np.int64) + FIT_EPOCH_UNIX_S) * 1_000_000_000}
+    for name, column in PLAIN_COLUMNS.items():
+        values = col(name)
+        out[column] = nan if values is None else values
+
+    def first(preferred: str, other: str) -> np.ndarray:
+        a, b = col(preferred), col(other)
+        if a is None or b is None:
+            return nan if a is None and b is None else (a if b is None else b)
+        return np.where(np.isnan(a), b, a)
+
+    out[C.SPEED_M_S] = first("enhanced_speed", "speed")
+    out[C.ALTITUDE_M] = first("enhanced_altitude", "altitude")
+    lat, lon = col("position_lat"), col("position_long")
+    out[C.LATITUDE_DEG] = nan if lat is None else lat * SEMICIRCLE_TO_DEG
+    out[C.LONGITUDE_DEG] = nan if lon is None else lon * SEMICIRCLE_TO_DEG
+    cadence, frac = col("cadence"), col("fractional_cadence")
+    cadence = nan if cadence is None else cadence
+    out[C.CADENCE_SPM] = 2.0 * (cadence + (0.0 if frac is None else np.where(np.isnan(frac), 0.0, frac)))
+    for name, values in columns.items():
+        if name.startswith(C.DEV_PREFIX) and not np.isnan(values).all():
+            out[name] = values if every else values[valid]
+    return out
+
+
+def frame_of(arrays: dict[str, np.ndarray]) -> pd.DataFrame:
+    """FastDecode.arrays (or rows of them) as a sample frame like FastDecode.samples
+    (fresh index)."""
+    out = {C.TIMESTAMP: pd.Series(arrays[C.TIMESTAMP].view("datetime64[ns]")).dt.tz_localize("UTC")}
+    out.update({name: values for name, values in arrays.items() if name != C.TIMESTAMP})
+    return pd.DataFrame(out)
 
 
 def _samples(stamps: np.ndarray, valid: np.ndarray, columns: dict[str, np.ndarray]) -> pd.DataFrame:

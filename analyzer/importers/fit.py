@@ -23,6 +23,7 @@ from .base import (
     Decoded,
     activity_id,
     choose_offset,
+    finish_arrays,
     finish_samples,
     is_run,
     sane_offset,
@@ -30,7 +31,15 @@ from .base import (
     to_utc,
 )
 from .fit_messages import Clock, read_messages, samples_frame
-from .fit_sessions import extend_to_records, rebase_clock_jumps, session_of, session_spans
+from .fit_sessions import (
+    extend_ns,
+    extend_to_records,
+    rebase_clock_jumps,
+    rebase_ns,
+    session_of,
+    session_of_ns,
+    session_spans,
+)
 from .fit_wellness import monitoring_offset, wellness_readings
 from .plausible import judge_run
 
@@ -74,11 +83,21 @@ def decode_fit(data: bytes, label: str, sha256: str) -> Decoded:
         return _without_activity(others, weights, error, label)
 
     clock = Clock(others)
-    samples, no_time = (fast.samples, fast.dropped) if fast is not None else samples_frame(records, clock)
+    if fast is not None:
+        # The fast path keeps numpy arrays; the frame is made only where one is needed.
+        no_time, has_samples = fast.dropped, len(fast.arrays[C.TIMESTAMP]) > 0
+    else:
+        samples, no_time = samples_frame(records, clock)
+        has_samples = not samples.empty
     notes = _read_notes(error, n_records, no_time, clock)
-    if samples.empty and not sessions:
+    if not has_samples and not sessions:
         raise UnreadableExport(label, "; ".join(notes) or "no records with timestamps")
-    spans = session_spans(sessions, samples, clock, others)
+    if fast is not None:
+        # The records' own span is needed only when no session gives a start.
+        spans = session_spans(sessions, pd.DataFrame(), clock, others)
+        spans = spans or (session_spans(sessions, fast.samples, clock, others) if has_samples else [])
+    else:
+        spans = session_spans(sessions, samples, clock, others)
     if clock.used:
         notes.append(clock.note)
     if not spans:
@@ -86,9 +105,12 @@ def decode_fit(data: bytes, label: str, sha256: str) -> Decoded:
 
     manufacturer, product, serial = _device((others.get("file_id") or [{}])[0])
     facts = _FileFacts(label, sha256, manufacturer, product, serial, _device_offset(others), clock)
-    samples = rebase_clock_jumps(samples, spans)
-    extend_to_records(samples, spans)
-    frames = _session_samples(samples, spans, sha256)
+    if fast is not None:
+        frames = _fast_session_samples(fast, spans, sha256)
+    else:
+        samples = rebase_clock_jumps(samples, spans)
+        extend_to_records(samples, spans)
+        frames = _session_samples(samples, spans, sha256)
     rows = [
         _activity_row(facts, i, span, part, notes) for i, (span, part) in enumerate(zip(spans, frames, strict=True))
     ]
@@ -168,6 +190,30 @@ def _session_samples(samples: pd.DataFrame, spans: list[dict], sha256: str) -> l
         )
         for i, span in enumerate(spans)
     ]
+
+
+def _fast_session_samples(fast: fastfit.FastDecode, spans: list[dict], sha256: str) -> list[pd.DataFrame]:
+    """_session_samples from the fast path's numpy arrays: clock jumps rebased,
+    sessions lengthened to their records and each session's samples finished as the
+    frame path does (finish_arrays; a session whose times are out of order goes
+    through finish_samples)."""
+    arrays = fast.arrays
+    ns = rebase_ns(arrays[C.TIMESTAMP], spans)
+    if ns is not arrays[C.TIMESTAMP]:
+        arrays = {**arrays, C.TIMESTAMP: ns}
+    extend_ns(ns, spans)
+    owner = session_of_ns(ns, spans)
+    frames = []
+    for i, span in enumerate(spans):
+        rows = owner == i
+        every = bool(rows.all())
+        aid = activity_id(sha256, i)
+        frame = finish_arrays(arrays, None if every else rows, aid, span["sport"], cadence_doubled=True)
+        if frame is None:
+            samples = fastfit.frame_of(arrays)
+            frame = finish_samples(samples if every else samples[rows], span["sport"], True, aid)
+        frames.append(frame)
+    return frames
 
 
 @dataclass(frozen=True)

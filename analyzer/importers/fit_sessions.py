@@ -123,46 +123,65 @@ def _span_from_records(samples: pd.DataFrame, others) -> dict:
 
 def rebase_clock_jumps(samples: pd.DataFrame, spans: list[dict]) -> pd.DataFrame:
     """``samples`` (in file order) with the records after each clock jump moved back to
-    follow on; each span whose records jumped gets a note. A jump: a forward step
-    between consecutive records longer than the elapsed time of the session the first
-    record belongs to, with no session starting in between."""
+    follow on (rebase_ns); each span whose records jumped gets a note."""
     if len(samples) < 2 or not spans:
         return samples
-    ns = samples[C.TIMESTAMP].dt.as_unit("ns").astype("int64").to_numpy().copy()
+    ns = samples[C.TIMESTAMP].dt.as_unit("ns").astype("int64").to_numpy()
+    moved = rebase_ns(ns, spans)
+    if moved is ns:
+        return samples
+    return samples.assign(**{C.TIMESTAMP: pd.to_datetime(moved, utc=True).as_unit("ns")})
+
+
+def rebase_ns(ns: np.ndarray, spans: list[dict]) -> np.ndarray:
+    """The record times ``ns`` [ns since the Unix epoch, in file order] with the records
+    after each clock jump moved back to follow on (``ns`` itself when nothing moved);
+    each span whose records jumped gets a note. A jump: a forward step between
+    consecutive records longer than the elapsed time of the session the first record
+    belongs to, with no session starting in between."""
+    if len(ns) < 2 or not spans:
+        return ns
     starts = np.array([s["start"].value for s in spans])
     step = np.diff(ns)
+    moved = None
     usual = int(np.median(step[step > 0])) if (step > 0).any() else 10**9
-    moved = False
     # Only a step longer than the shortest session can be a jump: a step is unchanged
     # by the moves before it (they move both of its records), so these are all the
     # candidates (checking every step in Python cost ~15 ms for a one-hour run).
     elapsed = [s["elapsed"] for s in spans]
     shortest_ns = min(elapsed) * 1e9 if np.isfinite(elapsed).all() else 0.0
     for k in np.flatnonzero((step > 0) & (step > shortest_ns)) + 1:
-        gap = ns[k] - ns[k - 1]
-        owner = max(int(np.searchsorted(starts, ns[k - 1], side="right")) - 1, 0)
+        cur = ns if moved is None else moved  # the times as moved so far
+        gap = cur[k] - cur[k - 1]
+        owner = max(int(np.searchsorted(starts, cur[k - 1], side="right")) - 1, 0)
         next_start = starts[owner + 1] if owner + 1 < len(starts) else None
-        if gap <= spans[owner]["elapsed"] * 1e9 or (next_start is not None and next_start <= ns[k]):
+        if gap <= spans[owner]["elapsed"] * 1e9 or (next_start is not None and next_start <= cur[k]):
             continue
         shift = gap - usual
-        ns[k:] -= shift
-        moved = True
+        if moved is None:
+            moved = ns.copy()
+        moved[k:] -= shift
         spans[owner]["notes"].append(
             f"the watch's clock jumped {_days(gap / 1e9)} forward after {k} records: the {len(ns) - k} records "
             f"after the jump were moved back {shift / 1e9:.0f} s to follow on"
         )
-    if not moved:
-        return samples
-    return samples.assign(**{C.TIMESTAMP: pd.to_datetime(ns, utc=True).as_unit("ns")})
+    return ns if moved is None else moved
 
 
 def extend_to_records(samples: pd.DataFrame, spans: list[dict]) -> None:
-    """Lengthen a session whose records run on without a break past its elapsed time up
-    to the session message's own timestamp (a file whose totals miss the last lap): its
-    end becomes the last of those records, and the note says so."""
-    if not len(samples):
+    """extend_ns for a sample frame."""
+    if len(samples):
+        extend_ns(samples[C.TIMESTAMP].dt.as_unit("ns").astype("int64").to_numpy(), spans)
+
+
+def extend_ns(ns: np.ndarray, spans: list[dict]) -> None:
+    """Lengthen a session whose records (times ``ns`` [ns since the Unix epoch]) run on
+    without a break past its elapsed time up to the session message's own timestamp (a
+    file whose totals miss the last lap): its end becomes the last of those records, and
+    the note says so."""
+    if not len(ns):
         return
-    ns = np.sort(samples[C.TIMESTAMP].dt.as_unit("ns").astype("int64").to_numpy())
+    ns = np.sort(ns)
     for i, span in enumerate(spans):
         written, end = span["written"], span["end"]
         if written is None or written.value <= end.value + SESSION_TAIL_S * 1e9:
@@ -186,10 +205,16 @@ def _days(seconds: float) -> str:
 
 
 def session_of(samples: pd.DataFrame, spans: list[dict]) -> np.ndarray:
-    """The index of the span each sample belongs to, -1 for none (SESSION_TAIL_S past
-    its session's end, or before the first session by more than a moment)."""
-    starts = np.array([s["start"].value for s in spans])
+    """session_of_ns for a sample frame."""
     ns = samples[C.TIMESTAMP].dt.as_unit("ns").astype("int64").to_numpy() if len(samples) else np.array([], "int64")
+    return session_of_ns(ns, spans)
+
+
+def session_of_ns(ns: np.ndarray, spans: list[dict]) -> np.ndarray:
+    """The index of the span each sample (time ``ns`` [ns since the Unix epoch]) belongs
+    to, -1 for none (SESSION_TAIL_S past its session's end, or before the first session
+    by more than a moment)."""
+    starts = np.array([s["start"].value for s in spans])
     owner = np.searchsorted(starts, ns, side="right") - 1
     owner[owner < 0] = 0  # a record written a moment before the first session starts
     limits = np.array([(s["end"] + pd.Timedelta(seconds=SESSION_TAIL_S)).value for s in spans])
