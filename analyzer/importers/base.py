@@ -234,16 +234,18 @@ def finish_arrays(
 def has_dynamics(samples: pd.DataFrame, sport: str | None) -> bool:
     """Whether a session on foot carries running dynamics: ground contact time or
     vertical oscillation on at least DYNAMICS_MIN_SHARE of its moving samples (speed
-    above 0, or unknown)."""
+    above 0, or unknown). ``samples``: finished (finish_samples: float64 columns)."""
     if sport not in FOOT_SPORTS or not len(samples):
         return False
-    moving = ~(samples[C.SPEED_M_S] <= 0).to_numpy()
-    carried = (samples[C.STANCE_TIME_MS].notna() | samples[C.VERTICAL_OSCILLATION_MM].notna()).to_numpy()
+    moving = ~(samples[C.SPEED_M_S].to_numpy(dtype=np.float64) <= 0)
+    carried = ~np.isnan(samples[C.STANCE_TIME_MS].to_numpy(dtype=np.float64)) | ~np.isnan(
+        samples[C.VERTICAL_OSCILLATION_MM].to_numpy(dtype=np.float64)
+    )
     return bool(moving.any() and carried[moving].mean() >= DYNAMICS_MIN_SHARE)
 
 
 def summarise(samples: pd.DataFrame, sport: str | None) -> dict:
-    """Per-activity figures derived from its samples."""
+    """Per-activity figures derived from its samples (finished: float64 columns)."""
     hr = samples[C.HEART_RATE_BPM]
     has_hr = bool(hr.notna().any())
     has_dyn = has_dynamics(samples, sport)
