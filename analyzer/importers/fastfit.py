@@ -10,8 +10,9 @@ floats) become NaN; the FIT profile's scale and offset are applied the way fitpa
 applies them (``float(raw) / scale - offset``), so values are bit-identical.
 
 The few other messages the importer reads (file_id, session, lap, activity, ...) are
-decoded by fitparse from a small FIT file holding only them and their definitions, so
-their output is fitparse's by construction.
+read by ``fit_summary.py`` exactly as fitparse reads them (tests/test_fit_summary.py
+compares the two on every file); where it cannot be sure of that, fitparse reads them
+from a small FIT file holding only them and their definitions.
 
 Anything unusual raises :class:`Fallback` with the reason, and the caller decodes the
 whole file with fitparse instead: CRC failure, truncation or damage, chained FIT files,
@@ -32,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .. import columns as C
+from . import fit_summary
 from .fit_layout import Definition, Fallback, walk
 from .fit_messages import read_messages
 from .fit_profile import (
@@ -57,7 +59,7 @@ class FastDecode:
         (exactly what ``fit_messages.samples_frame`` gives)
     dropped : record messages without a usable timestamp
     n_records : record messages in the file
-    others : the non-record messages ``fit_messages.read_messages`` keeps, decoded by fitparse
+    others : the non-record messages ``fit_messages.read_messages`` keeps, as it gives them
     """
 
     samples: pd.DataFrame
@@ -169,12 +171,7 @@ def decode(data: bytes) -> FastDecode:
     layout = walk(data)
     if not layout.record_defs:
         raise Fallback("no record messages")
-    records, _dev, others, error = read_messages(layout.others)
-    if error:
-        raise Fallback(f"fitparse could not read the summary messages: {error}")
-    if records:  # pragma: no cover - the walk keeps no record data
-        raise Fallback("record messages among the summary messages")
-    dev_types = fitparse.records.DEV_TYPES
+    others, dev_types = _summary(data, layout)
 
     u8 = np.frombuffer(data, dtype=np.uint8)
     parts = [_decode_definition(u8, d, dev_types, layout.compressed_times) for d in layout.record_defs]
@@ -187,6 +184,22 @@ def decode(data: bytes) -> FastDecode:
     if dropped:
         frame = frame[valid]
     return FastDecode(samples=frame, dropped=dropped, n_records=len(stamps), others=others)
+
+
+def _summary(data: bytes, layout) -> tuple[dict[str, list[dict]], dict]:
+    """(others, developer-field descriptions): read by fit_summary, or by fitparse from
+    the small file of summary messages where fit_summary cannot be sure of fitparse's
+    values (fit_summary.Unsupported)."""
+    try:
+        return fit_summary.read(data, layout)
+    except fit_summary.Unsupported:
+        pass
+    records, _dev, others, error = read_messages(layout.others)
+    if error:
+        raise Fallback(f"fitparse could not read the summary messages: {error}")
+    if records:  # pragma: no cover - the walk keeps no record data
+        raise Fallback("record messages among the summary messages")
+    return others, fitparse.records.DEV_TYPES
 
 
 def _in_file_order(record_defs: list[Definition], parts: list) -> tuple[np.ndarray, dict[str, np.ndarray]]:
