@@ -6,7 +6,9 @@ stricter than "within the field's resolution") and the same summary messages, an
 decode_fit gives the same activities (the runner's ratings among their columns),
 samples, weights and wellness readings either way. The files that
 fall back to fitparse are listed with the reason. A hand-made FIT file checks the
-decoded values against values chosen here.
+decoded values against values chosen here. (tests/test_fit_summary.py compares the
+summary messages, read by fit_summary.py, with fitparse's more closely: types, order,
+developer-field descriptions, on every file.)
 """
 
 from __future__ import annotations
