@@ -33,6 +33,7 @@ from analyzer.importers import fastfit, fit, fit_layout, fit_messages, fit_profi
 from tests import fitmake
 from tests.conftest import REAL, SAMPLE
 from tests.test_fastfit import _fit_file as hand_record_file
+from tests.test_fastfit import assert_same_decode
 from tests.test_fit_wellness import _hrv_file, _monitoring_file, _sleep_file
 
 #: Of the real files the fast decoder takes, at most this share may leave their summary
@@ -421,3 +422,40 @@ def test_share_of_files_read_without_fitparse(outcomes, capsys):
     if not REAL.is_dir():
         assert "real" not in groups
     assert groups["sample"]["new"] == len([n for n in FILES if n.startswith("sample:")])
+
+
+# --- files without records -------------------------------------------------------------
+
+
+def _monitoring_day() -> bytes:
+    """A day of minute monitoring messages (which heavylegs skips) and a resting heart rate."""
+    from fit_tool.profile.messages.monitoring_message import MonitoringMessage
+
+    from tests.test_fit_wellness import _hr_data
+
+    messages = []
+    for minute in range(0, 1440, 10):
+        m = MonitoringMessage()
+        m.timestamp, m.heart_rate, m.intensity = fitmake.ms(START + dt.timedelta(minutes=minute)), 60, 2
+        messages.append(m)
+    return fitmake.messages_fit_bytes([*messages, _hr_data(START, 52, 50)], START)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [_sleep_file, _hrv_file, _monitoring_file, _monitoring_day, lambda: _fit(_definition(0, 2, [(36, 1, 0)]))],
+    ids=["sleep", "hrv", "monitoring", "monitoring-day", "nothing-read"],
+)
+def test_files_without_records_take_the_fast_path(make, monkeypatch):
+    data = make()
+    fast = fastfit.decode(data)
+    assert fast.n_records == 0 and fast.samples.empty
+    assert_same_decode(data, "made.fit", monkeypatch)
+
+
+def test_file_without_records_that_fitparse_stops_on_falls_back():
+    # a monitoring message (55, skipped) whose uint32 field is one byte: fitparse stops there
+    data = _fit(_definition(0, 55, [(0, 1, 0x86)]), _data(0, "B", 1), _definition(1, 30, [(0, 2, 0x84)]))
+    assert fit_messages.read_messages(data)[3] is not None
+    with pytest.raises(fastfit.Fallback, match="fitparse refuses a definition: field 0 of message 55"):
+        fastfit.decode(data)

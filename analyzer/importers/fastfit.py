@@ -17,7 +17,12 @@ from a small FIT file holding only them and their definitions.
 Anything unusual raises :class:`Fallback` with the reason, and the caller decodes the
 whole file with fitparse instead: CRC failure, truncation or damage, chained FIT files,
 compressed_speed_distance, device-relative timestamps, developer fields described
-after they are first defined, fields of an unexpected layout, no records at all.
+after they are first defined, fields of an unexpected layout. A file without records
+(monitoring, sleep, HRV, weight) gives its summary messages only, and falls back when
+fitparse, reading the whole file, would stop at a definition it refuses. (fitparse reading
+a whole file can also stop at a data message it cannot convert, in a message heavylegs
+skips; the fast path, which never converts those, reads on, for files with or without
+records alike.)
 
 Field numbers, scales and offsets: FIT SDK profile (Profile.xlsx, message ``record``
 = 20), as in fitparse/profile.py, in ``fit_profile.py``; ``tests/test_fastfit.py``
@@ -35,7 +40,7 @@ import pandas as pd
 from .. import columns as C
 from . import fit_summary
 from .fit_layout import Definition, Fallback, walk
-from .fit_messages import read_messages
+from .fit_messages import Clock, read_messages, samples_frame
 from .fit_profile import (
     BASE_TYPES,
     FIT_ABSOLUTE_MIN,
@@ -170,7 +175,7 @@ def decode(data: bytes) -> FastDecode:
     Raises Fallback (with the reason) for anything this decoder does not handle."""
     layout = walk(data)
     if not layout.record_defs:
-        raise Fallback("no record messages")
+        return _without_records(data, layout)
     others, dev_types = _summary(data, layout)
 
     u8 = np.frombuffer(data, dtype=np.uint8)
@@ -184,6 +189,18 @@ def decode(data: bytes) -> FastDecode:
     if dropped:
         frame = frame[valid]
     return FastDecode(samples=frame, dropped=dropped, n_records=len(stamps), others=others)
+
+
+def _without_records(data: bytes, layout) -> FastDecode:
+    """A file without record messages (a monitoring, sleep, HRV or weight file; sessions
+    without records): its summary messages, and the samples fitparse's path makes of no
+    records. fitparse reading the whole file would stop at a definition it refuses (in a
+    message heavylegs skips): such a file falls back, so that its note says so."""
+    if layout.refused:
+        raise Fallback(f"no record messages, and fitparse refuses a definition: {layout.refused}")
+    others, _dev_types = _summary(data, layout)
+    samples, dropped = samples_frame([], Clock(others))
+    return FastDecode(samples=samples, dropped=dropped, n_records=0, others=others)
 
 
 def _summary(data: bytes, layout) -> tuple[dict[str, list[dict]], dict]:

@@ -73,6 +73,9 @@ class Definition:
     dev_fields: list[tuple[int, int, int, int]]
     size: int
     positions: list[int] = field(default_factory=list)  # body offsets of its record messages
+    #: why fitparse refuses it ("" if it does not): a field of a message heavylegs skips
+    #: whose size is not a multiple of its base type's
+    refused: str = ""
     key: bytes = b""  # the definition's bytes (its header's developer bit first): identical ones share a key
 
 
@@ -83,6 +86,8 @@ class Layout:
     summary : the messages in OTHER_MESGS and their definitions, in file order: (the
         definition, the body offset of a data message in ``data``, or -1 for the
         definition message itself)
+    refused : why fitparse would refuse a definition of a message heavylegs skips ("" if
+        none), the first such
     """
 
     header_size: int
@@ -92,6 +97,7 @@ class Layout:
     data: bytes = field(repr=False)
     kept: list[tuple[int, int]]  # byte spans of the messages in ``summary``
     summary: list[tuple[Definition, int]]
+    refused: str = ""
 
     @cached_property
     def others(self) -> bytes:
@@ -103,20 +109,25 @@ class Layout:
 def parse_definition(data: bytes, pos: int, header: int) -> tuple[Definition, int]:
     """The definition message at ``pos`` (header byte ``header``) and its length in bytes.
     Raises IndexError when it runs past the data, Fallback for a field of a message
-    heavylegs reads whose size is not a multiple of its base type's."""
+    heavylegs reads whose size is not a multiple of its base type's (in a message it
+    skips: noted in Definition.refused)."""
     big = data[pos + 2] != 0  # architecture: 0 little endian, 1 big endian (fitparse: any non-zero)
     mesg = int.from_bytes(data[pos + 3 : pos + 5], "big" if big else "little")
     n = data[pos + 5]
     p = pos + 6
     fields = []
     offset = 0
+    refused = ""
     for _ in range(n):
         num, size, base = data[p], data[p + 1], data[p + 2]
         p += 3
-        if size % BASE_SIZE.get(base, 1) and (mesg == RECORD_MESG or mesg in OTHER_MESGS):
-            # Only in a message heavylegs reads: one it skips (a COROS event whose uint32
-            # field is one byte) is skipped by its size, whatever its fields say.
-            raise Fallback(f"field {num} of message {mesg} has size {size}, not a multiple of its base type")
+        if size % BASE_SIZE.get(base, 1):
+            reason = f"field {num} of message {mesg} has size {size}, not a multiple of its base type"
+            if mesg == RECORD_MESG or mesg in OTHER_MESGS:
+                raise Fallback(reason)
+            # A message heavylegs skips (a COROS event whose uint32 field is one byte) is
+            # skipped by its size, whatever its fields say; fitparse would stop there.
+            refused = refused or reason
         fields.append((num, size, base, offset))
         offset += size
     dev_fields = []
@@ -129,7 +140,7 @@ def parse_definition(data: bytes, pos: int, header: int) -> tuple[Definition, in
             p += 3
     if p > len(data):
         raise IndexError
-    return Definition(mesg, big, fields, dev_fields, offset), p - pos
+    return Definition(mesg, big, fields, dev_fields, offset, refused=refused), p - pos
 
 
 def _definition_length(data: bytes, pos: int, header: int) -> int:
@@ -181,9 +192,10 @@ class _DevTracker:
 def walk(data: bytes) -> Layout:
     """Check the header and CRC, walk every message header; raise Fallback on anything unusual."""
     header_size, end = _check_framing(data)
-    record_defs, kept, summary, compressed = _walk_messages(data, header_size, end)
-    times = _compressed_times(data, header_size, end) if compressed else {}
-    return Layout(header_size, end, record_defs, times, data, kept, summary)
+    record_defs, kept, summary, compressed, refused = _walk_messages(data, header_size, end)
+    # Compressed headers matter for the records' timestamps only.
+    times = _compressed_times(data, header_size, end) if compressed and record_defs else {}
+    return Layout(header_size, end, record_defs, times, data, kept, summary, refused)
 
 
 def _check_framing(data: bytes) -> tuple[int, int]:
@@ -215,13 +227,15 @@ def _walk_messages(data: bytes, pos: int, end: int):
     that have data messages, each with their positions; the (start, end) byte spans of
     the messages in OTHER_MESGS and of their definitions; the same messages as
     (definition, body offset or -1 for a definition: Layout.summary); whether any
-    message has a compressed-timestamp header)."""
+    message has a compressed-timestamp header; why fitparse would refuse a definition of
+    a message heavylegs skips, or "")."""
     local: dict[int, Definition] = {}
     known: dict[bytes, Definition] = {}  # identical definitions share one (Suunto redefines often)
     record_defs: dict[int, Definition] = {}
     kept: list[tuple[int, int]] = []
     summary: list[tuple[Definition, int]] = []
     compressed = False
+    refused = ""
     dev = _DevTracker()
     try:
         while pos < end:
@@ -233,6 +247,7 @@ def _walk_messages(data: bytes, pos: int, end: int):
                 if d is None:
                     d = known[raw] = parse_definition(data, pos, h)[0]
                     d.key = raw
+                    refused = refused or d.refused
                     if d.mesg == RECORD_MESG:
                         record_defs[id(d)] = d
                 local[h & 0x0F] = d
@@ -275,7 +290,7 @@ def _walk_messages(data: bytes, pos: int, end: int):
     if pos != end:
         raise Fallback("last message runs past the data size in the header (damaged file)")
     dev.check()
-    return [d for d in record_defs.values() if d.positions], kept, summary, compressed
+    return [d for d in record_defs.values() if d.positions], kept, summary, compressed, refused
 
 
 def _others_file(data: bytes, header_size: int, kept: list[tuple[int, int]]) -> bytes:
