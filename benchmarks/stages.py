@@ -43,7 +43,7 @@ STAGES = ("decode records", "decode other messages", "frames", "features", "cach
 TIMED = {
     "walk": [("analyzer.importers.fastfit", "walk")],
     "fast": [("analyzer.importers.fit", "fastfit.decode")],
-    "others": [("analyzer.importers.fastfit", "read_messages"), ("analyzer.importers.fastfit", "read_summary")],
+    "others": [("analyzer.importers.fastfit", "_summary"), ("analyzer.importers.fastfit", "read_messages")],
     "fit": [("analyzer.importers.fit", "decode_fit")],
     "one": [("analyzer.ingest.pool", "decode_one")],
     "features": [("analyzer.ingest.pool", "run_features")],

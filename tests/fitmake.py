@@ -37,6 +37,11 @@ class Leg:
     written: float | None = None  # the session message's timestamp [s]; default start + elapsed
     feel: int | None = None  # session workout_feel (field 192), 0-100
     rpe: int | None = None  # session workout_rpe (field 193), RPE x 10
+    #: developer fields (developer data index 0, uint16, described by
+    #: ``developer_descriptions``): field number -> per record values (all finite)
+    developer: dict[int, np.ndarray] | None = None
+    #: developer fields written on the lap and the session: field number -> value
+    session_developer: dict[int, int] | None = None
 
 
 def run(seconds: int, speed: float = 3.0, cadence: float = 85.0, hr: float = 150.0, t0: float = 0.0, **kw) -> Leg:
@@ -95,7 +100,9 @@ def _add_leg(builder, leg: Leg, index: int, t0: int) -> int:
     if distance is None and leg.speed is not None:
         distance = np.concatenate([[0.0], np.cumsum(leg.speed[1:] * np.diff(t))])
     for i in range(len(t)):
-        rec = RecordMessage(local_id=1)
+        rec = RecordMessage(
+            local_id=1, developer_fields=_developer_fields({n: v[i] for n, v in (leg.developer or {}).items()})
+        )
         rec.timestamp = t0 + int(round(t[i] * 1000))
         for name, values in (
             ("speed", leg.speed),
@@ -112,7 +119,11 @@ def _add_leg(builder, leg: Leg, index: int, t0: int) -> int:
     written = t0 + int(round(((start + elapsed) if leg.written is None else leg.written) * 1000))
     total = float(distance[-1]) if leg.total_distance is None and distance is not None else leg.total_distance
     sport, sub = Sport[leg.sport.upper()], SubSport[leg.sub_sport.upper()]
-    for message in (LapMessage(local_id=2), SessionMessage(local_id=3)):
+    on_session = leg.session_developer or {}
+    for message in (
+        LapMessage(local_id=2, developer_fields=_developer_fields(on_session)),
+        SessionMessage(local_id=3, developer_fields=_developer_fields(on_session)),
+    ):
         message.message_index = index
         message.timestamp = written
         message.start_time = t0 + int(round(start * 1000))
@@ -129,6 +140,38 @@ def _add_leg(builder, leg: Leg, index: int, t0: int) -> int:
             message.workout_rpe = leg.rpe
         builder.add(message)
     return written
+
+
+def developer_descriptions(names: list[str], units: str = "") -> list:
+    """fit-tool messages describing developer fields: developer_data_id (developer data
+    index 0) and one uint16 field_description per name, numbered by position (for
+    ``fit_bytes``'s ``extra``)."""
+    from fit_tool.base_type import BaseType
+    from fit_tool.profile.messages.developer_data_id_message import DeveloperDataIdMessage
+    from fit_tool.profile.messages.field_description_message import FieldDescriptionMessage
+
+    app = DeveloperDataIdMessage()
+    app.developer_data_index, app.application_version = 0, 1
+    out = [app]
+    for number, name in enumerate(names):
+        d = FieldDescriptionMessage()
+        d.developer_data_index, d.field_definition_number = 0, number
+        d.fit_base_type_id, d.field_name, d.units = BaseType.UINT16, name, units
+        out.append(d)
+    return out
+
+
+def _developer_fields(values: dict[int, float]) -> list:
+    """fit-tool developer fields (index 0, uint16) holding ``values`` (number -> value)."""
+    from fit_tool.base_type import BaseType
+    from fit_tool.developer_field import DeveloperField
+
+    out = []
+    for number, value in values.items():
+        f = DeveloperField(field_id=number, base_type=BaseType.UINT16, size=2, developer_data_index=0)
+        f.set_value(0, int(value))
+        out.append(f)
+    return out
 
 
 def ms(when: dt.datetime) -> int:

@@ -412,8 +412,8 @@ def test_made_run_without_or_with_impossible_ratings(feel, rpe, expected):
 
 def test_made_activity_with_wellness_messages_fast_path_equals_fitparse(monkeypatch):
     """An activity file that also carries wellness messages: the vectorised decoder (which
-    hands them to fitparse in its small file of summary messages) and the whole-file
-    fitparse path give the same tables."""
+    reads them with its summary messages, fit_summary.py) and the whole-file fitparse
+    path give the same tables."""
     start = dt.datetime(2024, 3, 5, 7, 0)
     extra = [_user_profile(47), _hrv_summary(start - dt.timedelta(minutes=30)), _hr_data(start, 50, 49)]
     data = fit_bytes([run(120, feel=75, rpe=30)], start, 7200, extra=extra)

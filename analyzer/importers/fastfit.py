@@ -10,13 +10,19 @@ floats) become NaN; the FIT profile's scale and offset are applied the way fitpa
 applies them (``float(raw) / scale - offset``), so values are bit-identical.
 
 The few other messages the importer reads (file_id, session, lap, activity, ...) are
-decoded by fitparse from a small FIT file holding only them and their definitions, so
-their output is fitparse's by construction.
+read by ``fit_summary.py`` exactly as fitparse reads them (tests/test_fit_summary.py
+compares the two on every file); where it cannot be sure of that, fitparse reads them
+from a small FIT file holding only them and their definitions.
 
 Anything unusual raises :class:`Fallback` with the reason, and the caller decodes the
 whole file with fitparse instead: CRC failure, truncation or damage, chained FIT files,
 compressed_speed_distance, device-relative timestamps, developer fields described
-after they are first defined, fields of an unexpected layout, no records at all.
+after they are first defined, fields of an unexpected layout. A file without records
+(monitoring, sleep, HRV, weight) gives its summary messages only, and falls back when
+fitparse, reading the whole file, would stop at a definition it refuses. (fitparse reading
+a whole file can also stop at a data message it cannot convert, in a message heavylegs
+skips; the fast path, which never converts those, reads on, for files with or without
+records alike.)
 
 Field numbers, scales and offsets: FIT SDK profile (Profile.xlsx, message ``record``
 = 20), as in fitparse/profile.py, in ``fit_profile.py``; ``tests/test_fastfit.py``
@@ -33,8 +39,9 @@ import numpy as np
 import pandas as pd
 
 from .. import columns as C
+from . import fit_summary
 from .fit_layout import Definition, Fallback, walk
-from .fit_messages import read_messages
+from .fit_messages import Clock, read_messages, samples_frame
 from .fit_profile import (
     BASE_TYPES,
     FIT_ABSOLUTE_MIN,
@@ -59,7 +66,7 @@ class FastDecode:
         others float64 (what the importer builds its tables from, without a frame)
     dropped : record messages without a usable timestamp
     n_records : record messages in the file
-    others : the non-record messages ``fit_messages.read_messages`` keeps, decoded by fitparse
+    others : the non-record messages ``fit_messages.read_messages`` keeps, as it gives them
     samples : ``arrays`` as a frame, exactly what ``fit_messages.samples_frame`` gives
         (made on first use)
     """
@@ -69,9 +76,12 @@ class FastDecode:
     n_records: int
     others: dict[str, list[dict]]
     _raw: tuple = field(repr=False)  # (stamps, valid, columns): what the frame is made from
+    _frame: pd.DataFrame | None = field(default=None, repr=False)  # the frame, when made already
 
     @functools.cached_property
     def samples(self) -> pd.DataFrame:
+        if self._frame is not None:
+            return self._frame
         stamps, valid, columns = self._raw
         frame = _samples(stamps, valid, columns)
         return frame[valid] if self.dropped else frame
@@ -179,13 +189,8 @@ def decode(data: bytes) -> FastDecode:
     Raises Fallback (with the reason) for anything this decoder does not handle."""
     layout = walk(data)
     if not layout.record_defs:
-        raise Fallback("no record messages")
-    records, _dev, others, error = read_messages(layout.others)
-    if error:
-        raise Fallback(f"fitparse could not read the summary messages: {error}")
-    if records:  # pragma: no cover - the walk keeps no record data
-        raise Fallback("record messages among the summary messages")
-    dev_types = fitparse.records.DEV_TYPES
+        return _without_records(data, layout)
+    others, dev_types = _summary(data, layout)
 
     u8 = np.frombuffer(data, dtype=np.uint8)
     parts = [_decode_definition(u8, d, dev_types, layout.compressed_times) for d in layout.record_defs]
@@ -196,6 +201,34 @@ def decode(data: bytes) -> FastDecode:
     dropped = int((~valid).sum())
     arrays = _arrays(stamps, valid, columns)
     return FastDecode(arrays, dropped, len(stamps), others, (stamps, valid, columns))
+
+
+def _without_records(data: bytes, layout) -> FastDecode:
+    """A file without record messages (a monitoring, sleep, HRV or weight file; sessions
+    without records): its summary messages, and the samples fitparse's path makes of no
+    records. fitparse reading the whole file would stop at a definition it refuses (in a
+    message heavylegs skips): such a file falls back, so that its note says so."""
+    if layout.refused:
+        raise Fallback(f"no record messages, and fitparse refuses a definition: {layout.refused}")
+    others, _dev_types = _summary(data, layout)
+    samples, dropped = samples_frame([], Clock(others))
+    return FastDecode({C.TIMESTAMP: np.array([], dtype=np.int64)}, dropped, 0, others, (), samples)
+
+
+def _summary(data: bytes, layout) -> tuple[dict[str, list[dict]], dict]:
+    """(others, developer-field descriptions): read by fit_summary, or by fitparse from
+    the small file of summary messages where fit_summary cannot be sure of fitparse's
+    values (fit_summary.Unsupported)."""
+    try:
+        return fit_summary.read(data, layout)
+    except fit_summary.Unsupported:
+        pass
+    records, _dev, others, error = read_messages(layout.others)
+    if error:
+        raise Fallback(f"fitparse could not read the summary messages: {error}")
+    if records:  # pragma: no cover - the walk keeps no record data
+        raise Fallback("record messages among the summary messages")
+    return others, fitparse.records.DEV_TYPES
 
 
 def _in_file_order(record_defs: list[Definition], parts: list) -> tuple[np.ndarray, dict[str, np.ndarray]]:

@@ -4,9 +4,11 @@ definition messages, walked in Python without decoding any record.
 ``walk`` checks the file header and CRC and walks every message header (normal and
 compressed-timestamp headers, definition messages with their developer-field
 definitions; a run of record messages of one definition is taken at once). It notes
-where each record definition's data messages start, cuts the messages fitparse must
-decode (OTHER_MESGS) into a small FIT file of their own, and reads the timestamps of
-compressed-header records. Anything unusual raises :class:`Fallback` with the reason.
+where each record definition's data messages start, lists the summary messages
+(OTHER_MESGS) and their definitions for ``fit_summary.py`` (``Layout.summary``; on
+demand, ``Layout.others`` cuts them into a small FIT file of their own for fitparse),
+and reads the timestamps of compressed-header records. Anything unusual raises
+:class:`Fallback` with the reason.
 
 Message layout, header bits and the CRC: FIT SDK (FIT protocol, fit.h, FitCRC_Get16),
 as in fitparse/records.py and fitparse/base.py.
@@ -16,16 +18,17 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .fit_profile import BASE_SIZE, BASE_TYPES, RECORD_MESG, TIMESTAMP_FIELD, WELLNESS_MESGS
 
-#: Global message numbers decoded by fitparse (FIT profile mesg_num): file_id 0,
+#: Global message numbers of the summary messages (FIT profile mesg_num): file_id 0,
 #: device_settings 2, user_profile 3, sport 12, session 18, lap 19, weight_scale 30,
 #: activity 34, monitoring_info 103, timestamp_correlation 162, the wellness messages
 #: (fit_profile.WELLNESS_MESGS: monitoring_hr_data 211, sleep_level 275,
 #: sleep_assessment 346, hrv_status_summary 370, hrv_value 371), and the
 #: developer-field descriptions field_description 206 and developer_data_id 207 that
-#: fitparse needs to name fields.
+#: name developer fields.
 OTHER_MESGS = frozenset({0, 2, 3, 12, 18, 19, 30, 34, 103, 162, 206, 207, *WELLNESS_MESGS})
 DEV_DESCRIPTION_MESGS = frozenset({206, 207})
 #: Message headers read at once when taking a run of record messages of one definition.
@@ -70,36 +73,61 @@ class Definition:
     dev_fields: list[tuple[int, int, int, int]]
     size: int
     positions: list[int] = field(default_factory=list)  # body offsets of its record messages
+    #: why fitparse refuses it ("" if it does not): a field of a message heavylegs skips
+    #: whose size is not a multiple of its base type's
+    refused: str = ""
+    key: bytes = b""  # the definition's bytes (its header's developer bit first): identical ones share a key
 
 
 @dataclass
 class Layout:
-    """What ``walk`` found in one file."""
+    """What ``walk`` found in one file.
+
+    summary : the messages in OTHER_MESGS and their definitions, in file order: (the
+        definition, the body offset of a data message in ``data``, or -1 for the
+        definition message itself)
+    refused : why fitparse would refuse a definition of a message heavylegs skips ("" if
+        none), the first such
+    """
 
     header_size: int
     data_end: int
     record_defs: list[Definition]
-    others: bytes  # a FIT file holding only the messages in OTHER_MESGS and their definitions
     compressed_times: dict[int, int]  # record body offset -> timestamp from a compressed header
+    data: bytes = field(repr=False)
+    kept: list[tuple[int, int]]  # byte spans of the messages in ``summary``
+    summary: list[tuple[Definition, int]]
+    refused: str = ""
+
+    @cached_property
+    def others(self) -> bytes:
+        """A FIT file holding only the messages in OTHER_MESGS and their definitions
+        (for fitparse), made on first use."""
+        return _others_file(self.data, self.header_size, self.kept)
 
 
 def parse_definition(data: bytes, pos: int, header: int) -> tuple[Definition, int]:
     """The definition message at ``pos`` (header byte ``header``) and its length in bytes.
     Raises IndexError when it runs past the data, Fallback for a field of a message
-    heavylegs reads whose size is not a multiple of its base type's."""
+    heavylegs reads whose size is not a multiple of its base type's (in a message it
+    skips: noted in Definition.refused)."""
     big = data[pos + 2] != 0  # architecture: 0 little endian, 1 big endian (fitparse: any non-zero)
     mesg = int.from_bytes(data[pos + 3 : pos + 5], "big" if big else "little")
     n = data[pos + 5]
     p = pos + 6
     fields = []
     offset = 0
+    refused = ""
     for _ in range(n):
         num, size, base = data[p], data[p + 1], data[p + 2]
         p += 3
-        if size % BASE_SIZE.get(base, 1) and (mesg == RECORD_MESG or mesg in OTHER_MESGS):
-            # Only in a message heavylegs reads: one it skips (a COROS event whose uint32
-            # field is one byte) is skipped by its size, whatever its fields say.
-            raise Fallback(f"field {num} of message {mesg} has size {size}, not a multiple of its base type")
+        if size % BASE_SIZE.get(base, 1):
+            reason = f"field {num} of message {mesg} has size {size}, not a multiple of its base type"
+            if mesg == RECORD_MESG or mesg in OTHER_MESGS:
+                raise Fallback(reason)
+            # A message heavylegs skips (a COROS event whose uint32 field is one byte) is
+            # skipped by its size, whatever its fields say; fitparse would stop there.
+            refused = refused or reason
         fields.append((num, size, base, offset))
         offset += size
     dev_fields = []
@@ -112,7 +140,7 @@ def parse_definition(data: bytes, pos: int, header: int) -> tuple[Definition, in
             p += 3
     if p > len(data):
         raise IndexError
-    return Definition(mesg, big, fields, dev_fields, offset), p - pos
+    return Definition(mesg, big, fields, dev_fields, offset, refused=refused), p - pos
 
 
 def _definition_length(data: bytes, pos: int, header: int) -> int:
@@ -164,10 +192,10 @@ class _DevTracker:
 def walk(data: bytes) -> Layout:
     """Check the header and CRC, walk every message header; raise Fallback on anything unusual."""
     header_size, end = _check_framing(data)
-    record_defs, kept, compressed = _walk_messages(data, header_size, end)
-    others = _others_file(data, header_size, kept)
-    times = _compressed_times(data, header_size, end) if compressed else {}
-    return Layout(header_size, end, record_defs, others, times)
+    record_defs, kept, summary, compressed, refused = _walk_messages(data, header_size, end)
+    # Compressed headers matter for the records' timestamps only.
+    times = _compressed_times(data, header_size, end) if compressed and record_defs else {}
+    return Layout(header_size, end, record_defs, times, data, kept, summary, refused)
 
 
 def _check_framing(data: bytes) -> tuple[int, int]:
@@ -194,16 +222,20 @@ def _check_framing(data: bytes) -> tuple[int, int]:
     return header_size, end
 
 
-def _walk_messages(data: bytes, pos: int, end: int) -> tuple[list[Definition], list[tuple[int, int]], bool]:
+def _walk_messages(data: bytes, pos: int, end: int):
     """Walk the message headers from ``pos`` to ``end``. Returns (the record definitions
     that have data messages, each with their positions; the (start, end) byte spans of
-    the messages fitparse must decode and of their definitions; whether any message has
-    a compressed-timestamp header)."""
+    the messages in OTHER_MESGS and of their definitions; the same messages as
+    (definition, body offset or -1 for a definition: Layout.summary); whether any
+    message has a compressed-timestamp header; why fitparse would refuse a definition of
+    a message heavylegs skips, or "")."""
     local: dict[int, Definition] = {}
     known: dict[bytes, Definition] = {}  # identical definitions share one (Suunto redefines often)
     record_defs: dict[int, Definition] = {}
     kept: list[tuple[int, int]] = []
+    summary: list[tuple[Definition, int]] = []
     compressed = False
+    refused = ""
     dev = _DevTracker()
     try:
         while pos < end:
@@ -214,11 +246,14 @@ def _walk_messages(data: bytes, pos: int, end: int) -> tuple[list[Definition], l
                 d = known.get(raw)
                 if d is None:
                     d = known[raw] = parse_definition(data, pos, h)[0]
+                    d.key = raw
+                    refused = refused or d.refused
                     if d.mesg == RECORD_MESG:
                         record_defs[id(d)] = d
                 local[h & 0x0F] = d
                 if d.mesg in OTHER_MESGS:  # fitparse needs no other definition
                     kept.append((pos, pos + length))
+                    summary.append((d, -1))
                 if d.dev_fields:
                     dev.defined(d)
                 pos += length
@@ -248,13 +283,14 @@ def _walk_messages(data: bytes, pos: int, end: int) -> tuple[list[Definition], l
                 if mesg in DEV_DESCRIPTION_MESGS:
                     dev.described(data, pos + 1, d)
                 kept.append((pos, pos + 1 + d.size))
+                summary.append((d, pos + 1))
             pos += step
     except IndexError:
         raise Fallback("message runs past the end of the data (damaged file)") from None
     if pos != end:
         raise Fallback("last message runs past the data size in the header (damaged file)")
     dev.check()
-    return [d for d in record_defs.values() if d.positions], kept, compressed
+    return [d for d in record_defs.values() if d.positions], kept, summary, compressed, refused
 
 
 def _others_file(data: bytes, header_size: int, kept: list[tuple[int, int]]) -> bytes:

@@ -4,9 +4,10 @@ their records turned into sample columns.
 ``read_messages`` keeps the record fields the importer uses and the other messages it
 needs (file_id, session, lap, activity, ...), and the wellness messages fitparse's
 profile does not know (sleep, HRV, resting heart rate: ``fit_profile.WELLNESS_MESGS``),
-read by field number with the FIT profile's scale. Both FIT decoders read through it:
-``fit.py`` for a whole file fastfit cannot take, ``fastfit.py`` for the small file of
-summary messages it cuts out of a file. ``samples_frame`` is the reference for
+read by field number with the FIT profile's scale. ``fit.py`` reads a whole file
+fastfit cannot take through it, ``fastfit.py`` the small file of summary messages it
+cuts out of a file when ``fit_summary.py`` (which gives exactly what it gives, checked
+by tests/test_fit_summary.py) cannot be sure. ``samples_frame`` is the reference for
 fastfit's sample columns (identical output, checked by tests/test_fastfit.py).
 
 FIT facts relied on (FIT SDK profile; DOMAIN.md):
@@ -114,28 +115,27 @@ def read_messages(data: bytes):
                 others.setdefault(name, []).append({fd.name: fd.value for fd in msg.fields if fd.value is not None})
             elif msg.mesg_num in WELLNESS_MESGS:
                 mesg_name, fields = WELLNESS_MESGS[msg.mesg_num]
-                others.setdefault(mesg_name, []).append(_by_number(msg, fields, dev_field_type))
+                pairs = ((fd.def_num, fd.raw_value) for fd in msg.fields if type(fd.field) is not dev_field_type)
+                others.setdefault(mesg_name, []).append(by_number(pairs, fields))
     except Exception as err:  # noqa: BLE001 - fitparse raises many types on damaged input
         error = _fit_error_reason(err)
     return records, dev_names, others, error
 
 
-def _by_number(msg, fields: dict, dev_field_type) -> dict:
+def by_number(pairs, fields: dict) -> dict:
     """A message's fields named and scaled by the FIT profile (``fields``: number ->
-    (name, scale)) from fitparse's raw values, whether or not fitparse knows the
+    (name, scale)) from its raw values (``pairs``: (field number, raw value) in the
+    message's order, developer fields left out), whether or not fitparse knows the
     message; a date_time (field 253) becomes a naive UTC datetime as fitparse gives it,
-    device-relative values stay ints. Invalid values (None), arrays and developer
-    fields are left out."""
+    device-relative values stay ints. Invalid values (None) and arrays are left out.
+    Both summary decoders use it (``read_messages`` and ``fit_summary``)."""
     out = {}
-    for fd in msg.fields:
-        spec = fields.get(fd.def_num)
-        raw = fd.raw_value
-        if spec is None or type(fd.field) is dev_field_type or isinstance(raw, bool):
-            continue
-        if not isinstance(raw, (int, float)):
+    for def_num, raw in pairs:
+        spec = fields.get(def_num)
+        if spec is None or isinstance(raw, bool) or not isinstance(raw, (int, float)):
             continue
         name, scale = spec
-        if fd.def_num == TIMESTAMP_FIELD:
+        if def_num == TIMESTAMP_FIELD:
             out[name] = FIT_EPOCH + dt.timedelta(seconds=int(raw)) if raw >= FIT_ABSOLUTE_MIN else int(raw)
         else:
             out[name] = raw / scale if scale else raw
