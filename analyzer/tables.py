@@ -7,6 +7,7 @@ import functools
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from . import columns as C
 
@@ -64,9 +65,17 @@ def _activity_column(name: str, values: list):
         return np.array([False if v is None or v != v else bool(v) for v in values], dtype=bool)
     if name in ACTIVITY_INT_COLUMNS:
         return np.array(values, dtype=np.int64)
+    if all(type(v) is str for v in values):
+        # The usual case, made directly (a third of pd.array's cost, the same array).
+        return _STR_ARRAY(pa.chunked_array([pa.array(values, pa.large_string())]), dtype=_STR)
     text = np.array(values, dtype=object)
     text[pd.isna(text)] = ""
     return pd.array(text, dtype=str)
+
+
+#: pandas' text dtype ("str": Arrow storage, NaN as missing) and its array class.
+_STR = pd.array([], dtype=str).dtype
+_STR_ARRAY = type(pd.array([], dtype=str))
 
 
 def activity_frame(rows: list[dict]) -> pd.DataFrame:
