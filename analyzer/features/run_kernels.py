@@ -43,7 +43,7 @@ def is_exact(values: np.ndarray) -> bool:
 
 def starts_of(codes: np.ndarray, ngroups: int) -> np.ndarray:
     """``starts`` (ngroups + 1 offsets) of rows sorted by their group ``codes`` (0..ngroups-1)."""
-    return np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=ngroups))]).astype(np.intp)
+    return np.searchsorted(codes, np.arange(ngroups + 1)).astype(np.intp)
 
 
 def codes_of(starts: np.ndarray) -> np.ndarray:
@@ -65,8 +65,11 @@ def cumsum(values: np.ndarray, starts: np.ndarray, exact: bool | None = None) ->
     if not (is_exact(values) if exact is None else exact):
         return pd.Series(values).groupby(codes_of(starts)).cumsum().to_numpy(dtype="float64")
     total = np.cumsum(values)
-    before = np.concatenate([[0.0], total])[starts[:-1]]
-    return total - np.repeat(before, np.diff(starts))
+    before = np.zeros(len(starts) - 1)  # the sum of the groups before each group
+    full = np.flatnonzero(starts[:-1] > 0)
+    before[full] = total[starts[full] - 1]
+    total -= np.repeat(before, np.diff(starts))
+    return total
 
 
 def sums(

@@ -118,9 +118,9 @@ def batch(activities: pd.DataFrame, samples: pd.DataFrame) -> Batch:
     }
     if np.any((cols[C.HEART_RATE_BPM] == 0) & np.signbit(cols[C.HEART_RATE_BPM])):
         raise Unmirrored("a heart rate of -0.0")
-    fmt = activities[C.FORMAT].to_numpy(dtype=object)[is_run] if C.FORMAT in activities else np.full(len(run_ids), "")
+    gpx = activities[C.FORMAT].eq("gpx").to_numpy(dtype=bool)[is_run] if C.FORMAT in activities else ~is_run[is_run]
     starts = K.starts_of(take(code), len(ids))
-    return Batch(ids, len(run_ids), fmt == "gpx", starts, moved, i8, ts.unit, cols)
+    return Batch(ids, len(run_ids), gpx, starts, moved, i8, ts.unit, cols)
 
 
 def moving_dt(b: Batch) -> np.ndarray:
@@ -149,7 +149,8 @@ def form(b: Batch) -> dict[str, np.ndarray]:
         order = np.lexsort((ts, code))  # _clean_samples: sort_values([id, timestamp], stable)
         ts = ts[order]
     # steady_samples: seconds since the epoch as float, their steps within each run.
-    t = (ts * (10**9 // TICKS_PER_S[b.unit])).astype("float64") / 1e9
+    ns = ts if b.unit == "ns" else ts * (10**9 // TICKS_PER_S[b.unit])
+    t = ns.astype("float64") / 1e9
     dt = np.full(n, np.nan)
     dt[1:] = t[1:] - t[:-1]
     dt[first] = np.nan
@@ -182,7 +183,7 @@ def form(b: Batch) -> dict[str, np.ndarray]:
     with np.errstate(invalid="ignore"):
         has_gct = K.any_of(b.cols[C.STANCE_TIME_MS][:n] > 0, rs)
     gct = block[list(D.FORM_METRICS.values()).index(C.STANCE_TIME_MS)]
-    steady_gct = np.bincount(sc[~np.isnan(gct)], minlength=b.nruns) > 0
+    steady_gct = K.any_of(~np.isnan(gct), ss)
     reason = np.select([b.gpx, ~has_gct, ~steady_gct], [D.NO_DYNAMICS_GPX, D.NO_GCT, D.NO_STEADY], default="")
     return _without_form(out, reason, b.gpx)
 
