@@ -71,7 +71,8 @@ def sample_files() -> list:
 def real_files() -> list:
     if not REAL.is_dir():
         pytest.skip(f"{REAL} is absent")
-    return _decoded(sorted((REAL / "fit").glob("*.fit")) + sorted((REAL / "gpx").glob("*.gpx")))
+    paths = [*(REAL / "fit").iterdir(), *(REAL / "gpx").iterdir(), *(REAL / "other").glob("*.fit")]
+    return _decoded(sorted(paths))
 
 
 def test_every_sample_file_alone_and_in_batches(sample_files):
@@ -169,6 +170,34 @@ def test_a_run_without_samples_and_samples_of_no_activity(made_files, sample_fil
     _same(acts, altered)
     feats, _ = per_run.compute(acts, altered)
     assert feats.loc[0, C.STEADY_S] == 0.0 and feats.loc[0, C.FORM_REASON] == run_numpy.D.NO_GCT
+
+
+def _sample(files: list, stem: str):
+    return next(d for d in files if d.activities[C.SOURCE].iloc[0].startswith(stem))
+
+
+EDGES = {
+    "no activities": lambda run, other: (run.activities.iloc[:0], run.samples),
+    "only another sport": lambda run, other: (other.activities, other.samples),
+    "a run without samples beside another sport": lambda run, other: (
+        pd.concat([run.activities, other.activities], ignore_index=True),
+        other.samples,
+    ),
+    "no heart rate": lambda run, other: (run.activities, run.samples.assign(**{C.HEART_RATE_BPM: np.nan})),
+    "heart rate 0": lambda run, other: (run.activities, run.samples.assign(**{C.HEART_RATE_BPM: 0.0})),
+    "one heart rate": lambda run, other: (run.activities, run.samples.assign(**{C.HEART_RATE_BPM: 140.0})),
+    "no speed": lambda run, other: (run.activities, run.samples.assign(**{C.SPEED_M_S: np.nan})),
+    "one sample": lambda run, other: (run.activities, run.samples.iloc[:1]),
+    "two samples": lambda run, other: (run.activities, run.samples.iloc[:2]),
+    "no is_run nor format": lambda run, other: (run.activities.drop(columns=[C.IS_RUN, C.FORMAT]), run.samples),
+}
+
+
+@pytest.mark.parametrize("edge", EDGES)
+def test_edge_inputs(edge, sample_files):
+    run, other = _sample(sample_files, "2026-05-14_1845_easy"), _sample(sample_files, "2026-05-11_1830_strength")
+    assert run.activities[C.IS_RUN].all() and not other.activities[C.IS_RUN].any()
+    _same(*EDGES[edge](run, other))
 
 
 # --- altered batches: the kernels' other branches -------------------------------------------
