@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from analyzer import columns as C
-from analyzer.features import dynamics, per_run, run_batch, run_kernels, run_numpy
+from analyzer.features import per_run, run_kernels, run_numpy
 from analyzer.importers import decode
 from tests.conftest import REAL, requires_real
 from tests.fitmake import Leg, fit_bytes, run
@@ -51,19 +51,9 @@ def _same(acts: pd.DataFrame, samples: pd.DataFrame, mirrored: bool = True) -> N
     """per_run.compute gives what the pandas path gives, and (``mirrored``) by numpy."""
     expected = per_run.compute_reference(acts, samples)
     if mirrored:
-        assert run_numpy.compute([(acts, samples)]) is not None
+        assert run_numpy.compute(acts, samples) is not None
     got = per_run.compute(acts, samples)
     for g, e in zip(got, expected, strict=True):
-        pd.testing.assert_frame_equal(g, e, check_exact=True)
-
-
-def _same_files(decoded: list) -> None:
-    """per_run.compute_files of the files' tables, unconcatenated, gives what the pandas
-    path gives for them concatenated (_batch)."""
-    expected = per_run.compute_reference(*_batch(decoded))
-    files = [(d.activities, d.samples) for d in decoded]
-    assert run_numpy.compute(files) is not None
-    for g, e in zip(per_run.compute_files(files), expected, strict=True):
         pd.testing.assert_frame_equal(g, e, check_exact=True)
 
 
@@ -94,7 +84,6 @@ def test_every_sample_file_alone_and_in_batches(sample_files):
     for size, seed in ((5, 1), (16, 2)):
         for part in _in_batches(sample_files, size, seed):
             _same(*_batch(part))
-            _same_files(part)
 
 
 @requires_real
@@ -104,7 +93,6 @@ def test_every_real_file_alone_and_in_batches(real_files):
         _same(d.activities, d.samples)
     for part in _in_batches(real_files, 16, 3):
         _same(*_batch(part))
-        _same_files(part)
 
 
 # --- made runs: each awkward case of the pandas code ---------------------------------------
@@ -172,7 +160,6 @@ def test_made_runs_alone_and_together(made_files):
     for d in made_files:
         _same(d.activities, d.samples)
     _same(*_batch(made_files))
-    _same_files(made_files)
 
 
 def test_a_run_without_samples_and_samples_of_no_activity(made_files, sample_files):
@@ -182,7 +169,7 @@ def test_a_run_without_samples_and_samples_of_no_activity(made_files, sample_fil
     altered = pd.concat([stray, samples[samples[C.ACTIVITY_ID] != gone]], ignore_index=True)
     _same(acts, altered)
     feats, _ = per_run.compute(acts, altered)
-    assert feats.loc[0, C.STEADY_S] == 0.0 and feats.loc[0, C.FORM_REASON] == dynamics.NO_GCT
+    assert feats.loc[0, C.STEADY_S] == 0.0 and feats.loc[0, C.FORM_REASON] == run_numpy.D.NO_GCT
 
 
 def _sample(files: list, stem: str):
@@ -211,23 +198,6 @@ def test_edge_inputs(edge, sample_files):
     run, other = _sample(sample_files, "2026-05-14_1845_easy"), _sample(sample_files, "2026-05-11_1830_strength")
     assert run.activities[C.IS_RUN].all() and not other.activities[C.IS_RUN].any()
     _same(*EDGES[edge](run, other))
-
-
-def test_files_of_which_some_or_all_have_no_samples(sample_files):
-    """compute_files as ingest.pool concatenated a batch: every activity table, the
-    sample tables that have rows, or the first (empty) one when none has."""
-    run, other = _sample(sample_files, "2026-05-14_1845_easy"), _sample(sample_files, "2026-05-11_1830_strength")
-    long = _sample(sample_files, "2026-05-16_0800_long")
-    some = [(run.activities, run.samples.iloc[:0]), (other.activities, other.samples), (long.activities, long.samples)]
-    none = [(run.activities, run.samples.iloc[:0]), (other.activities, other.samples.iloc[:0])]
-    for files in (some, none):
-        acts = pd.concat([a for a, _ in files], ignore_index=True)
-        frames = [s for _, s in files if len(s)] or [files[0][1]]
-        expected = per_run.compute_reference(acts, pd.concat(frames, ignore_index=True))
-        for g, e in zip(per_run.compute_files(files), expected, strict=True):
-            pd.testing.assert_frame_equal(g, e, check_exact=True)
-    assert run_numpy.compute(some) is not None and run_numpy.compute(none) is None
-    assert [len(f) for f in per_run.compute_files([])] == [0, 0]
 
 
 # --- altered batches: the kernels' other branches -------------------------------------------
@@ -278,21 +248,21 @@ def test_altered_batches(how, sample_files, made_files):
 def test_steps_of_milliseconds_are_summed_by_pandas(sample_files):
     """The altered batch does reach the pandas sums (steps that are not whole seconds)."""
     acts, samples = _altered(*_batch(sample_files[:4]), "milliseconds", 0)
-    b = run_batch.batch([(acts, samples)])
+    b = run_numpy.batch(acts, samples)
     assert not run_kernels.is_exact(run_numpy.moving_dt(b))
-    assert run_kernels.is_exact(run_numpy.moving_dt(run_batch.batch([_batch(sample_files[:4])])))
+    assert run_kernels.is_exact(run_numpy.moving_dt(run_numpy.batch(*_batch(sample_files[:4]))))
 
 
 def test_inputs_not_mirrored_take_the_pandas_path(sample_files):
     acts, samples = _batch(sample_files[:3])
     nat = samples.copy()
     nat.loc[5, C.TIMESTAMP] = pd.NaT
-    assert run_numpy.compute([(acts, nat)]) is None
+    assert run_numpy.compute(acts, nat) is None
     _same(acts, nat, mirrored=False)
-    assert run_numpy.compute([(acts, samples.iloc[:0])]) is None
+    assert run_numpy.compute(acts, samples.iloc[:0]) is None
     _same(acts, samples.iloc[:0], mirrored=False)
     twice = pd.concat([acts, acts[acts[C.IS_RUN]].iloc[:1]], ignore_index=True)
-    assert run_numpy.compute([(twice, samples)]) is None
+    assert run_numpy.compute(twice, samples) is None
     _same(twice, samples, mirrored=False)
     assert len(per_run.compute(twice, samples)[0]) == twice[C.IS_RUN].sum()  # a row per run listed
 

@@ -42,24 +42,8 @@ def compute(activities: pd.DataFrame, samples: pd.DataFrame) -> tuple[pd.DataFra
     Computed on numpy columns (run_numpy.py: the same frames, bit for bit, at a fraction
     of the cost), or by compute_reference for inputs that path does not mirror.
     """
-    fast = run_numpy.compute([(activities, samples)])
+    fast = run_numpy.compute(activities, samples)
     return compute_reference(activities, samples) if fast is None else fast
-
-
-def compute_files(files: list[tuple[pd.DataFrame, pd.DataFrame]]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """compute of several files' (activities, samples) together: of every activity
-    table and the sample tables that have rows, concatenated (an import worker's batch),
-    the numpy path reading the tables without concatenating them."""
-    if not files:
-        return empty()
-    fast = run_numpy.compute(files)
-    if fast is not None:
-        return fast
-    acts = pd.concat([a for a, _ in files], ignore_index=True)
-    # Activities without samples (a TCX of laps only) still get their features: an
-    # empty, typed sample table when no file of the batch has samples.
-    frames = [s for _, s in files if len(s)] or [files[0][1]]
-    return compute_reference(acts, pd.concat(frames, ignore_index=True))
 
 
 def compute_reference(activities: pd.DataFrame, samples: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -13,6 +13,8 @@ their usual answer (or raises as it does).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -21,24 +23,46 @@ from . import dynamics as D
 from . import run_kernels as K
 from .load import aerobic
 from .load.common import PAUSE_S
-from .run_batch import TICKS_PER_S, Batch, Unmirrored, batch
 
 #: Columns of the efficiency part (load.efficiency), in their order.
 EFFICIENCY_COLUMNS = (C.EF_M_PER_BEAT, C.DECOUPLING_PCT, C.MOVING_S, C.HR_COVERAGE_PCT, C.MEAN_TEMPERATURE_C)
 #: Quantiles of form_summary's groupby quantile.
 QUARTILES = (0.25, 0.5, 0.75)
+#: Ticks per second of each datetime64 unit (numpy's units).
+TICKS_PER_S = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
 #: Heart rates below this [bpm] are grouped by counting (a bin per integer bpm); others
 #: (none a watch records) by sorting (heavylegs convention: 4096 bins per activity).
 COUNTED_HR_LIMIT = 4096
 
 
-def compute(files: list[tuple[pd.DataFrame, pd.DataFrame]]) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """(run features, heart-rate histogram) of the files' (activities, samples) as
-    per_run.compute_reference gives them for the tables concatenated (as ingest.pool
-    does: every activity table, the sample tables that have rows), or None for inputs
-    this path does not mirror."""
+class Unmirrored(Exception):
+    """Inputs this path does not mirror: the caller takes the pandas path."""
+
+
+@dataclass
+class Batch:
+    """A batch's samples as numpy columns, grouped by activity code (runs first)."""
+
+    ids: np.ndarray  # activity_id of each code: the runs', then the other activities'
+    nruns: int
+    gpx: np.ndarray  # per run: its format is GPX
+    starts: np.ndarray  # rows of code k: starts[k]:starts[k + 1]
+    moved: np.ndarray | None  # position in the sample table of each row, when grouping moved rows
+    ts: np.ndarray  # timestamps, int64 ticks of `unit`
+    unit: str
+    cols: dict[str, np.ndarray]  # float64 sample columns (NaN where the table has none)
+
+    def to_frame(self, rows: np.ndarray) -> np.ndarray | None:
+        """The order that puts ``rows`` (grouped positions, ascending) back in the sample
+        table's order (None when it is theirs already)."""
+        return None if self.moved is None else np.argsort(self.moved[rows], kind="stable")
+
+
+def compute(activities: pd.DataFrame, samples: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """(run features, heart-rate histogram) as per_run.compute_reference gives them, or
+    None for inputs this path does not mirror."""
     try:
-        b = batch(files)
+        b = batch(activities, samples)
         dt = moving_dt(b)
         figures = {**form(b), **efficiency(b, dt)}
     except Unmirrored:
@@ -52,6 +76,51 @@ def compute(files: list[tuple[pd.DataFrame, pd.DataFrame]]) -> tuple[pd.DataFram
     hist = histogram(b, dt)
     hist[C.ACTIVITY_ID] = b.ids[hist[C.ACTIVITY_ID].to_numpy(dtype="int64")]
     return features, hist
+
+
+def batch(activities: pd.DataFrame, samples: pd.DataFrame) -> Batch:
+    """The samples of ``activities`` grouped by code; raises Unmirrored (see the module)."""
+    needed = (C.ACTIVITY_ID, C.TIMESTAMP, C.SPEED_M_S, C.HEART_RATE_BPM, C.TEMPERATURE_C, C.STANCE_TIME_MS)
+    if C.ACTIVITY_ID not in activities or C.START_UTC not in activities or not len(samples):
+        raise Unmirrored("no samples, or columns missing")
+    if any(c not in samples for c in needed):
+        raise Unmirrored("sample columns missing")
+    # per_run.compute: codes of the runs first, then of the other activities.
+    is_run = activities[C.IS_RUN].astype(bool).to_numpy() if C.IS_RUN in activities else np.ones(len(activities), bool)
+    all_ids = activities[C.ACTIVITY_ID].to_numpy(dtype=object)
+    run_ids = pd.unique(all_ids[is_run])
+    ids = np.asarray(pd.unique(np.concatenate([run_ids, all_ids])), dtype=object)
+    if len(run_ids) != is_run.sum() or pd.isna(ids).any():
+        raise Unmirrored("a run listed twice (a row each), or an activity without id")
+    fcodes, uniques = pd.factorize(samples[C.ACTIVITY_ID])
+    code = np.append(pd.Index(ids).get_indexer(uniques), -1)[fcodes]  # fcodes -1 (missing): -1
+    ts = samples[C.TIMESTAMP].array
+    if not isinstance(ts, pd.arrays.DatetimeArray) or ts.unit not in TICKS_PER_S:
+        raise Unmirrored("timestamps are not datetimes")
+    for name in (C.SPEED_M_S, C.HEART_RATE_BPM, C.TEMPERATURE_C, *D.FORM_METRICS.values()):
+        if name in samples and samples[name].dtype != np.float64:
+            raise Unmirrored(f"{name} is not float64")
+    rows = np.flatnonzero(code >= 0)
+    moved = None
+    if not np.all(code[rows][1:] >= code[rows][:-1]):
+        rows = moved = rows[np.argsort(code[rows], kind="stable")]
+    whole = len(rows) == len(code)
+
+    def take(x: np.ndarray) -> np.ndarray:
+        return x if whole and moved is None else x[rows]
+
+    i8 = take(ts.asi8)
+    if (i8 == np.iinfo(np.int64).min).any():
+        raise Unmirrored("a timestamp is missing (NaT)")
+    cols = {
+        name: take(samples[name].to_numpy()) if name in samples else np.full(len(rows), np.nan)
+        for name in (C.SPEED_M_S, C.HEART_RATE_BPM, C.TEMPERATURE_C, *D.FORM_METRICS.values())
+    }
+    if np.any((cols[C.HEART_RATE_BPM] == 0) & np.signbit(cols[C.HEART_RATE_BPM])):
+        raise Unmirrored("a heart rate of -0.0")
+    gpx = activities[C.FORMAT].eq("gpx").to_numpy(dtype=bool)[is_run] if C.FORMAT in activities else ~is_run[is_run]
+    starts = K.starts_of(take(code), len(ids))
+    return Batch(ids, len(run_ids), gpx, starts, moved, i8, ts.unit, cols)
 
 
 def moving_dt(b: Batch) -> np.ndarray:
