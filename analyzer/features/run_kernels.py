@@ -8,13 +8,15 @@ sees them within the group.
 
 Exactness. A quantile or a median is a sort and one formula, mirrored here. A sum is
 not: pandas sums a group by Kahan's compensated summation (group_sum, group_cumsum,
-group_mean), or (pandas >= 3.1, groups in order and no NaN) by numpy's add.reduceat,
-and the two differ in the last bits. Both are exact, and so equal to any other order of
-summation, when every value is an integer and their absolute sum stays under 2**53
-(``is_exact``): time steps of whole seconds, integer heart rates and temperatures, the
-common case, summed here with numpy. Other values are summed by the same pandas call the
-pandas path makes (same values, same group of each row, same row order), so that pandas
-takes the same route; those calls are the only pandas left (a few per batch of files).
+group_mean), or (pandas 3.1, when the rows come in group order and none is NaN) by
+numpy's add.reduceat, and the two differ in the last bits. Both are exact, and so equal
+to any other order of summation, when every value is an integer and their absolute sum
+stays under 2**53 (``is_exact``): time steps of whole seconds, integer heart rates and
+temperatures, the common case, summed here with numpy. Other values (speed x time, the
+heart-rate histogram's minutes, steps of fractions of a second) are summed by the same
+pandas call the pandas path makes (same values, same group of each row, same row order),
+so that pandas takes the same route whatever its version; those calls are the only
+pandas left (two or three per batch of files).
 """
 
 from __future__ import annotations
