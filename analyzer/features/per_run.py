@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import columns as C
 from ..tables import activity_frame
-from . import dynamics, load
+from . import dynamics, load, run_numpy
 
 #: Bump when what compute or load.hr_histogram returns changes: cached feature
 #: tables of another version are recomputed from the cached samples. (4: heart-rate
@@ -22,7 +22,7 @@ from . import dynamics, load
 RUN_FEATURES_VERSION = "4"
 
 #: Columns of the efficiency part (load.efficiency).
-EFFICIENCY_COLUMNS = (C.EF_M_PER_BEAT, C.DECOUPLING_PCT, C.MOVING_S, C.HR_COVERAGE_PCT, C.MEAN_TEMPERATURE_C)
+EFFICIENCY_COLUMNS = run_numpy.EFFICIENCY_COLUMNS
 
 
 def compute(activities: pd.DataFrame, samples: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -38,6 +38,18 @@ def compute(activities: pd.DataFrame, samples: pd.DataFrame) -> tuple[pd.DataFra
     ----------
     activities : activity rows (runs are picked by ``is_run``).
     samples : the samples of those activities (others are ignored).
+
+    Computed on numpy columns (run_numpy.py: the same frames, bit for bit, at a fraction
+    of the cost), or by compute_reference for inputs that path does not mirror.
+    """
+    fast = run_numpy.compute(activities, samples)
+    return compute_reference(activities, samples) if fast is None else fast
+
+
+def compute_reference(activities: pd.DataFrame, samples: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """compute, by the pandas functions themselves (form_summary, efficiency,
+    hr_histogram): what run_numpy.compute must give, and the path for inputs it does
+    not mirror.
 
     The runs are grouped by integer codes while the work is done: on a batch of a few
     files, grouping by the activity_id strings costs more than the arithmetic.
