@@ -134,7 +134,9 @@ def _import_cpu_once(folder: Path, cache: Path, workers: int | None) -> float:
     if workers:
         args += ["--workers", str(workers)]
     before = _children_cpu()
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    # cwd outside any checkout: `python -m` puts the cwd first on the path.
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, env=env, cwd=cache.parent)
     return _children_cpu() - before
 
 
@@ -158,34 +160,38 @@ def main() -> None:
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--n", type=int, default=200, help="files of each corpus (default 200)")
+    ap.add_argument("--n", type=int, default=200, help="files timed stage by stage (default 200)")
+    ap.add_argument("--cpu-n", type=int, default=2000, help="files of the timed imports (default 2000)")
     ap.add_argument("--corpus", choices=("bench", "lean", "both"), default="both")
     ap.add_argument("--workers", type=int, default=None, help="decoding processes of the import (default all cores)")
     ap.add_argument("--repeat", type=int, default=3, help="imports timed, the best kept (default 3)")
     ap.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "heavylegs-bench-stages")
     args = ap.parse_args()
+    analyzer = importlib.import_module("analyzer")  # first: bench_import puts this checkout on the path
     from bench_import import build_corpus
     from lean_corpus import build_lean_corpus
 
-    import analyzer
-
     print(f"heavylegs at {Path(analyzer.__file__).parent.parent}, {os.cpu_count()} cores, load {os.getloadavg()}")
     kinds = ("bench", "lean") if args.corpus == "both" else (args.corpus,)
-    for kind in kinds:
-        folder = args.dir / f"{kind}-{args.n}"
-        if not folder.is_dir() or len(list(folder.glob("*.fit"))) != args.n:
+
+    def corpus(kind: str, n: int) -> list[Path]:
+        folder = args.dir / f"{kind}-{n}"
+        if not folder.is_dir() or len(list(folder.glob("*.fit"))) != n:
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True)
             if kind == "bench":
-                build_corpus(args.n, folder)
+                build_corpus(n, folder)
             else:
-                build_lean_corpus(args.n, folder, args.dir / "templates")
+                build_lean_corpus(n, folder, args.dir / "templates")
             time.sleep(3.0)  # older than the input memo's settling time
-        paths = sorted(folder.glob("*.fit"))
+        return sorted(folder.glob("*.fit"))
+
+    for kind in kinds:
+        paths = corpus(kind, args.n)
         size = sum(p.stat().st_size for p in paths) / len(paths) / 1024
         stages = stage_figures(paths, args.dir / "work")
-        cpu = import_cpu(paths, args.workers, args.repeat)
-        print(f"\n{kind} corpus: {len(paths)} files, {size:.0f} KB a file")
+        cpu = import_cpu(corpus(kind, args.cpu_n), args.workers, args.repeat)
+        print(f"\n{kind} corpus: {len(paths)} files timed by stage, {size:.0f} KB a file")
         print("| stage | CPU per file |\n|---|---|")
         for name in (*STAGES, "total"):
             print(f"| {name} | {stages[name]:.2f} ms |")
