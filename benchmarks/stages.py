@@ -28,7 +28,6 @@ from __future__ import annotations
 import functools
 import importlib
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -96,6 +95,8 @@ def stage_figures(paths: list[Path], workdir: Path) -> dict[str, float]:
     corpus.mkdir(parents=True)
     for p in paths:
         os.link(p, corpus / p.name) if p.stat().st_dev == corpus.stat().st_dev else shutil.copy(p, corpus)
+    for cache in ("stages-cache", "stages-cache-warmup"):
+        shutil.rmtree(workdir / cache, ignore_errors=True)  # a fresh cache: every file decoded
     warm = workdir / "stages-warmup"
     shutil.rmtree(warm, ignore_errors=True)
     warm.mkdir()
@@ -122,37 +123,61 @@ def stage_figures(paths: list[Path], workdir: Path) -> dict[str, float]:
     return {k: 1000 * v / len(paths) for k, v in out.items()}
 
 
-def _children_cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return r.ru_utime + r.ru_stime
+#: Runs `heavylegs` and reports, at exit, the CPU time of its process and its (waited
+#: for) decoding workers, and the peak RSS of the process and of its largest worker.
+CLI_SCRIPT = """
+import resource, runpy, sys
+sys.argv = ["heavylegs", *sys.argv[1:]]
+try:
+    runpy.run_module("analyzer", run_name="__main__")
+except SystemExit as exit:
+    if exit.code:
+        raise
+finally:
+    own, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    cpu = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+    sys.stderr.write(f"\\nCPU_RSS {cpu} {own.ru_maxrss} {kids.ru_maxrss}\\n")
+"""
 
 
-def _import_cpu_once(folder: Path, cache: Path, workers: int | None) -> float:
-    """CPU [s] of one `heavylegs import` (its process and workers) into a fresh cache."""
+def _import_once(folder: Path, cache: Path, workers: int | None) -> tuple[float, float, float]:
+    """(CPU [s], peak RSS of the process [MB], of its largest worker [MB]) of one
+    `heavylegs import` into a fresh cache."""
     shutil.rmtree(cache, ignore_errors=True)
-    args = [sys.executable, "-m", "analyzer", "import", str(folder), "--cache", str(cache), "--json"]
+    args = [sys.executable, "-c", CLI_SCRIPT, "import", str(folder), "--cache", str(cache), "--json"]
     if workers:
         args += ["--workers", str(workers)]
-    before = _children_cpu()
-    # cwd outside any checkout: `python -m` puts the cwd first on the path.
+    # cwd outside any checkout (the script's path comes first), so PYTHONPATH picks the version.
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, env=env, cwd=cache.parent)
-    return _children_cpu() - before
+    done = subprocess.run(
+        args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cache.parent
+    )
+    line = [x for x in done.stderr.decode().splitlines() if x.startswith("CPU_RSS")][-1]
+    cpu, own, kids = (float(v) for v in line.split()[1:])
+    return cpu, own / 1024, kids / 1024
 
 
 def import_cpu(paths: list[Path], workers: int | None = None, repeat: int = 3) -> dict[str, float]:
     """The issue's figure (module docstring): best of ``repeat`` of each import [s],
-    and the CPU per file [ms]."""
+    the CPU per file [ms], and the peak RSS of the process and its largest worker [MB]."""
     with tempfile.TemporaryDirectory(prefix="heavylegs-cpu-") as tmp:
         one = Path(tmp) / "one"
         one.mkdir()
         shutil.copy(paths[0], one)
         folder = paths[0].parent
         cache = Path(tmp) / "cache"
-        start = min(_import_cpu_once(one, cache, workers) for _ in range(repeat))
-        full = min(_import_cpu_once(folder, cache, workers) for _ in range(repeat))
+        start = min(_import_once(one, cache, workers)[0] for _ in range(repeat))
+        runs = [_import_once(folder, cache, workers) for _ in range(repeat)]
     n = len(list(folder.glob("*.fit")))
-    return {"files": n, "one_file_s": start, "all_s": full, "per_file_ms": 1000 * (full - start) / (n - 1)}
+    full = min(r[0] for r in runs)
+    return {
+        "files": n,
+        "one_file_s": start,
+        "all_s": full,
+        "per_file_ms": 1000 * (full - start) / (n - 1),
+        "rss_main_mb": max(r[1] for r in runs),
+        "rss_worker_mb": max(r[2] for r in runs),
+    }
 
 
 def main() -> None:
@@ -197,7 +222,8 @@ def main() -> None:
             print(f"| {name} | {stages[name]:.2f} ms |")
         print(
             f"`heavylegs import` (process + workers, best of {args.repeat}): {cpu['all_s']:.2f} s for "
-            f"{cpu['files']} files, {cpu['one_file_s']:.2f} s for one; per file {cpu['per_file_ms']:.2f} ms"
+            f"{cpu['files']} files, {cpu['one_file_s']:.2f} s for one; per file {cpu['per_file_ms']:.2f} ms; "
+            f"peak RSS {cpu['rss_main_mb']:.0f} MB (process), {cpu['rss_worker_mb']:.0f} MB (largest worker)"
         )
 
 
