@@ -25,6 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 from analyzer import api
+from analyzer.cache import entryfile
 from analyzer.cache.inputs import InputMemo
 from analyzer.cli import main
 from analyzer.errors import InputFileError
@@ -600,7 +601,7 @@ def test_ctrl_c_closes_the_cluster_and_leaves_whole_caches(squad_root, reference
                 if child.pid not in seen:
                     seen[child.pid] = child
                     commands.append(" ".join(child.cmdline()))
-            if len(list(out.glob(".cache/*/v*/*/*/meta.json"))) >= 3:
+            if len(list(out.glob(".cache/*/v*/*/*.entry"))) >= 3:
                 break  # the workers are decoding
             time.sleep(0.1)
         assert proc.poll() is None, "the squad ended before it could be interrupted"
@@ -620,11 +621,12 @@ def test_ctrl_c_closes_the_cluster_and_leaves_whole_caches(squad_root, reference
     assert not [p.pid for p in seen.values() if _alive(p)]
     entries = list(out.glob(".cache/*/v*/*/*"))
     assert len(entries) >= 3
-    for entry in entries:  # moved into place whole: meta.json names the entry, every table reads
-        meta = json.loads((entry / "meta.json").read_text())
-        assert meta["sha256"] == entry.name
-        for table in meta.get("tables", []):
-            pd.read_parquet(entry / f"{table}.parquet")
+    for entry in entries:  # renamed into place whole: its metadata names the entry, every table reads
+        assert entry.suffix == ".entry", entry
+        meta, tables = entryfile.unpack(entry.read_bytes())
+        assert meta["sha256"] == entry.stem and sorted(tables) == meta["tables"]
+        for table in tables.values():
+            table.to_pandas()
     for aid in _athlete_folders(out):
         assert {"findings.json", "report.html"} <= {p.name for p in (out / aid).iterdir()}
     for aid in names:
