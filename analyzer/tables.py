@@ -7,7 +7,6 @@ import functools
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from . import columns as C
 
@@ -67,15 +66,20 @@ def _activity_column(name: str, values: list):
         return np.array(values, dtype=np.int64)
     if all(type(v) is str for v in values):
         # The usual case, made directly (a third of pd.array's cost, the same array).
-        return _STR_ARRAY(pa.chunked_array([pa.array(values, pa.large_string())]), dtype=_STR)
+        import pyarrow as pa
+
+        dtype, cls = _text_type()
+        return cls(pa.chunked_array([pa.array(values, pa.large_string())]), dtype=dtype)
     text = np.array(values, dtype=object)
     text[pd.isna(text)] = ""
     return pd.array(text, dtype=str)
 
 
-#: pandas' text dtype ("str": Arrow storage, NaN as missing) and its array class.
-_STR = pd.array([], dtype=str).dtype
-_STR_ARRAY = type(pd.array([], dtype=str))
+@functools.cache
+def _text_type():
+    """pandas' text dtype ("str": Arrow storage, NaN as missing) and its array class."""
+    empty = pd.array([], dtype=str)
+    return empty.dtype, type(empty)
 
 
 def activity_frame(rows: list[dict]) -> pd.DataFrame:
