@@ -136,15 +136,8 @@ def _values(plan: Plan, raws: list) -> dict:
     names = list(plan.names) if plan.dynamic_names else plan.names
     for i, p, type_values, scale, offset, process in plan.simple:
         v = raws[i]
-        if v is None:
-            continue
-        if type_values is not None and v in type_values:
-            v = type_values[v]
-        if scale or offset:
-            v = _scale_offset(v, scale, offset)
-        if process is not None:
-            v = process(v)
-        values[p] = v
+        if v is not None:
+            values[p] = _render(v, type_values, scale, offset, process)
     for op in plan.complex:
         _complex(op, raws, values, names)
     return {n: v for n, v in zip(names, values, strict=True) if v is not None}
@@ -187,14 +180,19 @@ def _complex(op: tuple, raws: list, values: list, names: list) -> None:
         if target_process is not None and c is not None:
             c = target_process(c)
         values[q] = c
-    v = raw
+    values[p] = _render(raw, type_values, scale, offset, process)
+
+
+def _render(v, type_values, scale, offset, process):
+    """A field's value from its raw value, as fitparse renders it: the type's name for the
+    value, then scale and offset, then the processor's conversion (date_time, bool, ...)."""
     if type_values is not None and v in type_values:
         v = type_values[v]
     if scale or offset:
         v = _scale_offset(v, scale, offset)
     if process is not None:
         v = process(v)
-    values[p] = v
+    return v
 
 
 def _wellness(plan: Plan, raws: list) -> dict:
