@@ -90,11 +90,19 @@ def run_features(decoded: list, samples: pd.DataFrame | None = None) -> tuple[pd
     return feats, hist
 
 
-def _rows_of(table, sha: str):
-    """The rows of an arrow table (with file_sha256) that belong to the file ``sha``."""
-    import pyarrow.compute as pc
+def _by_file(table) -> dict:
+    """{file_sha256: its rows} of an arrow table with a file_sha256 column (in table
+    order; a file without rows gets none: see _rows_of)."""
+    rows: dict[str, list[int]] = {}
+    for i, sha in enumerate(table[C.FILE_SHA256].to_pylist()):
+        rows.setdefault(sha, []).append(i)
+    return {sha: table.take(index) for sha, index in rows.items()}
 
-    return table.filter(pc.equal(table[C.FILE_SHA256], sha))
+
+def _rows_of(parts: dict, table, sha: str):
+    """The rows of ``table`` (split by _by_file into ``parts``) that belong to the file
+    ``sha``: none, with the table's columns, when it has none."""
+    return parts[sha] if sha in parts else table.slice(0, 0)
 
 
 def _with_own_times(table, frame: pd.DataFrame):
@@ -104,13 +112,11 @@ def _with_own_times(table, frame: pd.DataFrame):
     its file gave."""
     import pyarrow as pa
 
-    for name, dtype in frame.dtypes.items():
-        unit = getattr(dtype, "unit", None)
-        if unit is not None and pa.types.is_timestamp(table.schema.field(name).type):
-            wanted = pa.timestamp(unit, tz=table.schema.field(name).type.tz)
-            if table.schema.field(name).type != wanted:
-                i = table.schema.get_field_index(name)
-                table = table.set_column(i, name, table[name].cast(wanted))
+    for i, field in enumerate(table.schema):
+        if pa.types.is_timestamp(field.type):
+            unit = getattr(frame[field.name].dtype, "unit", None)
+            if unit is not None and field.type.unit != unit:
+                table = table.set_column(i, field.name, table[field.name].cast(pa.timestamp(unit, tz=field.type.tz)))
     return table
 
 
@@ -140,6 +146,7 @@ def decode_chunk(items: list[tuple[str, bytes, str]], layout: CacheLayout) -> li
         samples = batch_samples(activity)
         feats, hist = (to_arrow(f) for f in run_features(activity, samples))
         acts = to_arrow(pd.concat([d.activities for d in activity], ignore_index=True))
+        parts = {id(t): _by_file(t) for t in (feats, hist, acts)}
         own_samples = _cut(to_arrow(samples), [d.samples for d in activity])
     results = []
     for sha, meta, decoded in done:
@@ -151,8 +158,11 @@ def decode_chunk(items: list[tuple[str, bytes, str]], layout: CacheLayout) -> li
         derived = {}
         if decoded is not None and decoded.kind == "activity":
             # What the main process gathers for the catalog (concatenated at once).
-            derived = {layout.features_table: _rows_of(feats, sha), layout.hr_table: _rows_of(hist, sha)}
-            tables["activities"] = _with_own_times(_rows_of(acts, sha), decoded.activities)
+            derived = {
+                layout.features_table: _rows_of(parts[id(feats)], feats, sha),
+                layout.hr_table: _rows_of(parts[id(hist)], hist, sha),
+            }
+            tables["activities"] = _with_own_times(_rows_of(parts[id(acts)], acts, sha), decoded.activities)
             tables["samples"] = own_samples.get(id(decoded.samples))
             out.update({"activities": tables["activities"], **derived})
         out["meta"] = store.put(sha, meta, tables, derived)
