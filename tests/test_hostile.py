@@ -718,6 +718,17 @@ def test_bug_gpx_with_some_times_without_a_zone_reads_them_as_utc():
     assert "1 of 3 GPX times carry no time zone: read as UTC" in got.activities["note"].iloc[0]
 
 
+def test_bug_gpx_time_outside_what_nanoseconds_hold_is_dropped():
+    # Found by test_fuzz_gpx_decode: a time in the year 3026 (a damaged 2026) made pandas
+    # raise OutOfBoundsDatetime out of the importer.
+    data = _gpx_points("2020-01-01T10:00:00Z", "3020-01-01T10:00:05Z", "2020-01-01T10:00:10Z")
+    got = decode(data, "year3020.gpx", "0" * 64)
+    assert got.samples["timestamp"].dt.strftime("%H:%M:%S").tolist() == ["10:00:00", "10:00:10"]
+    assert "1 track points dated outside 1677-2262 dropped (damaged times)" in got.activities["note"].iloc[0]
+    with pytest.raises(UnreadableExport, match="every GPX time lies outside 1677-2262"):
+        decode(_gpx_points("3020-01-01T10:00:00Z", "3020-01-01T10:00:05Z"), "all3020.gpx", "0" * 64)
+
+
 def test_bug_fit_session_without_records():
     data = fit_drop_messages(FENIX_RUN.read_bytes(), 20)  # 20 = record
     assert data[-2:] == fit_crc(data[:-2])

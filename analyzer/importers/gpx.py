@@ -272,6 +272,15 @@ def _timed_points(raw: pd.DataFrame, label: str, notes: list[str]) -> tuple[pd.D
     stamps, zone_offset, zone_note = _utc_times(raw[C.TIMESTAMP].tolist())
     if zone_note:
         notes.append(zone_note)
+    # Times must fit nanoseconds since 1970 (pandas: 1677-09-21 to 2262-04-11); a point
+    # dated outside is a damaged time, dropped (a year 3026 for 2026, say).
+    lo, hi = (t.tz_localize("UTC").as_unit(stamps.unit) for t in (pd.Timestamp.min, pd.Timestamp.max))
+    inside = np.asarray((stamps >= lo) & (stamps <= hi))
+    if not inside.all():
+        if not inside.any():
+            raise UnreadableExport(label, f"every GPX time lies outside {lo.year}-{hi.year}: damaged times")
+        notes.append(f"{int((~inside).sum())} track points dated outside {lo.year}-{hi.year} dropped (damaged times)")
+        raw, stamps = raw[inside], stamps[inside]
     raw = raw.assign(**{C.TIMESTAMP: stamps.as_unit("ns")})
     backwards = int((np.diff(raw[C.TIMESTAMP].astype("int64").to_numpy()) < 0).sum())
     if backwards:
