@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 
 import numpy as np
 import pandas as pd
@@ -110,3 +111,16 @@ def test_read_meta_reads_only_the_header(tmp_path):
     assert entryfile.read_meta(path) == {"sha256": "s", "kind": "activity"}
     with pytest.raises(entryfile.BadEntry):
         entryfile.unpack(path.read_bytes())
+
+
+@pytest.mark.parametrize("index", [{"samples": "x"}, {"samples": [0]}, {"samples": [-1, 5]}, ["samples"]])
+def test_a_header_whose_table_index_is_damaged_is_no_entry(tmp_path, index):
+    """Valid JSON with a table index that is not name: [offset, length]: BadEntry (the
+    store reads it as no entry), never another exception out of the cache."""
+    header = json.dumps({"meta": {"sha256": "s"}, "tables": index}).encode()
+    data = entryfile.MAGIC + len(header).to_bytes(4, "little") + header
+    path = tmp_path / "e.entry"
+    path.write_bytes(data)
+    for read in (lambda: entryfile.unpack(data), lambda: entryfile.read_meta(path)):
+        with pytest.raises(entryfile.BadEntry):
+            read()

@@ -50,19 +50,44 @@ def pack(meta: dict, tables: dict) -> bytes:
     return b"".join([MAGIC, _LENGTH.pack(len(header)), header, *(memoryview(s) for s in streams)])
 
 
-def _header(data: bytes | memoryview) -> tuple[dict, int]:
-    """(header, where the streams start) of an entry file's bytes."""
-    if bytes(data[: len(MAGIC)]) != MAGIC or len(data) < len(MAGIC) + _LENGTH.size:
+_PREFIX = len(MAGIC) + _LENGTH.size
+
+
+def _header_length(prefix: bytes) -> int:
+    """The header's length from an entry file's first _PREFIX bytes."""
+    if len(prefix) < _PREFIX or prefix[: len(MAGIC)] != MAGIC:
         raise BadEntry("not a heavylegs cache entry")
-    (length,) = _LENGTH.unpack_from(data, len(MAGIC))
-    start = len(MAGIC) + _LENGTH.size
+    return _LENGTH.unpack_from(prefix, len(MAGIC))[0]
+
+
+def _parse_header(raw: bytes) -> dict:
+    """The header from its bytes, checked: a metadata dict and a table index of
+    ``name: [offset, length]`` pairs of non-negative integers."""
     try:
-        header = json.loads(bytes(data[start : start + length]).decode("utf-8"))
+        header = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as err:
         raise BadEntry(f"damaged header: {err}") from None
     if not isinstance(header, dict) or not isinstance(header.get("meta"), dict):
         raise BadEntry("damaged header")
-    end = start + length
+    tables = header.get("tables", {})
+    if not isinstance(tables, dict):
+        raise BadEntry("damaged header")
+    for span in tables.values():
+        if not (isinstance(span, list) and len(span) == 2 and all(type(v) is int and v >= 0 for v in span)):
+            raise BadEntry("damaged header")
+    return header
+
+
+def _size(header: dict, length: int) -> int:
+    """The length of the whole entry file whose header (of ``length`` bytes) is ``header``."""
+    return _PREFIX + length + sum(size for _offset, size in header.get("tables", {}).values())
+
+
+def _header(data: bytes | memoryview) -> tuple[dict, int]:
+    """(header, where the streams start) of an entry file's bytes."""
+    length = _header_length(bytes(data[:_PREFIX]))
+    header = _parse_header(bytes(data[_PREFIX : _PREFIX + length]))
+    end = _PREFIX + length
     for offset, size in header.get("tables", {}).values():
         if end + offset + size > len(data):
             raise BadEntry("cut short")
@@ -73,20 +98,11 @@ def read_meta(path) -> dict:
     """The metadata of the entry file at ``path``, reading its header only (and checking
     that the file is as long as the header says)."""
     with open(path, "rb") as fh:
-        head = fh.read(len(MAGIC) + _LENGTH.size)
-        if len(head) < len(MAGIC) + _LENGTH.size or head[: len(MAGIC)] != MAGIC:
-            raise BadEntry("not a heavylegs cache entry")
-        (length,) = _LENGTH.unpack_from(head, len(MAGIC))
-        try:
-            header = json.loads(fh.read(length).decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as err:
-            raise BadEntry(f"damaged header: {err}") from None
+        length = _header_length(fh.read(_PREFIX))
+        header = _parse_header(fh.read(length))
         size = os.fstat(fh.fileno()).st_size
-    if not isinstance(header, dict) or not isinstance(header.get("meta"), dict):
-        raise BadEntry("damaged header")
     # A whole entry ends where its last table ends: a file cut short is no entry.
-    spans = header.get("tables", {}).values()
-    if size != len(MAGIC) + _LENGTH.size + length + sum(s for _o, s in spans):
+    if size != _size(header, length):
         raise BadEntry("cut short")
     return header["meta"]
 

@@ -187,17 +187,36 @@ def finish_samples(
             # that share a timestamp: merge them, first non-missing value per column.
             frame = frame.groupby(C.TIMESTAMP, sort=False, as_index=False).first()
         stamps = frame[C.TIMESTAMP]
-    n = len(frame)
-    ids = frame[C.ACTIVITY_ID].array if activity is None else pd.array(np.full(n, activity, dtype=object), dtype=str)
-    columns = {C.ACTIVITY_ID: ids, C.TIMESTAMP: stamps.array}
+    ids = frame[C.ACTIVITY_ID].array if activity is None else _ids(activity, len(frame))
+
+    def column(name: str):
+        if name.startswith(C.DEV_PREFIX):
+            return frame[name].array
+        return frame[name].to_numpy(dtype=np.float64) if name in frame else None
+
+    return _sample_frame(ids, stamps.array, column, frame.columns, sport, cadence_doubled)
+
+
+def _ids(activity: str, n: int):
+    """The activity id column of ``n`` rows (text)."""
+    return pd.array(np.full(n, activity, dtype=object), dtype=str)
+
+
+def _sample_frame(ids, stamps, column, names, sport: str | None, cadence_doubled: bool) -> pd.DataFrame:
+    """The finished sample frame (finish_samples): ``ids`` and ``stamps`` (UTC, ns), then
+    NUMERIC_SAMPLE_COLUMNS as float64 (``column(name)``; NaN where it gives None), cadence
+    in the sport's unit, then the developer columns among ``names``, sorted."""
+    n = len(stamps)
+    columns = {C.ACTIVITY_ID: ids, C.TIMESTAMP: stamps}
     for col in C.NUMERIC_SAMPLE_COLUMNS:
-        columns[col] = frame[col].to_numpy(dtype=np.float64) if col in frame else np.full(n, np.nan)
+        values = column(col)
+        columns[col] = np.full(n, np.nan) if values is None else values
     if sport not in FOOT_SPORTS:
         # Cycling rpm, swim strokes: not steps (halving a doubled value is exact).
         columns[C.CADENCE_RPM] = columns[C.CADENCE_SPM] / 2.0 if cadence_doubled else columns[C.CADENCE_SPM]
         columns[C.CADENCE_SPM] = np.full(n, np.nan)
-    for col in sorted(c for c in frame.columns if c.startswith(C.DEV_PREFIX)):
-        columns[col] = frame[col].array
+    for col in sorted(c for c in names if c.startswith(C.DEV_PREFIX)):
+        columns[col] = column(col)
     return pd.DataFrame(columns)
 
 
@@ -211,24 +230,13 @@ def finish_arrays(
     ns = arrays[C.TIMESTAMP] if rows is None else arrays[C.TIMESTAMP][rows]
     if len(ns) > 1 and not bool((np.diff(ns) > 0).all()):
         return None
-    n = len(ns)
 
-    def column(name: str) -> np.ndarray:
+    def column(name: str) -> np.ndarray | None:
         values = arrays.get(name)
-        if values is None:
-            return np.full(n, np.nan)
-        return values if rows is None else values[rows]
+        return values if values is None or rows is None else values[rows]
 
-    stamps = pd.Series(ns.view("datetime64[ns]")).dt.tz_localize("UTC")
-    columns = {C.ACTIVITY_ID: pd.array(np.full(n, activity, dtype=object), dtype=str), C.TIMESTAMP: stamps.array}
-    for col in C.NUMERIC_SAMPLE_COLUMNS:
-        columns[col] = column(col)
-    if sport not in FOOT_SPORTS:
-        columns[C.CADENCE_RPM] = columns[C.CADENCE_SPM] / 2.0 if cadence_doubled else columns[C.CADENCE_SPM]
-        columns[C.CADENCE_SPM] = np.full(n, np.nan)
-    for col in sorted(c for c in arrays if c.startswith(C.DEV_PREFIX)):
-        columns[col] = column(col)
-    return pd.DataFrame(columns)
+    stamps = pd.Series(ns.view("datetime64[ns]")).dt.tz_localize("UTC").array
+    return _sample_frame(_ids(activity, len(ns)), stamps, column, arrays, sport, cadence_doubled)
 
 
 def has_dynamics(samples: pd.DataFrame, sport: str | None) -> bool:

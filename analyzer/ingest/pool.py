@@ -90,19 +90,15 @@ def run_features(decoded: list, samples: pd.DataFrame | None = None) -> tuple[pd
     return feats, hist
 
 
-def _by_file(table) -> dict:
-    """{file_sha256: its rows} of an arrow table with a file_sha256 column (in table
-    order; a file without rows gets none: see _rows_of)."""
+def _by_file(table):
+    """A function of a file's sha256 giving its rows of ``table`` (an arrow table with a
+    file_sha256 column), in table order; a file without rows gets none, with the
+    table's columns. The table is split in one pass."""
     rows: dict[str, list[int]] = {}
     for i, sha in enumerate(table[C.FILE_SHA256].to_pylist()):
         rows.setdefault(sha, []).append(i)
-    return {sha: table.take(index) for sha, index in rows.items()}
-
-
-def _rows_of(parts: dict, table, sha: str):
-    """The rows of ``table`` (split by _by_file into ``parts``) that belong to the file
-    ``sha``: none, with the table's columns, when it has none."""
-    return parts[sha] if sha in parts else table.slice(0, 0)
+    parts = {sha: table.take(index) for sha, index in rows.items()}
+    return lambda sha: parts[sha] if sha in parts else table.slice(0, 0)
 
 
 def _with_own_times(table, frame: pd.DataFrame):
@@ -146,7 +142,7 @@ def decode_chunk(items: list[tuple[str, bytes, str]], layout: CacheLayout) -> li
         samples = batch_samples(activity)
         feats, hist = (to_arrow(f) for f in run_features(activity, samples))
         acts = to_arrow(pd.concat([d.activities for d in activity], ignore_index=True))
-        parts = {id(t): _by_file(t) for t in (feats, hist, acts)}
+        feats_of, hist_of, acts_of = (_by_file(t) for t in (feats, hist, acts))
         own_samples = _cut(to_arrow(samples), [d.samples for d in activity])
     results = []
     for sha, meta, decoded in done:
@@ -158,11 +154,8 @@ def decode_chunk(items: list[tuple[str, bytes, str]], layout: CacheLayout) -> li
         derived = {}
         if decoded is not None and decoded.kind == "activity":
             # What the main process gathers for the catalog (concatenated at once).
-            derived = {
-                layout.features_table: _rows_of(parts[id(feats)], feats, sha),
-                layout.hr_table: _rows_of(parts[id(hist)], hist, sha),
-            }
-            tables["activities"] = _with_own_times(_rows_of(parts[id(acts)], acts, sha), decoded.activities)
+            derived = {layout.features_table: feats_of(sha), layout.hr_table: hist_of(sha)}
+            tables["activities"] = _with_own_times(acts_of(sha), decoded.activities)
             tables["samples"] = own_samples.get(id(decoded.samples))
             out.update({"activities": tables["activities"], **derived})
         out["meta"] = store.put(sha, meta, tables, derived)
