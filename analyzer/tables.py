@@ -68,7 +68,7 @@ def _activity_column(name: str, values: list):
         # The usual case, made directly (a third of pd.array's cost, the same array).
         import pyarrow as pa
 
-        dtype, cls = _text_type()
+        dtype, cls = text_type()
         return cls(pa.chunked_array([pa.array(values, pa.large_string())]), dtype=dtype)
     text = np.array(values, dtype=object)
     text[pd.isna(text)] = ""
@@ -76,7 +76,7 @@ def _activity_column(name: str, values: list):
 
 
 @functools.cache
-def _text_type():
+def text_type():
     """pandas' text dtype ("str": Arrow storage, NaN as missing) and its array class."""
     empty = pd.array([], dtype=str)
     return empty.dtype, type(empty)

@@ -40,7 +40,9 @@ def pack(meta: dict, tables: dict) -> bytes:
     for name, table in tables.items():
         compression = "lz4" if table.nbytes > COMPRESS_BYTES else None
         sink = pa.BufferOutputStream()
-        with pa.ipc.new_stream(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression=compression)) as w:
+        with pa.ipc.new_stream(
+            sink, table.schema, options=pa.ipc.IpcWriteOptions(compression=compression, use_threads=False)
+        ) as w:
             w.write_table(table)
         data = sink.getvalue()
         streams.append(data)

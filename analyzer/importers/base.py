@@ -71,6 +71,11 @@ class Decoded:
     ratings: pd.DataFrame = field(default_factory=lambda: empty_ratings())
     note: str = ""
 
+    def table_items(self, names) -> dict:
+        """{name: table} of the tables ``names`` that may have rows (a subclass leaves out
+        those it knows to be empty)."""
+        return {n: getattr(self, n) for n in names}
+
     @classmethod
     def without_activity(cls, kind: str, note: str, **tables: pd.DataFrame) -> Decoded:
         """A file that holds no activity but a table heavylegs uses (weights, gear, shoes,
@@ -133,11 +138,12 @@ def choose_offset(
     nothing usable. Returns (offset [s] or NaN, source, note).
     """
     position = None
-    if C.LATITUDE_DEG in samples and samples[C.LATITUDE_DEG].notna().any():
-        first = samples[C.LATITUDE_DEG].first_valid_index()
-        lat = samples.at[first, C.LATITUDE_DEG]
-        lon = samples.at[first, C.LONGITUDE_DEG]
-        position = offset_at_position(lat, lon, start)
+    fixes = np.flatnonzero(~np.isnan(floats(samples, C.LATITUDE_DEG))) if C.LATITUDE_DEG in samples else []
+    if len(fixes):
+        first = fixes[0]
+        position = offset_at_position(
+            floats(samples, C.LATITUDE_DEG)[first], floats(samples, C.LONGITUDE_DEG)[first], start
+        )
     device_ok = sane_offset(device_offset_s)
     if device_ok and position is None:
         return float(device_offset_s), device_label, ""
@@ -204,10 +210,17 @@ def _ids(activity: str, n: int):
 
 def _sample_frame(ids, stamps, column, names, sport: str | None, cadence_doubled: bool) -> pd.DataFrame:
     """The finished sample frame (finish_samples): ``ids`` and ``stamps`` (UTC, ns), then
-    NUMERIC_SAMPLE_COLUMNS as float64 (``column(name)``; NaN where it gives None), cadence
-    in the sport's unit, then the developer columns among ``names``, sorted."""
-    n = len(stamps)
+    sample_columns."""
     columns = {C.ACTIVITY_ID: ids, C.TIMESTAMP: stamps}
+    columns.update(sample_columns(len(stamps), column, names, sport, cadence_doubled))
+    return pd.DataFrame(columns)
+
+
+def sample_columns(n: int, column, names, sport: str | None, cadence_doubled: bool) -> dict:
+    """The finished sample columns after the ids and times (finish_samples), ``n`` rows:
+    NUMERIC_SAMPLE_COLUMNS as float64 (``column(name)``; NaN where it gives None),
+    cadence in the sport's unit, then the developer columns among ``names``, sorted."""
+    columns = {}
     for col in C.NUMERIC_SAMPLE_COLUMNS:
         values = column(col)
         columns[col] = np.full(n, np.nan) if values is None else values
@@ -217,26 +230,13 @@ def _sample_frame(ids, stamps, column, names, sport: str | None, cadence_doubled
         columns[C.CADENCE_SPM] = np.full(n, np.nan)
     for col in sorted(c for c in names if c.startswith(C.DEV_PREFIX)):
         columns[col] = column(col)
-    return pd.DataFrame(columns)
+    return columns
 
 
-def finish_arrays(
-    arrays: dict[str, np.ndarray], rows: np.ndarray | None, activity: str, sport: str | None, cadence_doubled: bool
-) -> pd.DataFrame | None:
-    """finish_samples for samples held as numpy arrays (C.TIMESTAMP in int64 ns since
-    the Unix epoch, UTC; other columns float64; only the ``rows`` of a boolean mask,
-    all when None): the same frame, made without an intermediate one. None when the
-    times are not strictly increasing (finish_samples orders and merges those rows)."""
-    ns = arrays[C.TIMESTAMP] if rows is None else arrays[C.TIMESTAMP][rows]
-    if len(ns) > 1 and not bool((np.diff(ns) > 0).all()):
-        return None
-
-    def column(name: str) -> np.ndarray | None:
-        values = arrays.get(name)
-        return values if values is None or rows is None else values[rows]
-
-    stamps = pd.Series(ns.view("datetime64[ns]")).dt.tz_localize("UTC").array
-    return _sample_frame(_ids(activity, len(ns)), stamps, column, arrays, sport, cadence_doubled)
+def floats(samples, name: str) -> np.ndarray:
+    """Column ``name`` of finished samples (a frame, or columnar.SampleColumns) as a
+    float64 numpy array."""
+    return np.asarray(samples[name], dtype=np.float64)
 
 
 def has_dynamics(samples: pd.DataFrame, sport: str | None) -> bool:
@@ -245,24 +245,20 @@ def has_dynamics(samples: pd.DataFrame, sport: str | None) -> bool:
     above 0, or unknown). ``samples``: finished (finish_samples: float64 columns)."""
     if sport not in FOOT_SPORTS or not len(samples):
         return False
-    moving = ~(samples[C.SPEED_M_S].to_numpy(dtype=np.float64) <= 0)
-    carried = ~np.isnan(samples[C.STANCE_TIME_MS].to_numpy(dtype=np.float64)) | ~np.isnan(
-        samples[C.VERTICAL_OSCILLATION_MM].to_numpy(dtype=np.float64)
-    )
+    moving = ~(floats(samples, C.SPEED_M_S) <= 0)
+    carried = ~np.isnan(floats(samples, C.STANCE_TIME_MS)) | ~np.isnan(floats(samples, C.VERTICAL_OSCILLATION_MM))
     return bool(moving.any() and carried[moving].mean() >= DYNAMICS_MIN_SHARE)
 
 
 def summarise(samples: pd.DataFrame, sport: str | None) -> dict:
-    """Per-activity figures derived from its samples (finished: float64 columns)."""
-    hr = samples[C.HEART_RATE_BPM]
-    has_hr = bool(hr.notna().any())
-    has_dyn = has_dynamics(samples, sport)
-    return {
-        C.N_SAMPLES: len(samples),
-        C.HAS_HR: has_hr,
-        C.HAS_DYNAMICS: has_dyn,
-        C.AVG_HR: float(hr.mean()) if has_hr else float("nan"),
-    }
+    """Per-activity figures derived from its samples (finished: float64 columns; a
+    frame or columnar.SampleColumns)."""
+    hr = floats(samples, C.HEART_RATE_BPM)
+    present = ~np.isnan(hr)
+    has_hr = bool(present.any())
+    # The mean as pandas takes it (nanops.nanmean): the sum with NaN as 0, by the count.
+    avg = float(np.where(present, hr, 0.0).sum() / present.sum()) if has_hr else float("nan")
+    return {C.N_SAMPLES: len(samples), C.HAS_HR: has_hr, C.HAS_DYNAMICS: has_dynamics(samples, sport), C.AVG_HR: avg}
 
 
 def to_utc(value: dt.datetime) -> pd.Timestamp:

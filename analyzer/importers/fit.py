@@ -23,13 +23,14 @@ from .base import (
     Decoded,
     activity_id,
     choose_offset,
-    finish_arrays,
     finish_samples,
+    floats,
     is_run,
     sane_offset,
     summarise,
     to_utc,
 )
+from .columnar import ColumnDecoded, SampleColumns, finish_arrays
 from .fit_messages import Clock, read_messages, samples_frame
 from .fit_sessions import (
     extend_ns,
@@ -118,6 +119,10 @@ def decode_fit(data: bytes, label: str, sha256: str) -> Decoded:
     # profile's resting heart rate); their note parts stay out of the activity's note.
     offsets = [facts.device_offset, *(row[C.UTC_OFFSET_S] for row in rows)]
     wellness, _parts = wellness_readings(others, clock, label, next((o for o in offsets if sane_offset(o)), None))
+    if frames and all(isinstance(f, SampleColumns) for f in frames):
+        # The fast path: the frames are made for a batch of files at once (ingest.pool).
+        return ColumnDecoded(rows, frames, weights, wellness, "; ".join(notes))
+    frames = [f.frame() if isinstance(f, SampleColumns) else f for f in frames]
     return Decoded(
         kind="activity",
         activities=activity_frame(rows),
@@ -192,11 +197,11 @@ def _session_samples(samples: pd.DataFrame, spans: list[dict], sha256: str) -> l
     ]
 
 
-def _fast_session_samples(fast: fastfit.FastDecode, spans: list[dict], sha256: str) -> list[pd.DataFrame]:
+def _fast_session_samples(fast: fastfit.FastDecode, spans: list[dict], sha256: str) -> list:
     """_session_samples from the fast path's numpy arrays: clock jumps rebased,
     sessions lengthened to their records and each session's samples finished as the
-    frame path does (finish_arrays; a session whose times are out of order goes
-    through finish_samples)."""
+    frame path does, as SampleColumns (columnar.finish_arrays; a session whose times
+    are out of order goes through finish_samples, a frame)."""
     arrays = fast.arrays
     ns = rebase_ns(arrays[C.TIMESTAMP], spans)
     if ns is not arrays[C.TIMESTAMP]:
@@ -229,12 +234,14 @@ class _FileFacts:
     clock: Clock
 
 
-def _activity_row(facts: _FileFacts, i: int, span: dict, part: pd.DataFrame, notes: list[str]) -> dict:
-    """The activity row of session ``i`` (``span``) and its samples ``part``; ``notes``
-    are the file's, to which the row adds its own."""
+def _activity_row(facts: _FileFacts, i: int, span: dict, part, notes: list[str]) -> dict:
+    """The activity row of session ``i`` (``span``) and its samples ``part`` (a frame
+    or SampleColumns); ``notes`` are the file's, to which the row adds its own."""
     row_notes = list(notes) + span["notes"]
     distance = span["distance"]
-    dist_span = part[C.SAMPLE_DISTANCE_M].max() - part[C.SAMPLE_DISTANCE_M].min() if len(part) else np.nan
+    dist = floats(part, C.SAMPLE_DISTANCE_M)
+    dist = dist[~np.isnan(dist)]
+    dist_span = dist.max() - dist.min() if len(dist) else np.nan
     if not (distance and distance > 0):
         if np.isfinite(dist_span):
             distance = float(dist_span)

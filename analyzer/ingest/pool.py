@@ -15,6 +15,7 @@ from ..cache.store import Store
 from ..errors import NotAnActivity, UnreadableExport
 from ..features import per_run
 from ..importers import decode
+from ..importers.columnar import batch_activities, batch_samples, sample_shape, time_units
 from .deadline import OverBudget, deadline
 
 #: Time budget for decoding one file [s]. The slowest honest case, a 24-hour activity at
@@ -59,23 +60,18 @@ def decode_one(label: str, data: bytes, sha256: str) -> tuple[dict, object]:
     return meta, decoded
 
 
-def batch_samples(decoded: list) -> pd.DataFrame:
-    """The samples of every Decoded in one frame, in their order (an empty, typed sample
-    table when no file has samples: activities without them, such as a TCX of laps
-    only, still get their features)."""
-    frames = [d.samples for d in decoded if len(d.samples)] or [d.samples for d in decoded][:1]
-    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-
-
-def run_features(decoded: list, samples: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def run_features(
+    decoded: list, samples: pd.DataFrame | None = None, acts: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(run features, heart-rate histograms) of the activities of every Decoded, each
-    row with its file's file_sha256: computed over all of them at once (``samples``:
-    their batch_samples, when already made), else (a failure) file by file; a file
-    whose features cannot be computed gets them with its form_reason saying why."""
+    row with its file's file_sha256: computed over all of them at once (``samples``
+    and ``acts``: their batch_samples and batch_activities, when already made), else (a
+    failure) file by file; a file whose features cannot be computed gets them with its
+    form_reason saying why."""
     if not decoded:
         return per_run.empty()
     try:
-        acts = pd.concat([d.activities for d in decoded], ignore_index=True)
+        acts = batch_activities(decoded)[0] if acts is None else acts
         feats, hist = per_run.compute(acts, batch_samples(decoded) if samples is None else samples)
     except Exception:  # noqa: BLE001 - find the file that fails, below
         if len(decoded) > 1:
@@ -101,31 +97,30 @@ def _by_file(table):
     return lambda sha: parts[sha] if sha in parts else table.slice(0, 0)
 
 
-def _with_own_times(table, frame: pd.DataFrame):
+def _with_own_times(table, units: dict[str, str]):
     """``table`` (a file's rows cut from its batch's arrow table) with its datetime
-    columns in the unit of the file's own ``frame``: a batch of files whose times came
-    in different units (us, ns) is converted in the finest, and each entry keeps what
-    its file gave."""
+    columns in the file's own ``units`` ({column: unit}, columnar.time_units): a batch of
+    files whose times came in different units (us, ns) is converted in the finest, and
+    each entry keeps what its file gave."""
     import pyarrow as pa
 
     for i, field in enumerate(table.schema):
         if pa.types.is_timestamp(field.type):
-            unit = getattr(frame[field.name].dtype, "unit", None)
+            unit = units.get(field.name)
             if unit is not None and field.type.unit != unit:
                 table = table.set_column(i, field.name, table[field.name].cast(pa.timestamp(unit, tz=field.type.tz)))
     return table
 
 
-def _cut(table, frames: list[pd.DataFrame]) -> dict[int, object]:
-    """{id(frame): its rows of ``table``}: ``table`` is the arrow table of the frames
-    with rows concatenated in order (batch_samples), each cut back to its frame's rows
-    and columns (a developer field of one file is not another's) in its own units."""
-    out, start = {}, 0
-    for frame in frames:
-        if len(frame):
-            part = table.slice(start, len(frame)).select([str(c) for c in frame.columns])
-            out[id(frame)] = _with_own_times(part, frame)
-            start += len(frame)
+def _cut(table, shapes: list[tuple[int, list[str], dict[str, str]]]) -> list:
+    """Each file's rows of ``table``, the arrow table of the files' samples concatenated
+    in order (batch_samples), cut back to the file's rows and columns (a developer field
+    of one file is not another's) in its own units; ``shapes``: (rows, columns, units)
+    of each file (columnar.sample_shape). None for a file without rows."""
+    out, start = [], 0
+    for n, names, units in shapes:
+        out.append(_with_own_times(table.slice(start, n).select(names), units) if n else None)
+        start += n
     return out
 
 
@@ -140,23 +135,29 @@ def decode_chunk(items: list[tuple[str, bytes, str]], layout: CacheLayout) -> li
     activity = [d for _, _, d in done if d is not None and d.kind == "activity"]
     if activity:
         samples = batch_samples(activity)
-        feats, hist = (to_arrow(f) for f in run_features(activity, samples))
-        acts = to_arrow(pd.concat([d.activities for d in activity], ignore_index=True))
+        acts_frame, same_units = batch_activities(activity)
+        feats, hist = (to_arrow(f) for f in run_features(activity, samples, acts_frame))
+        acts = to_arrow(acts_frame)
         feats_of, hist_of, acts_of = (_by_file(t) for t in (feats, hist, acts))
-        own_samples = _cut(to_arrow(samples), [d.samples for d in activity])
+        own_samples = dict(
+            zip(map(id, activity), _cut(to_arrow(samples), [sample_shape(d) for d in activity]), strict=True)
+        )
     results = []
     for sha, meta, decoded in done:
         out = {"sha256": sha}
         if meta.get(NOT_CACHED):
             results.append({**out, "meta": {**meta, "sha256": sha}})
             continue
-        tables = {name: getattr(decoded, name) for name in ENTRY_TABLES} if decoded is not None else {}
+        is_activity = decoded is not None and decoded.kind == "activity"
+        own = ("activities", "samples") if is_activity else ()  # cut from the batch's, below
+        tables = decoded.table_items([n for n in ENTRY_TABLES if n not in own]) if decoded is not None else {}
         derived = {}
-        if decoded is not None and decoded.kind == "activity":
+        if is_activity:
             # What the main process gathers for the catalog (concatenated at once).
             derived = {layout.features_table: feats_of(sha), layout.hr_table: hist_of(sha)}
-            tables["activities"] = _with_own_times(acts_of(sha), decoded.activities)
-            tables["samples"] = own_samples.get(id(decoded.samples))
+            units = {} if same_units else time_units(decoded.activities)
+            tables["activities"] = _with_own_times(acts_of(sha), units)
+            tables["samples"] = own_samples[id(decoded)]
             out.update({"activities": tables["activities"], **derived})
         out["meta"] = store.put(sha, meta, tables, derived)
         results.append(out)
