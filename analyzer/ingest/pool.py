@@ -87,14 +87,42 @@ def run_features(
 
 
 def _by_file(table):
-    """A function of a file's sha256 giving its rows of ``table`` (an arrow table with a
-    file_sha256 column), in table order; a file without rows gets none, with the
-    table's columns. The table is split in one pass."""
+    """(rows, span) of ``table`` (an arrow table with a file_sha256 column), split in
+    one pass: ``rows(sha)`` gives a file's rows in table order (none, with the table's
+    columns, for a file without rows); ``span(sha)`` their (start, length) when they
+    are a zero-copy slice of ``table`` (a file's rows are together in batch order; a
+    file without rows has the empty slice at 0), None when they were taken."""
     rows: dict[str, list[int]] = {}
     for i, sha in enumerate(table[C.FILE_SHA256].to_pylist()):
         rows.setdefault(sha, []).append(i)
-    parts = {sha: table.take(index) for sha, index in rows.items()}
-    return lambda sha: parts[sha] if sha in parts else table.slice(0, 0)
+    spans = {sha: (r[0], len(r)) for sha, r in rows.items() if r[-1] - r[0] == len(r) - 1}
+    parts = {sha: table.slice(*spans[sha]) if sha in spans else table.take(r) for sha, r in rows.items()}
+    empty = table.slice(0, 0)
+    return (lambda sha: parts.get(sha, empty)), (lambda sha: spans.get(sha) if sha in parts else (0, 0))
+
+
+class ChunkResults(list):
+    """decode_chunk's results, one dict per file, whose small tables are slices of the
+    batch's tables (``batch``: {name: arrow table}; ``spans``: {sha: {name: (start,
+    length)}} of the slices). Pickled (from a worker to the main process), the batch's
+    tables go once and the slices are made again on the other side: pickling a slice of
+    an arrow table copies the whole of its table."""
+
+    def __init__(self, results=(), batch: dict | None = None, spans: dict | None = None) -> None:
+        super().__init__(results)
+        self.batch = batch or {}
+        self.spans = spans or {}
+
+    def __reduce__(self):
+        plain = [{k: v for k, v in r.items() if k not in self.spans.get(r["sha256"], ())} for r in self]
+        return _chunk_results, (plain, self.batch, self.spans)
+
+
+def _chunk_results(plain: list[dict], batch: dict, spans: dict) -> ChunkResults:
+    for r in plain:
+        for name, (start, length) in spans.get(r["sha256"], {}).items():
+            r[name] = batch[name].slice(start, length)
+    return ChunkResults(plain, batch, spans)
 
 
 def _with_own_times(table, units: dict[str, str]):
@@ -127,22 +155,24 @@ def _cut(table, shapes: list[tuple[int, list[str], dict[str, str]]]) -> list:
 def decode_chunk(items: list[tuple[str, bytes, str]], layout: CacheLayout) -> list[dict]:
     """Decode files and store each with its runs' features (runs in a worker process).
 
-    Returns one result per file: sha256, meta and, for activity files, the small
-    tables the main process needs (activities, run features, heart-rate histogram), as
-    arrow tables (each converted once for the whole batch, then cut per file)."""
+    Returns one result per file (ChunkResults): sha256, meta and, for activity files,
+    the small tables the main process needs (activities, run features, heart-rate
+    histogram), as arrow tables (each converted once for the whole batch, then cut per
+    file)."""
     store = Store(layout)
     done = [(sha, *decode_one(label, data, sha)) for label, data, sha in items]
     activity = [d for _, _, d in done if d is not None and d.kind == "activity"]
+    results = ChunkResults()
     if activity:
         samples = batch_samples(activity)
         acts_frame, same_units = batch_activities(activity)
         feats, hist = (to_arrow(f) for f in run_features(activity, samples, acts_frame))
-        acts = to_arrow(acts_frame)
-        feats_of, hist_of, acts_of = (_by_file(t) for t in (feats, hist, acts))
+        names = ("activities", layout.features_table, layout.hr_table)
+        results.batch = dict(zip(names, (to_arrow(acts_frame), feats, hist), strict=True))
+        cut = [_by_file(t) for t in results.batch.values()]
         own_samples = dict(
             zip(map(id, activity), _cut(to_arrow(samples), [sample_shape(d) for d in activity]), strict=True)
         )
-    results = []
     for sha, meta, decoded in done:
         out = {"sha256": sha}
         if meta.get(NOT_CACHED):
@@ -154,11 +184,17 @@ def decode_chunk(items: list[tuple[str, bytes, str]], layout: CacheLayout) -> li
         derived = {}
         if is_activity:
             # What the main process gathers for the catalog (concatenated at once).
-            derived = {layout.features_table: feats_of(sha), layout.hr_table: hist_of(sha)}
+            small = {name: rows(sha) for name, (rows, _span) in zip(names, cut, strict=True)}
             units = {} if same_units else time_units(decoded.activities)
-            tables["activities"] = _with_own_times(acts_of(sha), units)
-            tables["samples"] = own_samples[id(decoded)]
-            out.update({"activities": tables["activities"], **derived})
+            small["activities"] = _with_own_times(acts := small["activities"], units)
+            derived = {layout.features_table: small[layout.features_table], layout.hr_table: small[layout.hr_table]}
+            tables.update(activities=small["activities"], samples=own_samples[id(decoded)])
+            out.update(small)
+            # The slices of the batch's tables (not a table converted to the file's own times).
+            spans = {name: span(sha) for name, (_rows, span) in zip(names, cut, strict=True)}
+            results.spans[sha] = {
+                n: v for n, v in spans.items() if v is not None and (n != "activities" or small[n] is acts)
+            }
         out["meta"] = store.put(sha, meta, tables, derived)
         results.append(out)
     return results
