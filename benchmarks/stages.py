@@ -10,7 +10,9 @@ time (user + system, ``time.process_time``) per file into:
 * **frames**: from the decoded messages to the activity and sample tables (sessions,
   time zone, the file's notes),
 * **features**: the per-run features of each batch of files,
-* **cache writes**: the batch's tables converted and each entry written,
+* **cache writes**: the batch's tables made (since the second part of issue 20, the
+  batch's sample and activity frames too: the fast path keeps a file's samples as numpy
+  columns) and converted, and each entry written,
 * **main process**: reading and hashing the files, the input memo, the catalog and the
   history's tables (everything of ``read_history`` outside the batches).
 

@@ -8,15 +8,18 @@ import pandas as pd
 from .. import columns as C
 
 
-def to_arrow(frame: pd.DataFrame):
+def to_arrow(frame: pd.DataFrame, nan_as_null: bool = True):
     """A frame as an arrow table, column by column: Table.from_pandas spends more on its
     pandas metadata than on the data for the small tables of one file, and the tables
-    read back as the same frames without it (tests/test_cache_features.py)."""
+    read back as the same frames without it (tests/test_cache_features.py).
+    ``nan_as_null=False`` keeps NaN as a float value (the column is not scanned, and
+    a contiguous one is not copied): it reads back to pandas as the same NaN."""
     import pyarrow as pa
 
     def column(values: pd.Series):
         if isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiub":
-            return pa.array(values.to_numpy(), from_pandas=True)  # numpy numbers: no inference
+            # numpy numbers: no inference
+            return pa.array(values.to_numpy(), from_pandas=nan_as_null or values.dtype.kind != "f")
         return pa.array(values, from_pandas=True)
 
     return pa.table({str(c): column(v) for c, v in frame.items()})

@@ -171,7 +171,9 @@ def decode_chunk(items: list[tuple[str, bytes, str]], layout: CacheLayout) -> li
         results.batch = dict(zip(names, (to_arrow(acts_frame), feats, hist), strict=True))
         cut = [_by_file(t) for t in results.batch.values()]
         own_samples = dict(
-            zip(map(id, activity), _cut(to_arrow(samples), [sample_shape(d) for d in activity]), strict=True)
+            # Samples keep NaN (a reading the file lacks) as NaN: read back the same, and
+            # the batch's float columns go to the entries without a scan or a copy.
+            zip(map(id, activity), _cut(to_arrow(samples, False), [sample_shape(d) for d in activity]), strict=True)
         )
     for sha, meta, decoded in done:
         out = {"sha256": sha}
