@@ -156,6 +156,29 @@ def _record_layout(d: Definition, dev_types: dict) -> tuple[list[tuple[str, str,
     return fields, sources, has_stamp
 
 
+#: Record bodies are read as strided views of the file when they come in runs (back to
+#: back, one header byte apart) of at least this many on average; shorter runs are
+#: gathered byte by byte (a view per run would cost more).
+STRIDED_RUN_MIN = 8
+
+
+def _bodies(u8: np.ndarray, positions: np.ndarray, size: int, dtype: np.dtype) -> np.ndarray:
+    """The record bodies at ``positions`` (body offsets into the file ``u8``), ``size``
+    bytes each, as one structured array of ``dtype``: each run of records written back
+    to back is copied out of a strided view of the file (the same bytes as a gather
+    of every byte, without its index array)."""
+    step = size + 1
+    cut = np.flatnonzero(np.diff(positions) != step) + 1
+    if len(cut) * STRIDED_RUN_MIN > len(positions):
+        gather = positions[:, None] + np.arange(size, dtype=np.int64)
+        return u8[gather].reshape(-1).view(dtype)
+    out = np.empty((len(positions), size), dtype=np.uint8)
+    bounds = [0, *cut.tolist(), len(positions)]
+    for a, b in zip(bounds[:-1], bounds[1:], strict=False):
+        out[a:b] = np.lib.stride_tricks.as_strided(u8[positions[a] :], shape=(b - a, size), strides=(step, 1))
+    return out.reshape(-1).view(dtype)
+
+
 def _decode_definition(u8: np.ndarray, d: Definition, dev_types: dict, times: dict[int, int]):
     """Decode every record message of one definition.
 
@@ -168,8 +191,7 @@ def _decode_definition(u8: np.ndarray, d: Definition, dev_types: dict, times: di
     names, formats, offsets = ([f[i] for f in fields] for i in range(3))
     dtype = np.dtype({"names": names, "formats": formats, "offsets": offsets, "itemsize": max(d.size, 1)})
     if d.size:
-        gather = positions[:, None] + np.arange(d.size, dtype=np.int64)
-        block = u8[gather].reshape(-1).view(dtype)
+        block = _bodies(u8, positions, d.size, dtype)
     else:
         block = np.zeros(len(positions), dtype=dtype)
     columns: dict[str, np.ndarray] = {}
