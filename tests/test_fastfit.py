@@ -252,17 +252,21 @@ def test_hand_made_damage_falls_back():
 
 @pytest.mark.parametrize("seed", range(8))
 def test_record_bodies_are_read_as_the_bytes_at_their_positions(seed):
-    """fastfit._bodies (strided views of runs of records, or a byte gather for short
-    runs) gives the bytes at each position, as slicing the file gives them."""
+    """fit_layout.Definition.positions (from the runs of records the walk found) and
+    fastfit._bodies (strided views of the runs, or a byte gather when runs are short)
+    give the offsets and the bytes at each, as slicing the file by hand gives them."""
     rng = np.random.default_rng(seed)
     size = int(rng.integers(1, 40))
-    positions, pos = [], int(rng.integers(0, 20))
+    runs, positions, pos = [], [], int(rng.integers(0, 20))
     for _ in range(int(rng.integers(1, 60))):
-        run = int(rng.integers(1, 3 if seed % 2 else 200))  # odd seeds: short runs (the gather)
-        positions += range(pos, pos + run * (size + 1), size + 1)
+        count = int(rng.integers(1, 3 if seed % 2 else 200))  # odd seeds: short runs (the gather)
+        runs.append([pos, count])
+        positions += [pos + k * (size + 1) for k in range(count)]
         pos = positions[-1] + size + 1 + int(rng.integers(1, 30))  # another message between runs
     data = rng.integers(0, 256, pos + size, dtype=np.uint8).tobytes()
+    d = fit_layout.Definition(mesg=20, big_endian=False, fields=[], dev_fields=[], size=size, runs=runs)
+    assert d.positions().tolist() == positions
     dtype = np.dtype({"names": ["a", "b"], "formats": ["u1", "u1"], "offsets": [0, size - 1], "itemsize": size})
-    got = fastfit._bodies(np.frombuffer(data, np.uint8), np.asarray(positions, dtype=np.int64), size, dtype)
+    got = fastfit._bodies(np.frombuffer(data, np.uint8), runs, d.positions(), size, dtype)
     want = np.frombuffer(b"".join(data[p : p + size] for p in positions), dtype=dtype)
     assert got.dtype == dtype and got.tobytes() == want.tobytes()

@@ -162,36 +162,35 @@ def _record_layout(d: Definition, dev_types: dict) -> tuple[list[tuple[str, str,
 STRIDED_RUN_MIN = 8
 
 
-def _bodies(u8: np.ndarray, positions: np.ndarray, size: int, dtype: np.dtype) -> np.ndarray:
-    """The record bodies at ``positions`` (body offsets into the file ``u8``), ``size``
-    bytes each, as one structured array of ``dtype``: each run of records written back
-    to back is copied out of a strided view of the file (the same bytes as a gather
-    of every byte, without its index array)."""
-    step = size + 1
-    cut = np.flatnonzero(np.diff(positions) != step) + 1
-    if len(cut) * STRIDED_RUN_MIN > len(positions):
+def _bodies(u8: np.ndarray, runs: list[list[int]], positions: np.ndarray, size: int, dtype: np.dtype) -> np.ndarray:
+    """The record bodies at ``positions`` (body offsets into the file ``u8``; ``runs``:
+    [offset, count] of those written back to back, one header byte apart), ``size``
+    bytes each, as one structured array of ``dtype``: each run is copied out of a
+    strided view of the file (the same bytes as a gather of every byte, without its
+    index array)."""
+    if len(runs) * STRIDED_RUN_MIN > len(positions):
         gather = positions[:, None] + np.arange(size, dtype=np.int64)
         return u8[gather].reshape(-1).view(dtype)
     out = np.empty((len(positions), size), dtype=np.uint8)
-    bounds = [0, *cut.tolist(), len(positions)]
-    for a, b in zip(bounds[:-1], bounds[1:], strict=False):
-        out[a:b] = np.lib.stride_tricks.as_strided(u8[positions[a] :], shape=(b - a, size), strides=(step, 1))
+    row = 0
+    for start, count in runs:
+        out[row : row + count] = np.lib.stride_tricks.as_strided(u8[start:], shape=(count, size), strides=(size + 1, 1))
+        row += count
     return out.reshape(-1).view(dtype)
 
 
-def _decode_definition(u8: np.ndarray, d: Definition, dev_types: dict, times: dict[int, int]):
+def _decode_definition(u8: np.ndarray, d: Definition, positions: np.ndarray, dev_types: dict, times: dict[int, int]):
     """Decode every record message of one definition.
 
     Returns (timestamps [raw FIT seconds, float64, NaN when missing], {field name: values}),
     where field names are fitparse's and developer fields are 'dev:<name>'."""
-    positions = np.asarray(d.positions, dtype=np.int64)
     fields, sources, has_stamp = _record_layout(d, dev_types)
     if not has_stamp and not all(int(p) in times for p in positions):
         raise Fallback("record messages without a timestamp")
     names, formats, offsets = ([f[i] for f in fields] for i in range(3))
     dtype = np.dtype({"names": names, "formats": formats, "offsets": offsets, "itemsize": max(d.size, 1)})
     if d.size:
-        block = _bodies(u8, positions, d.size, dtype)
+        block = _bodies(u8, d.runs, positions, d.size, dtype)
     else:
         block = np.zeros(len(positions), dtype=dtype)
     columns: dict[str, np.ndarray] = {}
@@ -215,8 +214,12 @@ def decode(data: bytes) -> FastDecode:
     others, dev_types = _summary(data, layout)
 
     u8 = np.frombuffer(data, dtype=np.uint8)
-    parts = [_decode_definition(u8, d, dev_types, layout.compressed_times) for d in layout.record_defs]
-    stamps, columns = _in_file_order(layout.record_defs, parts)
+    positions = [d.positions() for d in layout.record_defs]
+    parts = [
+        _decode_definition(u8, d, p, dev_types, layout.compressed_times)
+        for d, p in zip(layout.record_defs, positions, strict=True)
+    ]
+    stamps, columns = _in_file_order(positions, parts)
     valid = ~np.isnan(stamps)
     if (stamps[valid] < FIT_ABSOLUTE_MIN).any():
         raise Fallback("device-relative record timestamps")
@@ -253,22 +256,22 @@ def _summary(data: bytes, layout) -> tuple[dict[str, list[dict]], dict]:
     return others, fitparse.records.DEV_TYPES
 
 
-def _in_file_order(record_defs: list[Definition], parts: list) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def _in_file_order(positions: list[np.ndarray], parts: list) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Every definition's decoded records (``parts``, from _decode_definition) merged in
     the order the records appear in the file: (timestamps, {field name: values}), NaN
     where a definition lacks a field."""
-    positions = np.concatenate([np.asarray(d.positions, dtype=np.int64) for d in record_defs])
-    n = len(positions)
-    order = np.argsort(positions, kind="stable")
+    every = np.concatenate(positions)
+    n = len(every)
+    order = np.argsort(every, kind="stable")
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
 
     stamps = np.full(n, np.nan)
     columns: dict[str, np.ndarray] = {}
     start = 0
-    for d, (part_stamps, part_columns) in zip(record_defs, parts, strict=True):
-        rows = rank[start : start + len(d.positions)]
-        start += len(d.positions)
+    for at, (part_stamps, part_columns) in zip(positions, parts, strict=True):
+        rows = rank[start : start + len(at)]
+        start += len(at)
         stamps[rows] = part_stamps
         for name, values in part_columns.items():
             if name not in columns:

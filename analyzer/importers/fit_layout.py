@@ -20,6 +20,8 @@ import struct
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy as np
+
 from .fit_profile import BASE_SIZE, BASE_TYPES, RECORD_MESG, TIMESTAMP_FIELD, WELLNESS_MESGS
 
 #: Global message numbers of the summary messages (FIT profile mesg_num): file_id 0,
@@ -72,11 +74,19 @@ class Definition:
     fields: list[tuple[int, int, int, int]]
     dev_fields: list[tuple[int, int, int, int]]
     size: int
-    positions: list[int] = field(default_factory=list)  # body offsets of its record messages
+    #: [body offset, count] of each run of its record messages written back to back
+    runs: list[list[int]] = field(default_factory=list)
     #: why fitparse refuses it ("" if it does not): a field of a message heavylegs skips
     #: whose size is not a multiple of its base type's
     refused: str = ""
     key: bytes = b""  # the definition's bytes (its header's developer bit first): identical ones share a key
+
+    def positions(self) -> np.ndarray:
+        """The body offsets of its record messages (int64, in file order), from its runs."""
+        runs = np.array(self.runs, dtype=np.int64).reshape(-1, 2)
+        starts, counts = runs[:, 0], runs[:, 1]
+        index = np.arange(counts.sum(), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+        return np.repeat(starts, counts) + index * (self.size + 1)
 
 
 @dataclass
@@ -273,10 +283,14 @@ def _walk_messages(data: bytes, pos: int, end: int):
                     # same local message type), as many devices write them: take the
                     # whole run at once.
                     count = _run_length(data, pos, end, step)
-                    d.positions.extend(range(pos + 1, pos + 1 + count * step, step))
+                    d.runs.append([pos + 1, count])
                     pos += count * step
                     continue
-                d.positions.append(pos + 1)
+                runs = d.runs
+                if runs and runs[-1][0] + runs[-1][1] * step == pos + 1:
+                    runs[-1][1] += 1  # right after the last (a compressed-timestamp header differs)
+                else:
+                    runs.append([pos + 1, 1])
             elif mesg in OTHER_MESGS:
                 if h & 0x80:
                     raise Fallback("compressed-timestamp header on a session/lap/summary message")
@@ -290,7 +304,7 @@ def _walk_messages(data: bytes, pos: int, end: int):
     if pos != end:
         raise Fallback("last message runs past the data size in the header (damaged file)")
     dev.check()
-    return [d for d in record_defs.values() if d.positions], kept, summary, compressed, refused
+    return [d for d in record_defs.values() if d.runs], kept, summary, compressed, refused
 
 
 def _others_file(data: bytes, header_size: int, kept: list[tuple[int, int]]) -> bytes:
