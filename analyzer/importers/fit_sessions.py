@@ -144,7 +144,7 @@ def rebase_ns(ns: np.ndarray, spans: list[dict]) -> np.ndarray:
     starts = np.array([s["start"].value for s in spans])
     step = np.diff(ns)
     moved = None
-    usual = int(np.median(step[step > 0])) if (step > 0).any() else 10**9
+    usual = None  # the usual step, made when a jump is found
     # Only a step longer than the shortest session can be a jump: a step is unchanged
     # by the moves before it (they move both of its records), so these are all the
     # candidates (checking every step in Python cost ~15 ms for a one-hour run).
@@ -157,6 +157,8 @@ def rebase_ns(ns: np.ndarray, spans: list[dict]) -> np.ndarray:
         next_start = starts[owner + 1] if owner + 1 < len(starts) else None
         if gap <= spans[owner]["elapsed"] * 1e9 or (next_start is not None and next_start <= cur[k]):
             continue
+        if usual is None:
+            usual = int(np.median(step[step > 0]))  # there is one: this jump
         shift = gap - usual
         if moved is None:
             moved = ns.copy()
