@@ -160,6 +160,34 @@ def _cut(table, shapes: list[tuple[int, list[str], dict[str, str]]]) -> list:
     return out
 
 
+class _Batch:
+    """The tables of a batch's activity files, each made once for all of them (the
+    samples, activity rows, run features and heart-rate histograms) and cut per file."""
+
+    def __init__(self, activity: list, layout: CacheLayout) -> None:
+        samples = batch_samples(activity)
+        acts, self.same_units = batch_activities(activity)
+        feats, hist = (to_arrow(f) for f in run_features(activity, samples, acts))
+        self.names = ("activities", layout.features_table, layout.hr_table)
+        self.tables = dict(zip(self.names, (to_arrow(acts), feats, hist), strict=True))
+        self.cut = {name: _by_file(t) for name, t in self.tables.items()}
+        # Samples keep NaN (a reading the file lacks) as NaN: read back the same, and the
+        # batch's float columns go to the entries without a scan or a copy.
+        own = _cut(to_arrow(samples, False), [sample_shape(d) for d in activity])
+        self.samples = dict(zip(map(id, activity), own, strict=True))
+
+    def of(self, sha: str, decoded) -> tuple[dict, dict]:
+        """(the file's small tables by name, {name: (start, length)} of those that are
+        slices of the batch's: not an activity table converted to the file's own times)."""
+        small = {name: rows(sha) for name, (rows, _span) in self.cut.items()}
+        spans = {name: span(sha) for name, (_rows, span) in self.cut.items()}
+        if not self.same_units:
+            own = _with_own_times(small["activities"], time_units(decoded.activities))
+            if own is not small["activities"]:
+                small["activities"], spans["activities"] = own, None
+        return small, {name: span for name, span in spans.items() if span is not None}
+
+
 def decode_chunk(items: list[tuple[str, bytes, str]], layout: CacheLayout) -> list[dict]:
     """Decode files and store each with its runs' features (runs in a worker process).
 
@@ -171,18 +199,9 @@ def decode_chunk(items: list[tuple[str, bytes, str]], layout: CacheLayout) -> li
     done = [(sha, *decode_one(label, data, sha)) for label, data, sha in items]
     activity = [d for _, _, d in done if d is not None and d.kind == "activity"]
     results = ChunkResults()
-    if activity:
-        samples = batch_samples(activity)
-        acts_frame, same_units = batch_activities(activity)
-        feats, hist = (to_arrow(f) for f in run_features(activity, samples, acts_frame))
-        names = ("activities", layout.features_table, layout.hr_table)
-        results.batch = dict(zip(names, (to_arrow(acts_frame), feats, hist), strict=True))
-        cut = [_by_file(t) for t in results.batch.values()]
-        own_samples = dict(
-            # Samples keep NaN (a reading the file lacks) as NaN: read back the same, and
-            # the batch's float columns go to the entries without a scan or a copy.
-            zip(map(id, activity), _cut(to_arrow(samples, False), [sample_shape(d) for d in activity]), strict=True)
-        )
+    batch = _Batch(activity, layout) if activity else None
+    if batch is not None:
+        results.batch = batch.tables
     for sha, meta, decoded in done:
         out = {"sha256": sha}
         if meta.get(NOT_CACHED):
@@ -192,19 +211,12 @@ def decode_chunk(items: list[tuple[str, bytes, str]], layout: CacheLayout) -> li
         own = ("activities", "samples") if is_activity else ()  # cut from the batch's, below
         tables = decoded.table_items([n for n in ENTRY_TABLES if n not in own]) if decoded is not None else {}
         derived = {}
-        if is_activity:
+        if batch is not None and is_activity:
             # What the main process gathers for the catalog (concatenated at once).
-            small = {name: rows(sha) for name, (rows, _span) in zip(names, cut, strict=True)}
-            units = {} if same_units else time_units(decoded.activities)
-            small["activities"] = _with_own_times(acts := small["activities"], units)
-            derived = {layout.features_table: small[layout.features_table], layout.hr_table: small[layout.hr_table]}
-            tables.update(activities=small["activities"], samples=own_samples[id(decoded)])
+            small, results.spans[sha] = batch.of(sha, decoded)
+            derived = {name: small[name] for name in batch.names[1:]}
+            tables.update(activities=small["activities"], samples=batch.samples[id(decoded)])
             out.update(small)
-            # The slices of the batch's tables (not a table converted to the file's own times).
-            spans = {name: span(sha) for name, (_rows, span) in zip(names, cut, strict=True)}
-            results.spans[sha] = {
-                n: v for n, v in spans.items() if v is not None and (n != "activities" or small[n] is acts)
-            }
         out["meta"] = store.put(sha, meta, tables, derived)
         results.append(out)
     return results
