@@ -179,15 +179,15 @@ HAND_ROWS = [
 ]
 
 
-def _fit_file(big_endian: bool = False, compressed: int = 0) -> bytes:
-    """A FIT file: 14-byte header, one record definition (local 0), HAND_ROWS, then
+def _fit_file(big_endian: bool = False, compressed: int = 0, rows: list = HAND_ROWS) -> bytes:
+    """A FIT file: 14-byte header, one record definition (local 0), ``rows``, then
     ``compressed`` records with compressed-timestamp headers (+3 s each, heart rate only)."""
     e = ">" if big_endian else "<"
     body = bytearray()
     body += bytes([0x40, 0, 1 if big_endian else 0]) + struct.pack(e + "HB", 20, len(HAND_FIELDS))
     for num, size, base in HAND_FIELDS:
         body += bytes([num, size, base])
-    for row in HAND_ROWS:
+    for row in rows:
         body += b"\x00" + struct.pack(e + HAND_FORMAT, *row)
     if compressed:
         body += bytes([0x41, 0, 0]) + struct.pack("<HB", 20, 1) + bytes([3, 1, 0x02])  # local 1: heart_rate
@@ -235,6 +235,19 @@ def test_hand_made_file(big_endian):
     records, _dev, others, error = fit_messages.read_messages(data)
     assert error is None
     slow, _ = fit_messages.samples_frame(records, fit_messages.Clock(others))
+    pd.testing.assert_frame_equal(fast.samples[list(slow.columns)], slow, check_exact=True)
+
+
+def test_a_record_without_a_timestamp_is_dropped_as_fitparse_drops_it():
+    """A record whose timestamp is invalid (0xFFFFFFFF) is dropped: the fast path's
+    samples are fitparse's, the index of the records kept included."""
+    rows = [HAND_ROWS[0], (0xFFFFFFFF, *HAND_ROWS[1][1:]), HAND_ROWS[2]]
+    data = _fit_file(rows=rows)
+    fast = fastfit.decode(data)
+    records, _dev, others, error = fit_messages.read_messages(data)
+    slow, slow_dropped = fit_messages.samples_frame(records, fit_messages.Clock(others))
+    assert error is None and fast.dropped == slow_dropped == 1
+    assert fast.samples.index.tolist() == [0, 2]
     pd.testing.assert_frame_equal(fast.samples[list(slow.columns)], slow, check_exact=True)
 
 

@@ -28,6 +28,8 @@ from .load.common import PAUSE_S
 EFFICIENCY_COLUMNS = (C.EF_M_PER_BEAT, C.DECOUPLING_PCT, C.MOVING_S, C.HR_COVERAGE_PCT, C.MEAN_TEMPERATURE_C)
 #: Quantiles of form_summary's groupby quantile.
 QUARTILES = (0.25, 0.5, 0.75)
+#: Sample columns the batch reads (float64), NaN where the samples have none.
+FLOAT_COLUMNS = (C.SPEED_M_S, C.HEART_RATE_BPM, C.TEMPERATURE_C, *D.FORM_METRICS.values())
 #: Ticks per second of each datetime64 unit (numpy's units).
 TICKS_PER_S = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
 #: Heart rates below this [bpm] are grouped by counting (a bin per integer bpm); others
@@ -97,7 +99,7 @@ def batch(activities: pd.DataFrame, samples: pd.DataFrame) -> Batch:
     ts = samples[C.TIMESTAMP].array
     if not isinstance(ts, pd.arrays.DatetimeArray) or ts.unit not in TICKS_PER_S:
         raise Unmirrored("timestamps are not datetimes")
-    for name in (C.SPEED_M_S, C.HEART_RATE_BPM, C.TEMPERATURE_C, *D.FORM_METRICS.values()):
+    for name in FLOAT_COLUMNS:
         if name in samples and samples[name].dtype != np.float64:
             raise Unmirrored(f"{name} is not float64")
     rows = np.flatnonzero(code >= 0)
@@ -114,7 +116,7 @@ def batch(activities: pd.DataFrame, samples: pd.DataFrame) -> Batch:
         raise Unmirrored("a timestamp is missing (NaT)")
     cols = {
         name: take(samples[name].to_numpy()) if name in samples else np.full(len(rows), np.nan)
-        for name in (C.SPEED_M_S, C.HEART_RATE_BPM, C.TEMPERATURE_C, *D.FORM_METRICS.values())
+        for name in FLOAT_COLUMNS
     }
     if np.any((cols[C.HEART_RATE_BPM] == 0) & np.signbit(cols[C.HEART_RATE_BPM])):
         raise Unmirrored("a heart rate of -0.0")

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import columns as C
-from ..tables import activity_frame, empty_ratings, empty_weights, empty_wellness
+from ..tables import activity_frame, empty_ratings, empty_weights, empty_wellness, repeated_text
 
 #: FIT sport names (and their GPX/vendor spellings, mapped to them) that count as running.
 #: Sub-sports of running (trail, treadmill, track, street, indoor, virtual) are all runs.
@@ -138,12 +138,10 @@ def choose_offset(
     nothing usable. Returns (offset [s] or NaN, source, note).
     """
     position = None
-    fixes = np.flatnonzero(~np.isnan(floats(samples, C.LATITUDE_DEG))) if C.LATITUDE_DEG in samples else []
+    lat = floats(samples, C.LATITUDE_DEG) if C.LATITUDE_DEG in samples else np.array([])
+    fixes = np.flatnonzero(~np.isnan(lat))
     if len(fixes):
-        first = fixes[0]
-        position = offset_at_position(
-            floats(samples, C.LATITUDE_DEG)[first], floats(samples, C.LONGITUDE_DEG)[first], start
-        )
+        position = offset_at_position(lat[fixes[0]], floats(samples, C.LONGITUDE_DEG)[fixes[0]], start)
     device_ok = sane_offset(device_offset_s)
     if device_ok and position is None:
         return float(device_offset_s), device_label, ""
@@ -205,7 +203,7 @@ def finish_samples(
 
 def _ids(activity: str, n: int):
     """The activity id column of ``n`` rows (text)."""
-    return pd.array(np.full(n, activity, dtype=object), dtype=str)
+    return repeated_text([activity], [n])
 
 
 def _sample_frame(ids, stamps, column, names, sport: str | None, cadence_doubled: bool) -> pd.DataFrame:

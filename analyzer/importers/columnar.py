@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import columns as C
-from ..tables import activity_frame, empty_ratings, text_type
+from ..tables import activity_frame, empty_ratings, repeated_text
 from .base import Decoded, sample_columns
 
 
@@ -78,7 +78,7 @@ def sample_frame(parts: list[SampleColumns]) -> pd.DataFrame | None:
             return None
     one = len(parts) == 1
     ns = parts[0].ns if one else np.concatenate([p.ns for p in parts])
-    ids = _repeated_text([p.activity for p in parts], [len(p) for p in parts])
+    ids = repeated_text([p.activity for p in parts], [len(p) for p in parts])
     if one or not all(first[n].dtype == np.float64 for n in names):
         out = {C.ACTIVITY_ID: ids, C.TIMESTAMP: utc_times(ns)}
         for name in names:
@@ -96,17 +96,6 @@ def sample_frame(parts: list[SampleColumns]) -> pd.DataFrame | None:
     frame.insert(0, C.TIMESTAMP, utc_times(ns))
     frame.insert(0, C.ACTIVITY_ID, ids)
     return frame
-
-
-def _repeated_text(values: list[str], counts: list[int]):
-    """Text array (pandas' str dtype) of each of ``values`` repeated its count: the
-    array pd.array(..., dtype=str) makes of them, taken from the few distinct strings
-    (a tenth of the cost of converting a Python string per row)."""
-    import pyarrow as pa
-
-    dtype, cls = text_type()
-    index = pa.array(np.repeat(np.arange(len(values)), counts))
-    return cls(pa.chunked_array([pa.array(values, pa.large_string()).take(index)]), dtype=dtype)
 
 
 class ColumnDecoded(Decoded):

@@ -75,16 +75,17 @@ class FastDecode:
     dropped: int
     n_records: int
     others: dict[str, list[dict]]
-    _raw: tuple = field(repr=False)  # (stamps, valid, columns): what the frame is made from
+    _kept: np.ndarray | None = field(default=None, repr=False)  # which records have a timestamp
     _frame: pd.DataFrame | None = field(default=None, repr=False)  # the frame, when made already
 
     @functools.cached_property
     def samples(self) -> pd.DataFrame:
         if self._frame is not None:
             return self._frame
-        stamps, valid, columns = self._raw
-        frame = _samples(stamps, valid, columns)
-        return frame[valid] if self.dropped else frame
+        frame = frame_of(self.arrays)
+        if self.dropped:  # indexed by record, as samples_frame leaves the rows it keeps
+            frame.index = np.flatnonzero(self._kept)
+        return frame
 
 
 def _values(block: np.ndarray, name: str, base: int, scale, offset) -> np.ndarray:
@@ -225,7 +226,7 @@ def decode(data: bytes) -> FastDecode:
         raise Fallback("device-relative record timestamps")
     dropped = int((~valid).sum())
     arrays = _arrays(stamps, valid, columns)
-    return FastDecode(arrays, dropped, len(stamps), others, (stamps, valid, columns))
+    return FastDecode(arrays, dropped, len(stamps), others, valid)
 
 
 def _without_records(data: bytes, layout) -> FastDecode:
@@ -237,7 +238,7 @@ def _without_records(data: bytes, layout) -> FastDecode:
         raise Fallback(f"no record messages, and fitparse refuses a definition: {layout.refused}")
     others, _dev_types = _summary(data, layout)
     samples, dropped = samples_frame([], Clock(others))
-    return FastDecode({C.TIMESTAMP: np.array([], dtype=np.int64)}, dropped, 0, others, (), samples)
+    return FastDecode({C.TIMESTAMP: np.array([], dtype=np.int64)}, dropped, 0, others, _frame=samples)
 
 
 def _summary(data: bytes, layout) -> tuple[dict[str, list[dict]], dict]:
@@ -282,7 +283,8 @@ def _in_file_order(positions: list[np.ndarray], parts: list) -> tuple[np.ndarray
 
 def _arrays(stamps: np.ndarray, valid: np.ndarray, columns: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Our sample columns from the records' fields, rows with a valid timestamp only, as
-    numpy arrays (FastDecode.arrays), combined exactly as ``_samples`` combines them."""
+    numpy arrays (FastDecode.arrays), combined as ``fit_messages.samples_frame`` combines
+    them (tests/test_fastfit.py compares FastDecode.samples with it)."""
     every = bool(valid.all())
 
     def col(name: str) -> np.ndarray | None:
@@ -321,35 +323,4 @@ def frame_of(arrays: dict[str, np.ndarray]) -> pd.DataFrame:
     (fresh index)."""
     out = {C.TIMESTAMP: pd.Series(arrays[C.TIMESTAMP].view("datetime64[ns]")).dt.tz_localize("UTC")}
     out.update({name: values for name, values in arrays.items() if name != C.TIMESTAMP})
-    return pd.DataFrame(out)
-
-
-def _samples(stamps: np.ndarray, valid: np.ndarray, columns: dict[str, np.ndarray]) -> pd.DataFrame:
-    """Our sample columns from the records' fields (every record; those without a
-    valid timestamp have NaT), combined as ``fit_messages.samples_frame`` does."""
-    n = len(stamps)
-    ns = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)  # NaT
-    ns[valid] = (stamps[valid].astype(np.int64) + FIT_EPOCH_UNIX_S) * 1_000_000_000
-    nan = np.full(n, np.nan)
-
-    def col(name: str) -> np.ndarray:
-        return columns.get(name, nan)
-
-    def first(preferred: str, other: str) -> np.ndarray:
-        a, b = col(preferred), col(other)
-        return np.where(np.isnan(a), b, a)
-
-    frac = col("fractional_cadence")
-    out = {C.TIMESTAMP: pd.Series(ns.view("datetime64[ns]")).dt.tz_localize("UTC")}
-    for name, column in PLAIN_COLUMNS.items():
-        out[column] = col(name)
-    out[C.SPEED_M_S] = first("enhanced_speed", "speed")
-    out[C.ALTITUDE_M] = first("enhanced_altitude", "altitude")
-    out[C.LATITUDE_DEG] = col("position_lat") * SEMICIRCLE_TO_DEG
-    out[C.LONGITUDE_DEG] = col("position_long") * SEMICIRCLE_TO_DEG
-    # Strides/min -> steps/min, as fit_messages.samples_frame does.
-    out[C.CADENCE_SPM] = 2.0 * (col("cadence") + np.where(np.isnan(frac), 0.0, frac))
-    for name, values in columns.items():
-        if name.startswith(C.DEV_PREFIX) and not np.isnan(values).all():
-            out[name] = values
     return pd.DataFrame(out)
