@@ -107,8 +107,8 @@ class Catalog:
             work.mkdir(parents=True)
             self._write_tables(work, tables, replaced=set(metas), refeatured=set(metas) | featured)
             index = {"metas": all_metas, "featured": {self.layout.features_version: sorted(all_featured)}}
-            with open(work / "index.json", "w", encoding="utf-8") as fh:
-                json.dump(index, fh)
+            # json.dumps, not json.dump: only the one-shot encoder is json's C one.
+            (work / "index.json").write_text(json.dumps(index), encoding="utf-8")
             self.dir.mkdir(parents=True, exist_ok=True)
             generation = self.dir / f"gen-{uuid.uuid4().hex}"
             os.rename(work, generation)

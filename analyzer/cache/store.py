@@ -11,6 +11,7 @@ on every run.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
@@ -37,6 +38,7 @@ class Store:
         self.root = layout.entries
         self._root_str = str(self.root)
         self.tmp = layout.tmp
+        self._tmp_str = str(self.tmp)
         self.root.mkdir(parents=True, exist_ok=True)
         self.tmp.mkdir(parents=True, exist_ok=True)
         self._clear_stale()
@@ -54,11 +56,16 @@ class Store:
                 continue
 
     def path(self, sha256: str) -> Path:
-        return self.root / sha256[:2] / f"{sha256}{SUFFIX}"
+        return Path(self._file(sha256))
+
+    def _file(self, sha256: str) -> str:
+        """The entry file's path as a string (looked up for every file of an import,
+        where pathlib costs more than the lookup)."""
+        return os.path.join(self._root_str, sha256[:2], sha256 + SUFFIX)
 
     def has(self, sha256: str) -> bool:
         """Whether an entry exists (entries are renamed into place whole)."""
-        return os.path.isfile(os.path.join(self._root_str, sha256[:2], sha256 + SUFFIX))
+        return os.path.isfile(self._file(sha256))
 
     def shas(self) -> list[str]:
         """The content hashes of every entry, sorted."""
@@ -67,14 +74,14 @@ class Store:
     def meta(self, sha256: str) -> dict | None:
         """The entry's metadata, or None when there is no whole entry."""
         try:
-            meta = entryfile.read_meta(self.path(sha256))
+            meta = entryfile.read_meta(self._file(sha256))
         except (OSError, entryfile.BadEntry):
             return None
         return meta if meta.get("sha256") == sha256 else None
 
     def _read(self, sha256: str) -> bytes | None:
         try:
-            with open(self.path(sha256), "rb") as fh:
+            with open(self._file(sha256), "rb") as fh:
                 return fh.read()
         except OSError:
             return None
@@ -146,12 +153,14 @@ class Store:
         """Write an entry file under a temporary name in the cache's tmp folder (cleared
         of a crashed run's leftovers), then rename it into place: a concurrent writer of
         the same content writes the same entry."""
-        final = self.path(sha256)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        work = self.tmp / f"{sha256[:16]}-{uuid.uuid4().hex}{SUFFIX}"
+        final = self._file(sha256)
+        os.makedirs(os.path.dirname(final), exist_ok=True)
+        work = os.path.join(self._tmp_str, f"{sha256[:16]}-{uuid.uuid4().hex}{SUFFIX}")
         try:
             with open(work, "wb") as fh:
                 fh.write(data)
             os.replace(work, final)
-        finally:
-            work.unlink(missing_ok=True)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(work)
+            raise
