@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import columns as C
-from ..tables import activity_frame, empty_ratings, repeated_text
+from ..tables import activity_frame, empty_ratings, empty_weights, empty_wellness, repeated_text
 from .base import Decoded, sample_columns
 
 
@@ -107,19 +107,22 @@ class ColumnDecoded(Decoded):
         self.kind = "activity"
         self.rows = rows
         self.parts = parts
-        self.weights = weights
-        self.wellness = wellness
+        self._weights, self._wellness = weights, wellness  # None: the file has none
         self.note = note
         self._frames: dict[str, pd.DataFrame] = {}
 
-    # A FIT activity file gives no gear, shoe list or ratings of other files: empty
-    # tables, made when asked for (each costs ~20 us, a tenth of a small file's frames).
+    # A FIT activity file gives no gear, shoe list or ratings of other files, and
+    # seldom weights or wellness readings: empty tables, made when asked for (each costs
+    # ~20-80 us, a tenth of a small file's frames).
     gear = property(lambda self: pd.DataFrame())
     shoes = property(lambda self: pd.DataFrame())
     ratings = property(lambda self: empty_ratings())
+    weights = property(lambda self: empty_weights() if self._weights is None else self._weights)
+    wellness = property(lambda self: empty_wellness() if self._wellness is None else self._wellness)
 
     def table_items(self, names) -> dict:
-        return {n: getattr(self, n) for n in names if n in ("activities", "samples", "weights", "wellness")}
+        held = {"activities", "samples"} | {n for n in ("weights", "wellness") if getattr(self, f"_{n}") is not None}
+        return {n: getattr(self, n) for n in names if n in held}
 
     @property
     def activities(self) -> pd.DataFrame:  # type: ignore[override]

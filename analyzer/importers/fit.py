@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import columns as C
 from ..errors import NotAnActivity, UnreadableExport
-from ..tables import activity_frame, empty_weights
+from ..tables import activity_frame, empty_weights, empty_wellness
 from . import fastfit
 from .base import (
     LOCAL_CLOCK_ONLY,
@@ -41,7 +41,7 @@ from .fit_sessions import (
     session_of_ns,
     session_spans,
 )
-from .fit_wellness import monitoring_offset, wellness_readings
+from .fit_wellness import holds_wellness, monitoring_offset, wellness_readings
 from .plausible import judge_run
 
 
@@ -79,9 +79,9 @@ def decode_fit(data: bytes, label: str, sha256: str) -> Decoded:
         records, _dev, others, error = read_messages(data)
         n_records = len(records)
     sessions = others.get("session", [])
-    weights = _weights(others, label)
+    weights = _weights(others, label)  # None: the file has none
     if not n_records and not sessions:
-        return _without_activity(others, weights, error, label)
+        return _without_activity(others, empty_weights() if weights is None else weights, error, label)
 
     clock = Clock(others)
     if fast is not None:
@@ -118,7 +118,9 @@ def decode_fit(data: bytes, label: str, sha256: str) -> Decoded:
     # The activity's own offset dates the readings an activity file carries (the user
     # profile's resting heart rate); their note parts stay out of the activity's note.
     offsets = [facts.device_offset, *(row[C.UTC_OFFSET_S] for row in rows)]
-    wellness, _parts = wellness_readings(others, clock, label, next((o for o in offsets if sane_offset(o)), None))
+    wellness = None  # the file has none
+    if holds_wellness(others):
+        wellness, _parts = wellness_readings(others, clock, label, next((o for o in offsets if sane_offset(o)), None))
     if frames and all(isinstance(f, SampleColumns) for f in frames):
         # The fast path: the frames are made for a batch of files at once (ingest.pool).
         return ColumnDecoded(rows, frames, weights, wellness, "; ".join(notes))
@@ -127,8 +129,8 @@ def decode_fit(data: bytes, label: str, sha256: str) -> Decoded:
         kind="activity",
         activities=activity_frame(rows),
         samples=(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]) if frames else pd.DataFrame(),
-        weights=weights,
-        wellness=wellness,
+        weights=empty_weights() if weights is None else weights,
+        wellness=empty_wellness() if wellness is None else wellness,
         note="; ".join(notes),
     )
 
@@ -291,9 +293,9 @@ def _activity_row(facts: _FileFacts, i: int, span: dict, part, notes: list[str])
     return judge_run(row)
 
 
-def _weights(others: dict[str, list[dict]], label: str) -> pd.DataFrame:
+def _weights(others: dict[str, list[dict]], label: str) -> pd.DataFrame | None:
     """Body-mass readings: weight_scale messages, and user_profile.weight at the
-    file's creation time."""
+    file's creation time; None when the file has none."""
     rows = []
     for w in others.get("weight_scale", []):
         kg, ts = w.get("weight"), w.get("timestamp")
@@ -305,5 +307,5 @@ def _weights(others: dict[str, list[dict]], label: str) -> pd.DataFrame:
         if isinstance(kg, (int, float)) and isinstance(created, dt.datetime):
             rows.append({C.TIMESTAMP: to_utc(created), C.WEIGHT_KG: float(kg), C.SOURCE: label})
     if not rows:
-        return empty_weights()
+        return None
     return pd.DataFrame(rows).drop_duplicates()

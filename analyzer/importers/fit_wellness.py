@@ -87,6 +87,23 @@ def monitoring_offset(others: dict[str, list[dict]]) -> float | None:
     return None
 
 
+#: The messages wellness_readings reads its readings from.
+WELLNESS_MESSAGES = (
+    "sleep_level",
+    "sleep_assessment",
+    "hrv_status_summary",
+    "hrv_value",
+    "monitoring_hr_data",
+    "user_profile",
+)
+
+
+def holds_wellness(others: dict[str, list[dict]]) -> bool:
+    """Whether the file has any message wellness_readings reads (an activity file
+    seldom has: its empty table is then not made)."""
+    return any(others.get(name) for name in WELLNESS_MESSAGES)
+
+
 def wellness_readings(
     others: dict[str, list[dict]], clock, label: str, offset_s: float | None
 ) -> tuple[pd.DataFrame, list[str]]:
