@@ -18,9 +18,10 @@ from .shoes import read_shoe_overrides, read_shoes_csv
 __all__ = ["IMPORTER_VERSION", "Decoded", "decode", "read_diary", "read_shoe_overrides", "read_shoes_csv", "sniff"]
 
 #: Bumped whenever an importer's output changes, or the way the cache stores it (11:
-#: one file per entry, cache/entryfile.py): part of every cache key, so a new version
-#: re-decodes instead of serving stale tables.
-IMPORTER_VERSION = "11"
+#: one file per entry, cache/entryfile.py; 12: samples in narrower columns,
+#: cache/compact.py): part of every cache key, so a new version re-decodes instead of
+#: serving stale tables, and an older heavylegs never reads an entry it cannot.
+IMPORTER_VERSION = "12"
 
 _XML_HEAD = 4096
 

@@ -9,6 +9,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 import pandas as pd
 
 from .. import columns as C
+from ..cache import compact
 from ..cache.layout import CacheLayout
 from ..cache.parquet import to_arrow
 from ..cache.store import Store
@@ -171,9 +172,9 @@ class _Batch:
         self.names = ("activities", layout.features_table, layout.hr_table)
         self.tables = dict(zip(self.names, (to_arrow(acts), feats, hist), strict=True))
         self.cut = {name: _by_file(t) for name, t in self.tables.items()}
-        # Samples keep NaN (a reading the file lacks) as NaN: read back the same, and the
-        # batch's float columns go to the entries without a scan or a copy.
-        own = _cut(to_arrow(samples, False), [sample_shape(d) for d in activity])
+        # Samples keep NaN (a reading the file lacks) as NaN, and are narrowed for the
+        # cache entries once for the batch (cache/compact.py: each entry's are slices).
+        own = _cut(compact.encode(to_arrow(samples, False)), [sample_shape(d) for d in activity])
         self.samples = dict(zip(map(id, activity), own, strict=True))
 
     def of(self, sha: str, decoded) -> tuple[dict, dict]:
