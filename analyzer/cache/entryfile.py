@@ -8,7 +8,7 @@ file of Arrow IPC streams costs a fraction (benchmarks/README.md, issue 20). Lay
 
 The header is ``{"meta": {...}, "tables": {name: [offset, length]}}``, offsets counted
 from the first byte after the header. Each table is one Arrow IPC stream (the Arrow
-columnar format, read back without copying). A table larger than COMPRESS_BYTES (a
+columnar format, read back without copying). A table of more than COMPRESS_CELLS (a
 run's samples) is stored in narrower columns that read back bit for bit (compact.py:
 integers with a scale, runs of text); when a float column of it cannot be narrowed,
 its buffers are also compressed with LZ4 frame (Arrow IPC's own buffer compression). A
@@ -28,11 +28,12 @@ from . import compact
 #: First bytes of an entry file ("heavylegs entry, format 1").
 MAGIC = b"HLENTRY1"
 _LENGTH = struct.Struct("<I")
-#: Tables with more bytes than this (Arrow's in-memory size) are narrowed, and compressed
-#: with LZ4 when a float column is left (heavylegs convention: a one-hour run's samples
-#: narrow from ~560 to ~115 KB for ~0.3 ms of CPU, where LZ4 took ~0.9 ms to make them
-#: ~150 KB; the small tables of a run, a few KB, are left as they are).
-COMPRESS_BYTES = 32 * 1024
+#: Tables of more cells (rows x columns) than this, ~32 KB of float64, are narrowed, and
+#: compressed with LZ4 when a float column is left (heavylegs convention: a one-hour
+#: run's samples narrow from ~560 to ~115 KB for ~0.2 ms of CPU, where LZ4 took ~0.9 ms
+#: to make them ~150 KB; the small tables of a run, a few KB, are left as they are).
+#: Cells, not Arrow's nbytes: that of a slice of a batch's table costs ~50-80 us.
+COMPRESS_CELLS = 4096
 
 
 class BadEntry(ValueError):
@@ -46,9 +47,9 @@ def pack(meta: dict, tables: dict) -> bytes:
     sink, index = pa.BufferOutputStream(), {}  # the streams one after another
     for name, table in tables.items():
         compression = None
-        if table.nbytes > COMPRESS_BYTES:
+        if table.num_rows * table.num_columns > COMPRESS_CELLS:
             table = compact.encode(table)
-            if any(field.type == pa.float64() for field in table.schema):
+            if pa.float64() in table.schema.types:
                 compression = "lz4"
         start = sink.tell()
         with pa.ipc.new_stream(sink, table.schema, options=_options(compression)) as w:
