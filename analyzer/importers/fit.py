@@ -94,8 +94,9 @@ def decode_fit(data: bytes, label: str, sha256: str) -> Decoded:
     if not has_samples and not sessions:
         raise UnreadableExport(label, "; ".join(notes) or "no records with timestamps")
     if fast is not None:
-        # The records' own span is needed only when no session gives a start.
-        spans = session_spans(sessions, pd.DataFrame(), clock, others)
+        # The records' own span is needed only when no session gives a start (no
+        # samples given: nothing to make a frame of when one does).
+        spans = session_spans(sessions, (), clock, others)
         spans = spans or (session_spans(sessions, fast.samples, clock, others) if has_samples else [])
     else:
         spans = session_spans(sessions, samples, clock, others)

@@ -45,10 +45,10 @@ def _rating(s: dict, field: tuple[int, str]) -> float:
     return value if 0 <= value <= RATING_RAW_MAX else float("nan")
 
 
-def session_spans(sessions, samples: pd.DataFrame, clock, others) -> list[dict]:
+def session_spans(sessions, samples: pd.DataFrame | tuple, clock, others) -> list[dict]:
     """Start, end, elapsed and timer time, distance, sport and notes per session, in
     time order. A file without sessions (a watch that died mid-run) becomes one span
-    over its records."""
+    over its records (``samples``; an empty tuple: none given)."""
     spans = []
     for s in sessions:
         start = clock.utc(s.get("start_time")) or clock.utc(s.get("timestamp"))
