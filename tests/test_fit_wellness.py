@@ -515,3 +515,21 @@ def test_history_gets_daily_wellness_and_the_runs_ratings(tmp_path):
     )
     assert status["monitoring.fit"][0] == C.IMPORTED
     assert status["run1.fit"][0] == C.IMPORTED
+
+
+def test_files_with_wellness_readings_are_the_ones_holds_wellness_names():
+    """decode_fit reads wellness messages only where holds_wellness says the file has
+    some: every file from which wellness_readings gets a reading or a note must be one."""
+    from analyzer.importers.fit_messages import Clock, read_messages
+    from analyzer.importers.fit_wellness import holds_wellness, wellness_readings
+
+    paths = sorted((WELLNESS / "fit").glob("*.fit")) if WELLNESS.is_dir() else []
+    made = [_sleep_file(), _hrv_file()]
+    seen = 0
+    for label, data in [*((p.name, p.read_bytes()) for p in paths), *(("made.fit", d) for d in made)]:
+        others = read_messages(data)[2]
+        table, notes = wellness_readings(others, Clock(others), label, None)
+        if len(table) or notes:
+            seen += 1
+            assert holds_wellness(others), label
+    assert seen >= len(made)

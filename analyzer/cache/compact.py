@@ -28,18 +28,21 @@ import numpy as np
 #: with encoded columns.
 ENCODING_KEY = b"heavylegs.encoding"
 #: The linear forms a float64 column is tried in, as (divisor, offset): value =
-#: integer / divisor - offset; a divisor below 1 stands for multiplying by its inverse
-#: (written so the inverse is exact). The decimal scales of the FIT profile and of text
-#: formats, FIT's altitude (scale 5, offset 500 m: FIT SDK Profile.xlsx, record
-#: altitude and enhanced_altitude) and FIT's positions (semicircles: degrees = value
-#: x 180 / 2^31, fit_profile.SEMICIRCLE_TO_DEG).
+#: integer / divisor - offset; the divisor "semicircles" stands for value = integer x
+#: SEMICIRCLE_DEG. The decimal scales of the FIT profile and of text formats, FIT's
+#: altitude (scale 5, offset 500 m: FIT SDK Profile.xlsx, record altitude and
+#: enhanced_altitude) and FIT's positions (semicircles: degrees = value x 180 / 2^31).
 ENCODINGS = (
     *((10.0**k, 0.0) for k in range(8)),
     (5.0, 500.0),
     ("semicircles", 0.0),
 )
+#: Each encoding's name in the field metadata, and back.
 _NAMES = {(d, o): f"scale:{d}:{o!r}".encode() for d, o in ENCODINGS}
-#: Degrees per semicircle (an exact binary fraction, so integer x it is exact).
+_FORMS = {name: form for form, name in _NAMES.items()}
+#: Degrees per semicircle (an exact binary fraction, so integer x it is exact): the FIT
+#: profile's (importers.fit_profile.SEMICIRCLE_TO_DEG; the cache does not import the
+#: importers).
 SEMICIRCLE_DEG = 180.0 / 2**31
 #: Values of a column the encodings are first tried on; the whole column is then
 #: checked against each encoding those values allow, at most CHECKS_AT_MOST of them
@@ -183,10 +186,9 @@ def decode(table):
         elif name == b"nan":
             array = pa.array(np.full(len(column), np.nan))
         else:
-            _, divisor, offset = name.decode().split(":")
-            divisor = divisor if divisor == "semicircles" else float(divisor)
+            divisor, offset = _FORMS[name]  # KeyError: a damaged entry (entryfile.BadEntry)
             ints = column.to_numpy().astype(np.float64) if column.null_count == 0 else _with_nan(column)
-            array = pa.array(_computed(ints, divisor, float(offset)))
+            array = pa.array(_computed(ints, divisor, offset))
         fields.append(pa.field(field.name, array.type))
         columns.append(array)
     return pa.Table.from_arrays(columns, schema=pa.schema(fields))

@@ -121,8 +121,9 @@ class ColumnDecoded(Decoded):
     wellness = property(lambda self: empty_wellness() if self._wellness is None else self._wellness)
 
     def table_items(self, names) -> dict:
-        held = {"activities", "samples"} | {n for n in ("weights", "wellness") if getattr(self, f"_{n}") is not None}
-        return {n: getattr(self, n) for n in names if n in held}
+        held = {"activities": True, "samples": True, "weights": self._weights is not None}
+        held["wellness"] = self._wellness is not None
+        return {n: getattr(self, n) for n in names if held.get(n)}
 
     @property
     def activities(self) -> pd.DataFrame:  # type: ignore[override]

@@ -42,7 +42,7 @@ import pandas as pd
 from .. import columns as C
 from ..tables import wellness_frame
 from .base import sane_offset
-from .fit_profile import HRV_STATUSES, SLEEP_LEVELS
+from .fit_profile import HRV_STATUSES, SLEEP_LEVELS, WELLNESS_MESGS
 
 #: Two sleep_level (or hrv_value) messages further apart than this [s] belong to two
 #: nights (heavylegs convention: a watch that stages sleep writes a level at least at
@@ -87,15 +87,9 @@ def monitoring_offset(others: dict[str, list[dict]]) -> float | None:
     return None
 
 
-#: The messages wellness_readings reads its readings from.
-WELLNESS_MESSAGES = (
-    "sleep_level",
-    "sleep_assessment",
-    "hrv_status_summary",
-    "hrv_value",
-    "monitoring_hr_data",
-    "user_profile",
-)
+#: The messages wellness_readings reads its readings from: the wellness messages of the
+#: FIT profile, and user_profile (its resting heart rate setting).
+WELLNESS_MESSAGES = (*(name for name, _fields in WELLNESS_MESGS.values()), "user_profile")
 
 
 def holds_wellness(others: dict[str, list[dict]]) -> bool:
