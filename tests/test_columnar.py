@@ -19,7 +19,7 @@ from analyzer import columns as C
 from analyzer.cache.layout import CacheLayout
 from analyzer.importers import decode
 from analyzer.importers.base import choose_offset, has_dynamics, summarise
-from analyzer.importers.columnar import ColumnDecoded, SampleColumns, batch_activities, batch_samples
+from analyzer.importers.columnar import ColumnDecoded, SampleColumns, batch_activities, batch_columns, batch_samples
 from analyzer.ingest import pool
 from tests.conftest import REAL
 from tests.test_run_kernels import SAMPLE, _in_batches
@@ -62,6 +62,7 @@ def test_batch_frames_are_the_files_frames_concatenated(files):
         batches += _in_batches(decoded, size, seed)
     only_columns = [d for d in decoded if isinstance(d, ColumnDecoded)]
     batches += _in_batches(only_columns, 16, 4)
+    held = 0
     for part in batches:
         acts, same_units = batch_activities(part)
         samples = batch_samples(part)
@@ -75,6 +76,11 @@ def test_batch_frames_are_the_files_frames_concatenated(files):
         frames = [d.samples for d in part if len(d.samples)]
         expected = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         pd.testing.assert_frame_equal(samples, expected, check_exact=True)
+        columns = batch_columns(part)
+        if columns is not None:  # what the worker holds instead of the frame
+            pd.testing.assert_frame_equal(columns.frame(), expected, check_exact=True)
+            held += 1
+    assert held >= 10
 
 
 def test_chunk_results_travel_as_their_batch_tables(files, tmp_path):
@@ -151,3 +157,26 @@ def test_a_decoding_worker_keeps_freed_memory_for_the_next_batch():
     }
     assert faults["default"] > 50 * 8 * 200  # ~256 a MiB, every time
     assert faults["worker"] < faults["default"] / 20
+
+
+def test_each_feature_row_gets_its_activitys_file():
+    """pool._with_owner: a row's file_sha256 is its activity's file (the last row of an
+    id listed twice, as a mapping by id gives), in the activity table's text type."""
+    from analyzer.tables import repeated_text
+
+    acts = pd.DataFrame(
+        {
+            C.ACTIVITY_ID: repeated_text(["r1", "r2", "r3"], [1, 1, 1]),
+            C.FILE_SHA256: repeated_text(["s1", "s2", "s2"], [1, 1, 1]),
+        }
+    )
+    feats = pd.DataFrame({C.ACTIVITY_ID: ["r2", "r1"]})
+    hist = pd.DataFrame({C.ACTIVITY_ID: ["r3", "r3", "r1"]})
+    pool._with_owner(acts, feats, hist)
+    assert feats[C.FILE_SHA256].tolist() == ["s2", "s1"]
+    assert hist[C.FILE_SHA256].tolist() == ["s2", "s2", "s1"]
+    assert feats[C.FILE_SHA256].dtype == acts[C.FILE_SHA256].dtype == hist[C.FILE_SHA256].dtype
+    twice = pd.DataFrame({C.ACTIVITY_ID: ["r1", "r2", "r1"], C.FILE_SHA256: ["s1", "s2", "s9"]})
+    feats = pd.DataFrame({C.ACTIVITY_ID: ["r1", "r2"]})
+    pool._with_owner(twice, feats)
+    assert feats[C.FILE_SHA256].tolist() == ["s9", "s2"]

@@ -133,3 +133,48 @@ def test_entries_of_a_batch_read_back_as_the_files_samples(files, tmp_path):  # 
         assert_same(to_arrow(decoded.samples, False), store.arrow(sha, "samples"))
         checked += 1
     assert checked >= 10
+
+
+def test_text_runs_are_the_runs_encode_makes():
+    """text_runs (a batch's activity ids, made from the distinct strings) is what
+    encode makes of the plain column: runs when there are at most one per RUNS_AT_MOST
+    rows (equal neighbours one run), else the plain column; and reads back as it."""
+    import pyarrow.compute as pc
+
+    cases = [(["a", "a", "b"], [4, 4, 8]), (["x"], [5]), (["a", "b", "c"], [1, 1, 1]), (["a", "b"], [3, 1])]
+    for values, counts in cases:
+        plain = pa.array(np.repeat(values, counts).tolist(), pa.large_string())
+        got = compact.text_runs(values, counts)
+        table = pa.table({"id": plain})
+        encoded = compact.encode(table)
+        assert got.equals(encoded["id"].chunk(0)), (values, counts)
+        made = compact.encode(pa.table({"id": got}))
+        assert made.schema == encoded.schema
+        assert_same(table, compact.decode(made))
+    runs = compact.text_runs(["a", "a", "b"], [4, 4, 8])
+    assert runs.run_ends.to_pylist() == [8, 16] and runs.values.to_pylist() == ["a", "b"]
+    assert pc.run_end_decode(runs).to_pylist() == ["a"] * 8 + ["b"] * 8
+    assert compact.text_runs(["a", "b"], [3, 1]).to_pylist() == ["a", "a", "a", "b"]  # 2 runs > 4 // 4
+
+
+def test_a_batch_of_column_held_files_is_stored_as_its_frame_would_be(files):  # noqa: F811
+    """The worker's sample table made from the files' columns (pool._columns_table, no
+    frame) encodes to the bytes the frame's table encodes to."""
+    from analyzer.importers.columnar import batch_columns, batch_samples
+
+    decoded = [d for *_x, d in files]
+    alike: dict[tuple, list] = {}
+    for d in decoded:
+        columns = batch_columns([d])
+        if columns is not None:
+            alike.setdefault(tuple(columns.names), []).append(d)
+    compared = 0
+    for group in alike.values():
+        for part in ([group[0]], group[:16]):
+            columns = batch_columns(part)
+            expected = compact.encode(to_arrow(batch_samples(part), False))
+            got = compact.encode(pool._columns_table(columns))
+            assert got.schema.equals(expected.schema, check_metadata=True)
+            assert entryfile.pack({}, {"s": got}) == entryfile.pack({}, {"s": expected})
+            compared += 1
+    assert compared >= 4

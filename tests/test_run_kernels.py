@@ -19,6 +19,7 @@ import pytest
 from analyzer import columns as C
 from analyzer.features import per_run, run_kernels, run_numpy
 from analyzer.importers import decode
+from analyzer.importers.columnar import batch_columns
 from tests.conftest import REAL, requires_real
 from tests.fitmake import Leg, fit_bytes, run
 
@@ -57,6 +58,23 @@ def _same(acts: pd.DataFrame, samples: pd.DataFrame, mirrored: bool = True) -> N
         pd.testing.assert_frame_equal(g, e, check_exact=True)
 
 
+def _same_from_columns(decoded: list) -> bool:
+    """When every file of ``decoded`` is held as columns of one shape (as the import
+    workers batch them: columnar.batch_columns), the features computed from those
+    columns, without a sample frame, are the pandas path's. Whether they were."""
+    columns = batch_columns(decoded)
+    if columns is None:
+        return False
+    acts, samples = _batch(decoded)
+    expected = per_run.compute_reference(acts, samples)
+    fast = run_numpy.compute(acts, columns)
+    assert fast is not None
+    for got in (fast, per_run.compute(acts, columns)):
+        for g, e in zip(got, expected, strict=True):
+            pd.testing.assert_frame_equal(g, e, check_exact=True)
+    return True
+
+
 def _in_batches(decoded: list, size: int, seed: int) -> list[list]:
     order = np.random.default_rng(seed).permutation(len(decoded))
     return [[decoded[i] for i in order[k : k + size]] for k in range(0, len(order), size)]
@@ -81,9 +99,13 @@ def test_every_sample_file_alone_and_in_batches(sample_files):
     assert not all(d.activities[C.IS_RUN].all() for d in sample_files)  # strength sessions too
     for d in sample_files:
         _same(d.activities, d.samples)
+    from_columns = 0
     for size, seed in ((5, 1), (16, 2)):
         for part in _in_batches(sample_files, size, seed):
             _same(*_batch(part))
+        fit = [d for d in sample_files if d.activities[C.FORMAT].iloc[0] == "fit"]
+        from_columns += sum(_same_from_columns(part) for part in _in_batches(fit, size, seed))
+    assert from_columns >= 3
 
 
 @requires_real
@@ -93,6 +115,14 @@ def test_every_real_file_alone_and_in_batches(real_files):
         _same(d.activities, d.samples)
     for part in _in_batches(real_files, 16, 3):
         _same(*_batch(part))
+    held = [d for d in real_files if batch_columns([d]) is not None]
+    assert sum(_same_from_columns([d]) for d in held) >= 30
+    # Batches of files with the same sample columns (one watch's files, as a history has).
+    alike: dict[tuple, list] = {}
+    for d in held:
+        alike.setdefault(tuple(batch_columns([d]).names), []).append(d)
+    batches = [part for group in alike.values() if len(group) > 1 for part in _in_batches(group, 16, 4)]
+    assert sum(_same_from_columns(part) for part in batches) >= 3
 
 
 # --- made runs: each awkward case of the pandas code ---------------------------------------

@@ -134,6 +134,30 @@ def _encode_floats(v: np.ndarray):
     return None
 
 
+def text_runs(values: list[str], counts: list[int]):
+    """A text column (large_string) of each of ``values`` repeated its count, as encode
+    stores it: as runs (equal neighbours one run) when there is at most one per
+    RUNS_AT_MOST rows, else as the plain column. Made from the distinct strings, not
+    a string per row."""
+    import pyarrow as pa
+
+    ends, kept = [], []
+    total = 0
+    for value, count in zip(values, counts, strict=True):
+        total += count
+        if not count:
+            continue
+        if kept and kept[-1] == value:
+            ends[-1] = total
+        else:
+            ends.append(total)
+            kept.append(value)
+    text = pa.array(kept, pa.large_string())
+    if len(ends) <= total // RUNS_AT_MOST:
+        return pa.RunEndEncodedArray.from_arrays(pa.array(ends, pa.int32()), text)
+    return text.take(pa.array(np.repeat(np.arange(len(kept)), np.diff(ends, prepend=0))))
+
+
 def encode(table):
     """``table`` with its columns in the narrowest encoding that reads back the same
     (the module docstring); the table itself when none applies."""
@@ -148,10 +172,12 @@ def encode(table):
         plain = column.num_chunks == 1 and field.nullable and not field.metadata
         if plain and column.null_count == 0 and field.type == pa.float64():
             encoded = _encode_floats(column.chunk(0).to_numpy())
-        elif plain and (pa.types.is_large_string(field.type) or pa.types.is_string(field.type)):
+        elif plain and _is_text(field.type):
             runs = pc.run_end_encode(column.chunk(0))
             if len(runs.run_ends) <= len(column) // RUNS_AT_MOST:
                 encoded = runs, b"runs"
+        elif plain and pa.types.is_run_end_encoded(field.type) and _is_text(field.type.value_type):
+            encoded = column.chunk(0), b"runs"  # text_runs' column
         if encoded is None:
             fields.append(field)
             columns.append(column)
@@ -163,6 +189,12 @@ def encode(table):
     if not changed:
         return table
     return pa.Table.from_arrays(columns, schema=pa.schema(fields, metadata={ENCODING_KEY: b"1"}))
+
+
+def _is_text(kind) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_large_string(kind) or pa.types.is_string(kind)
 
 
 def decode(table):

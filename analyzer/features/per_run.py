@@ -25,7 +25,7 @@ RUN_FEATURES_VERSION = "4"
 EFFICIENCY_COLUMNS = run_numpy.EFFICIENCY_COLUMNS
 
 
-def compute(activities: pd.DataFrame, samples: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def compute(activities: pd.DataFrame, samples) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(run features of the runs of ``activities``, heart-rate histogram of all of them).
 
     Run features: one row per run, the columns of dynamics.form_summary (without
@@ -37,13 +37,17 @@ def compute(activities: pd.DataFrame, samples: pd.DataFrame) -> tuple[pd.DataFra
     Parameters
     ----------
     activities : activity rows (runs are picked by ``is_run``).
-    samples : the samples of those activities (others are ignored).
+    samples : the samples of those activities (others are ignored): a frame, or
+        their columns (importers.columnar.BatchColumns, whose frame is made only for
+        compute_reference).
 
     Computed on numpy columns (run_numpy.py: the same frames, bit for bit, at a fraction
     of the cost), or by compute_reference for inputs that path does not mirror.
     """
     fast = run_numpy.compute(activities, samples)
-    return compute_reference(activities, samples) if fast is None else fast
+    if fast is not None:
+        return fast
+    return compute_reference(activities, samples if isinstance(samples, pd.DataFrame) else samples.frame())
 
 
 def compute_reference(activities: pd.DataFrame, samples: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

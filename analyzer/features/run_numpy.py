@@ -60,11 +60,12 @@ class Batch:
         return None if self.moved is None else np.argsort(self.moved[rows], kind="stable")
 
 
-def compute(activities: pd.DataFrame, samples: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+def compute(activities: pd.DataFrame, samples) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     """(run features, heart-rate histogram) as per_run.compute_reference gives them, or
-    None for inputs this path does not mirror."""
+    None for inputs this path does not mirror. ``samples``: a sample frame, or the
+    samples' columns (importers.columnar.BatchColumns: no frame is made)."""
     try:
-        b = batch(activities, samples)
+        b = batch(activities, samples) if isinstance(samples, pd.DataFrame) else batch_of_columns(activities, samples)
         dt = moving_dt(b)
         figures = {**form(b), **efficiency(b, dt)}
     except Unmirrored:
@@ -83,25 +84,61 @@ def compute(activities: pd.DataFrame, samples: pd.DataFrame) -> tuple[pd.DataFra
 def batch(activities: pd.DataFrame, samples: pd.DataFrame) -> Batch:
     """The samples of ``activities`` grouped by code; raises Unmirrored (see the module)."""
     needed = (C.ACTIVITY_ID, C.TIMESTAMP, C.SPEED_M_S, C.HEART_RATE_BPM, C.TEMPERATURE_C, C.STANCE_TIME_MS)
-    if C.ACTIVITY_ID not in activities or C.START_UTC not in activities or not len(samples):
-        raise Unmirrored("no samples, or columns missing")
-    if any(c not in samples for c in needed):
-        raise Unmirrored("sample columns missing")
-    # per_run.compute: codes of the runs first, then of the other activities.
-    is_run = activities[C.IS_RUN].astype(bool).to_numpy() if C.IS_RUN in activities else np.ones(len(activities), bool)
-    all_ids = activities[C.ACTIVITY_ID].to_numpy(dtype=object)
-    run_ids = pd.unique(all_ids[is_run])
-    ids = np.asarray(pd.unique(np.concatenate([run_ids, all_ids])), dtype=object)
-    if len(run_ids) != is_run.sum() or pd.isna(ids).any():
-        raise Unmirrored("a run listed twice (a row each), or an activity without id")
+    if not len(samples) or any(c not in samples for c in needed):
+        raise Unmirrored("no samples, or sample columns missing")
+    runs = _runs(activities)
     fcodes, uniques = pd.factorize(samples[C.ACTIVITY_ID])
-    code = np.append(pd.Index(ids).get_indexer(uniques), -1)[fcodes]  # fcodes -1 (missing): -1
+    code = np.append(pd.Index(runs.ids).get_indexer(uniques), -1)[fcodes]  # fcodes -1 (missing): -1
     ts = samples[C.TIMESTAMP].array
     if not isinstance(ts, pd.arrays.DatetimeArray) or ts.unit not in TICKS_PER_S:
         raise Unmirrored("timestamps are not datetimes")
     for name in FLOAT_COLUMNS:
         if name in samples and samples[name].dtype != np.float64:
             raise Unmirrored(f"{name} is not float64")
+    cols = {name: samples[name].to_numpy() for name in FLOAT_COLUMNS if name in samples}
+    return _grouped(runs, code, ts.asi8, ts.unit, cols)
+
+
+def batch_of_columns(activities: pd.DataFrame, samples) -> Batch:
+    """batch() of samples held as columns (importers.columnar.BatchColumns: float64
+    columns, UTC times in ns): each part's rows get its activity's code at once."""
+    names = set(samples.names)
+    if not len(samples) or any(
+        c not in names for c in (C.SPEED_M_S, C.HEART_RATE_BPM, C.TEMPERATURE_C, C.STANCE_TIME_MS)
+    ):
+        raise Unmirrored("no samples, or sample columns missing")
+    runs = _runs(activities)
+    code = np.repeat(pd.Index(runs.ids).get_indexer(samples.ids), samples.lengths)
+    cols = {name: samples.block[j] for j, name in enumerate(samples.names) if name in FLOAT_COLUMNS}
+    return _grouped(runs, code, samples.ns, "ns", cols)
+
+
+@dataclass
+class _Runs:
+    """The codes' activities (batch's ids, nruns and gpx)."""
+
+    ids: np.ndarray
+    nruns: int
+    gpx: np.ndarray
+
+
+def _runs(activities: pd.DataFrame) -> _Runs:
+    """per_run.compute's codes: the runs' first, then the other activities'."""
+    if C.ACTIVITY_ID not in activities or C.START_UTC not in activities:
+        raise Unmirrored("activity columns missing")
+    is_run = activities[C.IS_RUN].astype(bool).to_numpy() if C.IS_RUN in activities else np.ones(len(activities), bool)
+    all_ids = activities[C.ACTIVITY_ID].to_numpy(dtype=object)
+    run_ids = pd.unique(all_ids[is_run])
+    ids = np.asarray(pd.unique(np.concatenate([run_ids, all_ids])), dtype=object)
+    if len(run_ids) != is_run.sum() or pd.isna(ids).any():
+        raise Unmirrored("a run listed twice (a row each), or an activity without id")
+    gpx = activities[C.FORMAT].eq("gpx").to_numpy(dtype=bool)[is_run] if C.FORMAT in activities else ~is_run[is_run]
+    return _Runs(ids, len(run_ids), gpx)
+
+
+def _grouped(runs: _Runs, code: np.ndarray, ts: np.ndarray, unit: str, columns: dict[str, np.ndarray]) -> Batch:
+    """The Batch of the rows of known activities (``code`` >= 0), grouped by code:
+    ``ts`` their int64 times in ``unit``, ``columns`` the float64 ones it has."""
     rows = np.flatnonzero(code >= 0)
     moved = None
     if not np.all(code[rows][1:] >= code[rows][:-1]):
@@ -111,18 +148,14 @@ def batch(activities: pd.DataFrame, samples: pd.DataFrame) -> Batch:
     def take(x: np.ndarray) -> np.ndarray:
         return x if whole and moved is None else x[rows]
 
-    i8 = take(ts.asi8)
+    i8 = take(ts)
     if (i8 == np.iinfo(np.int64).min).any():
         raise Unmirrored("a timestamp is missing (NaT)")
-    cols = {
-        name: take(samples[name].to_numpy()) if name in samples else np.full(len(rows), np.nan)
-        for name in FLOAT_COLUMNS
-    }
+    cols = {name: take(columns[name]) if name in columns else np.full(len(rows), np.nan) for name in FLOAT_COLUMNS}
     if np.any((cols[C.HEART_RATE_BPM] == 0) & np.signbit(cols[C.HEART_RATE_BPM])):
         raise Unmirrored("a heart rate of -0.0")
-    gpx = activities[C.FORMAT].eq("gpx").to_numpy(dtype=bool)[is_run] if C.FORMAT in activities else ~is_run[is_run]
-    starts = K.starts_of(take(code), len(ids))
-    return Batch(ids, len(run_ids), gpx, starts, moved, i8, ts.unit, cols)
+    starts = K.starts_of(take(code), len(runs.ids))
+    return Batch(runs.ids, runs.nruns, runs.gpx, starts, moved, i8, unit, cols)
 
 
 def moving_dt(b: Batch) -> np.ndarray:

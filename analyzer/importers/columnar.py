@@ -67,10 +67,62 @@ def utc_times(ns: np.ndarray):
     return pd.Series(ns.view("datetime64[ns]")).dt.tz_localize("UTC").array
 
 
+class BatchColumns:
+    """The samples of several SampleColumns one after the other, their columns of one
+    name, order and type float64 in all: ``ids`` and ``lengths`` (each part's activity
+    id and rows), ``ns`` (the times, int64 ns since the Unix epoch, UTC), ``names`` and
+    ``block`` (the float columns, a row of the 2-D array each, copied once). What
+    sample_frame gives as a frame, held without one (issue 20: the per-run features and
+    the cache entries are made from these arrays)."""
+
+    __slots__ = ("ids", "lengths", "ns", "names", "block")
+
+    def __init__(self, parts: list[SampleColumns]) -> None:
+        self.ids = [p.activity for p in parts]
+        self.lengths = [len(p) for p in parts]
+        self.ns = parts[0].ns if len(parts) == 1 else np.concatenate([p.ns for p in parts])
+        self.names = list(parts[0].columns)
+        self.block = np.empty((len(self.names), len(self.ns)))
+        start = 0
+        for p in parts:
+            for j, name in enumerate(self.names):
+                self.block[j, start : start + len(p)] = p.columns[name]
+            start += len(p)
+
+    def __len__(self) -> int:
+        return len(self.ns)
+
+    @classmethod
+    def of(cls, parts: list[SampleColumns]) -> BatchColumns | None:
+        """The parts' BatchColumns; None when their columns differ (in name, order or
+        type: pd.concat unifies those) or one is not float64."""
+        first = parts[0].columns
+        names = list(first)
+        if not all(first[n].dtype == np.float64 for n in names):
+            return None
+        for p in parts[1:]:
+            if list(p.columns) != names or any(p.columns[n].dtype != np.float64 for n in names):
+                return None
+        return cls(parts)
+
+    def frame(self) -> pd.DataFrame:
+        """The samples as a frame: sample_frame's."""
+        # The float columns are the frame's block (pd.DataFrame of a dict of columns
+        # would copy them a second time).
+        frame = pd.DataFrame(self.block.T, columns=self.names, copy=False)
+        frame.insert(0, C.TIMESTAMP, utc_times(self.ns))
+        frame.insert(0, C.ACTIVITY_ID, repeated_text(self.ids, self.lengths))
+        return frame
+
+
 def sample_frame(parts: list[SampleColumns]) -> pd.DataFrame | None:
     """The frame of ``parts`` one after the other: what pd.concat of their frames
     gives, made at once. None when their columns differ (in name, order or type:
     pd.concat unifies those, the caller concatenates frames)."""
+    if len(parts) > 1:
+        columns = BatchColumns.of(parts)
+        if columns is not None:
+            return columns.frame()
     first = parts[0].columns
     names = list(first)
     for p in parts[1:]:
@@ -78,24 +130,13 @@ def sample_frame(parts: list[SampleColumns]) -> pd.DataFrame | None:
             return None
     one = len(parts) == 1
     ns = parts[0].ns if one else np.concatenate([p.ns for p in parts])
-    ids = repeated_text([p.activity for p in parts], [len(p) for p in parts])
-    if one or not all(first[n].dtype == np.float64 for n in names):
-        out = {C.ACTIVITY_ID: ids, C.TIMESTAMP: utc_times(ns)}
-        for name in names:
-            out[name] = first[name] if one else np.concatenate([p.columns[name] for p in parts])
-        return pd.DataFrame(out)
-    # The float columns copied once, into the block the frame keeps (pd.DataFrame of a
-    # dict of columns would copy them a second time to make its block).
-    block = np.empty((len(names), len(ns)))
-    start = 0
-    for p in parts:
-        for j, name in enumerate(names):
-            block[j, start : start + len(p)] = p.columns[name]
-        start += len(p)
-    frame = pd.DataFrame(block.T, columns=names, copy=False)
-    frame.insert(0, C.TIMESTAMP, utc_times(ns))
-    frame.insert(0, C.ACTIVITY_ID, ids)
-    return frame
+    out = {
+        C.ACTIVITY_ID: repeated_text([p.activity for p in parts], [len(p) for p in parts]),
+        C.TIMESTAMP: utc_times(ns),
+    }
+    for name in names:
+        out[name] = first[name] if one else np.concatenate([p.columns[name] for p in parts])
+    return pd.DataFrame(out)
 
 
 class ColumnDecoded(Decoded):
@@ -173,6 +214,15 @@ def batch_samples(decoded: list[Decoded]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
+def batch_columns(decoded: list[Decoded]) -> BatchColumns | None:
+    """The samples of every Decoded as BatchColumns, when they are all ColumnDecoded
+    with samples of the same float columns (else None: batch_samples makes their frame)."""
+    if not all(isinstance(d, ColumnDecoded) for d in decoded):
+        return None
+    parts = [p for d in decoded for p in d.parts if len(p)]  # type: ignore[attr-defined]
+    return BatchColumns.of(parts) if parts else None
+
+
 def sample_shape(d: Decoded) -> tuple[int, list[str], dict[str, str]]:
     """(rows, column names, {datetime column: unit}) of a Decoded's sample frame,
     without making it when it is held as columns."""
@@ -187,9 +237,11 @@ def time_units(frame: pd.DataFrame) -> dict[str, str]:
 
 
 __all__ = [
+    "BatchColumns",
     "ColumnDecoded",
     "SampleColumns",
     "batch_activities",
+    "batch_columns",
     "batch_samples",
     "finish_arrays",
     "sample_frame",

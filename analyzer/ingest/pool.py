@@ -16,7 +16,7 @@ from ..cache.store import Store
 from ..errors import NotAnActivity, UnreadableExport
 from ..features import per_run
 from ..importers import decode
-from ..importers.columnar import batch_activities, batch_samples, sample_shape, time_units
+from ..importers.columnar import batch_activities, batch_columns, batch_samples, sample_shape, time_units
 from .deadline import OverBudget, deadline
 
 #: Time budget for decoding one file [s]. The slowest honest case, a 24-hour activity at
@@ -69,14 +69,12 @@ def decode_one(label: str, data: bytes, sha256: str) -> tuple[dict, object]:
     return meta, decoded
 
 
-def run_features(
-    decoded: list, samples: pd.DataFrame | None = None, acts: pd.DataFrame | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def run_features(decoded: list, samples=None, acts: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(run features, heart-rate histograms) of the activities of every Decoded, each
     row with its file's file_sha256: computed over all of them at once (``samples``
-    and ``acts``: their batch_samples and batch_activities, when already made), else (a
-    failure) file by file; a file whose features cannot be computed gets them with its
-    form_reason saying why."""
+    and ``acts``: their batch_samples, or batch_columns, and batch_activities, when
+    already made), else (a failure) file by file; a file whose features cannot be
+    computed gets them with its form_reason saying why."""
     if not decoded:
         return per_run.empty()
     try:
@@ -89,10 +87,21 @@ def run_features(
         d = decoded[0]
         acts = d.activities
         feats, hist = per_run.unavailable(d.activities, d.samples, "features could not be computed from the samples")
-    owner = dict(zip(acts[C.ACTIVITY_ID], acts[C.FILE_SHA256], strict=True))
-    for frame in (feats, hist):
-        frame[C.FILE_SHA256] = frame[C.ACTIVITY_ID].map(owner).astype(acts[C.FILE_SHA256].dtype)
+    _with_owner(acts, feats, hist)
     return feats, hist
+
+
+def _with_owner(acts: pd.DataFrame, *frames: pd.DataFrame) -> None:
+    """Each frame's file_sha256: the file of its row's activity in ``acts`` (the last
+    row of an id listed twice), in the activity table's type."""
+    ids, shas = pd.Index(acts[C.ACTIVITY_ID]), acts[C.FILE_SHA256]
+    for frame in frames:
+        at = ids.get_indexer(frame[C.ACTIVITY_ID]) if ids.is_unique else None
+        if at is not None and (at >= 0).all():
+            frame[C.FILE_SHA256] = shas.array.take(at)  # what the mapping below gives, by position
+        else:
+            owner = dict(zip(ids, shas, strict=True))
+            frame[C.FILE_SHA256] = frame[C.ACTIVITY_ID].map(owner).astype(shas.dtype)
 
 
 def _by_file(table):
@@ -161,12 +170,31 @@ def _cut(table, shapes: list[tuple[int, list[str], dict[str, str]]]) -> list:
     return out
 
 
+def _columns_table(samples):
+    """The arrow table of a batch's samples held as columns (columnar.BatchColumns):
+    to_arrow(samples.frame(), False)'s, its activity ids as compact.encode stores them
+    (runs), its float columns not copied."""
+    import pyarrow as pa
+
+    columns = {
+        C.ACTIVITY_ID: compact.text_runs(samples.ids, samples.lengths),
+        C.TIMESTAMP: pa.array(samples.ns, pa.timestamp("ns", tz="UTC")),
+    }
+    for j, name in enumerate(samples.names):
+        columns[name] = pa.array(samples.block[j])
+    return pa.table(columns)
+
+
 class _Batch:
     """The tables of a batch's activity files, each made once for all of them (the
     samples, activity rows, run features and heart-rate histograms) and cut per file."""
 
     def __init__(self, activity: list, layout: CacheLayout) -> None:
-        samples = batch_samples(activity)
+        # The samples as columns when the files were decoded to columns (the fast path),
+        # else as one frame.
+        samples = batch_columns(activity)
+        if samples is None:
+            samples = batch_samples(activity)
         acts, self.same_units = batch_activities(activity)
         feats, hist = (to_arrow(f) for f in run_features(activity, samples, acts))
         self.names = ("activities", layout.features_table, layout.hr_table)
@@ -174,7 +202,8 @@ class _Batch:
         self.cut = {name: _by_file(t) for name, t in self.tables.items()}
         # Samples keep NaN (a reading the file lacks) as NaN, and are narrowed for the
         # cache entries once for the batch (cache/compact.py: each entry's are slices).
-        own = _cut(compact.encode(to_arrow(samples, False)), [sample_shape(d) for d in activity])
+        table = to_arrow(samples, False) if isinstance(samples, pd.DataFrame) else _columns_table(samples)
+        own = _cut(compact.encode(table), [sample_shape(d) for d in activity])
         self.samples = dict(zip(map(id, activity), own, strict=True))
 
     def of(self, sha: str, decoded) -> tuple[dict, dict]:
