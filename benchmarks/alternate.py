@@ -6,8 +6,9 @@ in turns share the phases, and their medians compare.
     .venv/bin/python benchmarks/alternate.py /tmp/heavylegs-bench-stages/lean-2000 \\
         --other /tmp/before --rounds 5
 
-Each round imports, for each version in turn, one file and then the whole folder into a
-fresh cache (stages._import_once: its process and decoding workers, bytecode not cached),
+Each round imports, for each version in turn, one file and then the whole folder, each
+into a new cache folder, none deleted before the end (stages._import_once and its
+module docstring: its process and decoding workers, bytecode not cached),
 and counts (CPU of the folder - CPU of the one file) / (files - 1). The folder is one that
 stages.py built (its corpora). Prints every run, then each version's median and range.
 """
@@ -40,8 +41,8 @@ def per_file_ms(folder: Path, checkout: Path, work: Path) -> tuple[float, float,
     one = work / "one"
     one.mkdir(exist_ok=True)
     (one / files[0].name).write_bytes(files[0].read_bytes())
-    start = stages._import_once(one, work / "cache", None)[0]
-    full = stages._import_once(folder, work / "cache", None)[0]
+    start = stages._import_once(one, work, None)[0]
+    full = stages._import_once(folder, work, None)[0]
     return 1000 * (full - start) / (len(files) - 1), full, start
 
 

@@ -23,6 +23,15 @@ divided by the other files.
 
 Both work on any checkout of heavylegs (put it first on PYTHONPATH): a stage a version
 lacks is timed as 0.
+
+Every import writes into a cache folder of its own, and no cache is deleted until the
+figures are taken (``fresh_cache``). On an ext4 file system without a journal (this
+machine's), creating a file passes over, one by one, every free inode of its group
+deleted in the last 60 to 360 s (fs/ext4/ialloc.c, ``recently_deleted``, checked only
+when there is no journal): deleting a 2,000-entry cache just before the next import,
+as these scripts did until issue 20's fourth part, made each of its entries cost up to
+~0.4 ms more kernel time, more at every round. A runner's import never follows such a
+deletion; where it does, a journaled ext4 (the usual one) skips no inode.
 """
 
 from __future__ import annotations
@@ -87,6 +96,13 @@ class _Timers:
             setattr(owner, name, original)
 
 
+def fresh_cache(parent: Path) -> Path:
+    """A cache folder under ``parent`` never used before (see the module docstring: no
+    cache is deleted between the imports of a set of figures)."""
+    parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix="cache-", dir=parent)) / "cache"
+
+
 def stage_figures(paths: list[Path], workdir: Path) -> dict[str, float]:
     """CPU per file [ms] of each stage (STAGES), and "total", importing ``paths`` into a
     fresh cache in this process (see the module docstring)."""
@@ -97,17 +113,15 @@ def stage_figures(paths: list[Path], workdir: Path) -> dict[str, float]:
     corpus.mkdir(parents=True)
     for p in paths:
         os.link(p, corpus / p.name) if p.stat().st_dev == corpus.stat().st_dev else shutil.copy(p, corpus)
-    for cache in ("stages-cache", "stages-cache-warmup"):
-        shutil.rmtree(workdir / cache, ignore_errors=True)  # a fresh cache: every file decoded
     warm = workdir / "stages-warmup"
     shutil.rmtree(warm, ignore_errors=True)
     warm.mkdir()
     shutil.copy(paths[0], warm)  # imports, time zone finder, first-call costs: not counted
-    read_history([warm], cache=workdir / "stages-cache-warmup", workers=1, progress=False)
+    read_history([warm], cache=fresh_cache(workdir), workers=1, progress=False)
     timers = _Timers()
     try:
         t = time.process_time()
-        read_history([corpus], cache=workdir / "stages-cache", workers=1, progress=False)
+        read_history([corpus], cache=fresh_cache(workdir), workers=1, progress=False)
         total = time.process_time() - t
     finally:
         timers.restore()
@@ -142,10 +156,10 @@ finally:
 """
 
 
-def _import_once(folder: Path, cache: Path, workers: int | None) -> tuple[float, float, float]:
+def _import_once(folder: Path, work: Path, workers: int | None) -> tuple[float, float, float]:
     """(CPU [s], peak RSS of the process [MB], of its largest worker [MB]) of one
-    `heavylegs import` into a fresh cache."""
-    shutil.rmtree(cache, ignore_errors=True)
+    `heavylegs import` into a fresh cache under ``work`` (kept: see the module docstring)."""
+    cache = fresh_cache(work)
     args = [sys.executable, "-c", CLI_SCRIPT, "import", str(folder), "--cache", str(cache), "--json"]
     if workers:
         args += ["--workers", str(workers)]
@@ -167,9 +181,8 @@ def import_cpu(paths: list[Path], workers: int | None = None, repeat: int = 3) -
         one.mkdir()
         shutil.copy(paths[0], one)
         folder = paths[0].parent
-        cache = Path(tmp) / "cache"
-        start = min(_import_once(one, cache, workers)[0] for _ in range(repeat))
-        runs = [_import_once(folder, cache, workers) for _ in range(repeat)]
+        start = min(_import_once(one, Path(tmp), workers)[0] for _ in range(repeat))
+        runs = [_import_once(folder, Path(tmp), workers) for _ in range(repeat)]
     n = len(list(folder.glob("*.fit")))
     full = min(r[0] for r in runs)
     return {
@@ -227,6 +240,8 @@ def main() -> None:
             f"{cpu['files']} files, {cpu['one_file_s']:.2f} s for one; per file {cpu['per_file_ms']:.2f} ms; "
             f"peak RSS {cpu['rss_main_mb']:.0f} MB (process), {cpu['rss_worker_mb']:.0f} MB (largest worker)"
         )
+    for cache in (args.dir / "work").glob("cache-*"):  # the stage figures' caches, at the end
+        shutil.rmtree(cache, ignore_errors=True)
 
 
 if __name__ == "__main__":
