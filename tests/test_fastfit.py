@@ -280,7 +280,7 @@ def test_record_bodies_are_read_as_the_bytes_at_their_positions(seed):
     d = fit_layout.Definition(mesg=20, big_endian=False, fields=[], dev_fields=[], size=size, runs=runs)
     assert d.positions().tolist() == positions
     dtype = np.dtype({"names": ["a", "b"], "formats": ["u1", "u1"], "offsets": [0, size - 1], "itemsize": size})
-    got = fastfit._bodies(np.frombuffer(data, np.uint8), runs, d.positions(), size, dtype)
+    got = fastfit._bodies(np.frombuffer(data, np.uint8), d, dtype)
     want = np.frombuffer(b"".join(data[p : p + size] for p in positions), dtype=dtype)
     assert got.dtype == dtype and got.tobytes() == want.tobytes()
 

@@ -96,9 +96,9 @@ def _values(block: np.ndarray, name: str, base: int, scale, offset) -> np.ndarra
     if invalid is not None:
         values[raw == invalid] = np.nan
     if scale:
-        values = values / scale
+        np.divide(values, scale, out=values)  # in place: the same values as values / scale
     if offset:
-        values = values - offset
+        np.subtract(values, offset, out=values)
     return values
 
 
@@ -163,37 +163,40 @@ def _record_layout(d: Definition, dev_types: dict) -> tuple[list[tuple[str, str,
 STRIDED_RUN_MIN = 8
 
 
-def _bodies(u8: np.ndarray, runs: list[list[int]], positions: np.ndarray, size: int, dtype: np.dtype) -> np.ndarray:
-    """The record bodies at ``positions`` (body offsets into the file ``u8``; ``runs``:
-    [offset, count] of those written back to back, one header byte apart), ``size``
+def _bodies(u8: np.ndarray, d: Definition, dtype: np.dtype) -> np.ndarray:
+    """The bodies of the record messages of ``d`` (its runs: [body offset, count] of
+    those written back to back, one header byte apart, in the file ``u8``), ``d.size``
     bytes each, as one structured array of ``dtype``: each run is copied out of a
     strided view of the file (the same bytes as a gather of every byte, without its
     index array)."""
-    if len(runs) * STRIDED_RUN_MIN > len(positions):
-        gather = positions[:, None] + np.arange(size, dtype=np.int64)
+    size, count = d.size, sum(n for _start, n in d.runs)
+    if len(d.runs) * STRIDED_RUN_MIN > count:
+        gather = d.positions()[:, None] + np.arange(size, dtype=np.int64)
         return u8[gather].reshape(-1).view(dtype)
-    out = np.empty((len(positions), size), dtype=np.uint8)
+    out = np.empty((count, size), dtype=np.uint8)
     row = 0
-    for start, count in runs:
-        out[row : row + count] = np.lib.stride_tricks.as_strided(u8[start:], shape=(count, size), strides=(size + 1, 1))
-        row += count
+    for start, n in d.runs:
+        # The run's bodies seen in place: ``n`` rows of ``size`` bytes, a header byte apart.
+        out[row : row + n] = np.ndarray((n, size), np.uint8, u8, start, (size + 1, 1))
+        row += n
     return out.reshape(-1).view(dtype)
 
 
-def _decode_definition(u8: np.ndarray, d: Definition, positions: np.ndarray, dev_types: dict, times: dict[int, int]):
+def _decode_definition(u8: np.ndarray, d: Definition, dev_types: dict, times: dict[int, int]):
     """Decode every record message of one definition.
 
     Returns (timestamps [raw FIT seconds, float64, NaN when missing], {field name: values}),
     where field names are fitparse's and developer fields are 'dev:<name>'."""
     fields, sources, has_stamp = _record_layout(d, dev_types)
-    if not has_stamp and not all(int(p) in times for p in positions):
+    positions = None if has_stamp else d.positions()
+    if positions is not None and not all(int(p) in times for p in positions):
         raise Fallback("record messages without a timestamp")
     names, formats, offsets = ([f[i] for f in fields] for i in range(3))
     dtype = np.dtype({"names": names, "formats": formats, "offsets": offsets, "itemsize": max(d.size, 1)})
     if d.size:
-        block = _bodies(u8, d.runs, positions, d.size, dtype)
+        block = _bodies(u8, d, dtype)
     else:
-        block = np.zeros(len(positions), dtype=dtype)
+        block = np.zeros(sum(n for _start, n in d.runs), dtype=dtype)
     columns: dict[str, np.ndarray] = {}
     for name, key, base, scale, offset in sources:
         values = _values(block, key, base, scale, offset)
@@ -215,12 +218,8 @@ def decode(data: bytes) -> FastDecode:
     others, dev_types = _summary(data, layout)
 
     u8 = np.frombuffer(data, dtype=np.uint8)
-    positions = [d.positions() for d in layout.record_defs]
-    parts = [
-        _decode_definition(u8, d, p, dev_types, layout.compressed_times)
-        for d, p in zip(layout.record_defs, positions, strict=True)
-    ]
-    stamps, columns = _in_file_order(positions, parts)
+    parts = [_decode_definition(u8, d, dev_types, layout.compressed_times) for d in layout.record_defs]
+    stamps, columns = _in_file_order(layout.record_defs, parts)
     valid = ~np.isnan(stamps)
     if (stamps[valid] < FIT_ABSOLUTE_MIN).any():
         raise Fallback("device-relative record timestamps")
@@ -257,10 +256,13 @@ def _summary(data: bytes, layout) -> tuple[dict[str, list[dict]], dict]:
     return others, fitparse.records.DEV_TYPES
 
 
-def _in_file_order(positions: list[np.ndarray], parts: list) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def _in_file_order(defs: list[Definition], parts: list) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Every definition's decoded records (``parts``, from _decode_definition) merged in
     the order the records appear in the file: (timestamps, {field name: values}), NaN
     where a definition lacks a field."""
+    if len(parts) == 1:
+        return parts[0][0], dict(parts[0][1])  # one definition: its records are in file order
+    positions = [d.positions() for d in defs]
     every = np.concatenate(positions)
     n = len(every)
     order = np.argsort(every, kind="stable")
