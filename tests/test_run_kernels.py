@@ -323,6 +323,13 @@ def test_quantiles_and_median_are_pandas(seed):
         np.testing.assert_array_equal(quant[present, i, :], q.to_numpy())
         np.testing.assert_array_equal(median[present, i], g.median().to_numpy())
     assert np.isnan(quant[np.setdiff1d(np.arange(7), present)]).all()
+    # Sorted in place (the import's form features): the same figures, each group's rows sorted.
+    scratch = block.copy()
+    again = run_kernels.quantiles_and_median(scratch, starts, (0.25, 0.5, 0.75), in_place=True)
+    for got, want in zip(again, (quant, median), strict=True):
+        np.testing.assert_array_equal(got, want)
+    for a, b in zip(starts[:-1], starts[1:], strict=True):
+        np.testing.assert_array_equal(scratch[:, a:b], np.sort(block[:, a:b], axis=1))
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -138,23 +138,30 @@ def any_of(flags: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return out
 
 
-def quantiles_and_median(block: np.ndarray, starts: np.ndarray, qs: tuple[float, ...]) -> tuple[np.ndarray, np.ndarray]:
+def quantiles_and_median(
+    block: np.ndarray, starts: np.ndarray, qs: tuple[float, ...], in_place: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """Per group and per row of ``block`` (columns x grouped rows): pandas' groupby
     quantile at ``qs`` (linear interpolation: sorted values a, n of them without NaN,
     i = q (n - 1), a[floor i] + (a[floor i + 1] - a[floor i]) frac(i)) as (ngroups,
     columns, len(qs)), and pandas' groupby median (the middle value, or the mean of the
     middle two: (a[n/2] + a[n/2 - 1]) / 2) as (ngroups, columns). NaN where a group has
-    no value."""
+    no value. ``in_place``: each group's rows of ``block`` are sorted where they are
+    (no copy; the caller no longer needs their order)."""
     ngroups, ncols = len(starts) - 1, block.shape[0]
     quant = np.full((ngroups, ncols, len(qs)), np.nan)
     median = np.full((ngroups, ncols), np.nan)
     full = np.flatnonzero(np.diff(starts) > 0)
     if not len(full):
         return quant, median
-    srt = np.empty_like(block)
+    srt = block if in_place else np.empty_like(block)
     n = np.empty((len(full), ncols), dtype=np.intp)  # values without NaN, per group and column
     for i, g in enumerate(full):
-        a = srt[:, starts[g] : starts[g + 1]] = np.sort(block[:, starts[g] : starts[g + 1]], axis=1)  # NaN last
+        a = srt[:, starts[g] : starts[g + 1]]
+        if in_place:
+            a.sort(axis=1)  # NaN last
+        else:
+            a[...] = np.sort(block[:, starts[g] : starts[g + 1]], axis=1)
         n[i] = a.shape[1]
         some = np.isnan(a[:, -1])  # columns with a NaN in this group
         if some.any():

@@ -196,18 +196,23 @@ def form(b: Batch) -> dict[str, np.ndarray]:
     total = np.repeat(K.maxima(moving, rs), np.diff(rs))
     warmup = np.where(total < D.SHORT_RUN_S, total * D.SHORT_RUN_WARMUP_FRACTION, D.WARMUP_S)
     speed = b.cols[C.SPEED_M_S][:n] if order is None else b.cols[C.SPEED_M_S][order]
-    steady = np.flatnonzero((speed > D.WALK_SPEED_M_S) & ~gap & (moving >= warmup))
+    is_steady = (speed > D.WALK_SPEED_M_S) & ~gap & (moving >= warmup)
+    steady = np.flatnonzero(is_steady)
     sc = code[steady]
     ss = K.starts_of(sc, b.nruns)
     # _clean_samples: non-positive dynamics are NaN; then the quartiles and the median speed.
-    source = steady if order is None else order[steady]
     block = np.empty((len(D.FORM_METRICS) + 1, len(steady)))
     for i, name in enumerate(D.FORM_METRICS.values()):
-        block[i] = b.cols[name][source]
+        if order is None:
+            np.compress(is_steady, b.cols[name][:n], out=block[i])  # the steady rows, as a mask takes them
+        else:
+            block[i] = b.cols[name][order[steady]]
         with np.errstate(invalid="ignore"):
             block[i][~(block[i] > 0)] = np.nan
-    block[-1] = speed[steady]
-    quant, median = K.quantiles_and_median(block, ss, QUARTILES)
+    gct = block[list(D.FORM_METRICS.values()).index(C.STANCE_TIME_MS)]
+    steady_gct = K.any_of(~np.isnan(gct), ss)  # before the block is sorted (in place, below)
+    np.compress(is_steady, speed, out=block[-1])
+    quant, median = K.quantiles_and_median(block, ss, QUARTILES, in_place=True)
     out = {}
     for i, short in enumerate(D.FORM_METRICS):
         out[C.form_column(C.MEDIAN, short)] = quant[:, i, 1]
@@ -217,8 +222,6 @@ def form(b: Batch) -> dict[str, np.ndarray]:
     # _reasons: a ground contact time in the run's samples, and in its steady samples.
     with np.errstate(invalid="ignore"):
         has_gct = K.any_of(b.cols[C.STANCE_TIME_MS][:n] > 0, rs)
-    gct = block[list(D.FORM_METRICS.values()).index(C.STANCE_TIME_MS)]
-    steady_gct = K.any_of(~np.isnan(gct), ss)
     reason = np.select([b.gpx, ~has_gct, ~steady_gct], [D.NO_DYNAMICS_GPX, D.NO_GCT, D.NO_STEADY], default="")
     return _without_form(out, reason, b.gpx)
 
