@@ -133,3 +133,18 @@ def test_a_header_whose_table_index_is_damaged_is_no_entry(tmp_path, index):
     for read in (lambda: entryfile.unpack(data), lambda: entryfile.read_meta(path)):
         with pytest.raises(entryfile.BadEntry):
             read()
+
+
+def test_an_entry_is_written_when_its_folder_was_removed_meanwhile(tmp_path):
+    """A store makes each entry folder once; one removed since (the cache cleared by
+    another process) is made again for the next entry written into it."""
+    import shutil
+
+    store = Store(CacheLayout(tmp_path, "t", "t"))
+    frame = pd.DataFrame({"activity_id": ["a-0"], "x": [1.0]})
+    store.put("ab" + "0" * 62, {}, {"samples": frame})
+    folder = store._file("ab" + "0" * 62).rsplit("/", 1)[0]
+    shutil.rmtree(folder)
+    store.put("ab" + "1" * 62, {"kind": "activity"}, {"samples": frame})
+    assert store.meta("ab" + "1" * 62)["kind"] == "activity"
+    assert store.tables(["ab" + "1" * 62], "samples")["x"].tolist() == [1.0]

@@ -39,6 +39,7 @@ class Store:
         self._root_str = str(self.root)
         self.tmp = layout.tmp
         self._tmp_str = str(self.tmp)
+        self._folders: set[str] = set()  # entry folders made by this store
         self.root.mkdir(parents=True, exist_ok=True)
         self.tmp.mkdir(parents=True, exist_ok=True)
         self._clear_stale()
@@ -154,12 +155,19 @@ class Store:
         of a crashed run's leftovers), then rename it into place: a concurrent writer of
         the same content writes the same entry."""
         final = self._file(sha256)
-        os.makedirs(os.path.dirname(final), exist_ok=True)
+        folder = os.path.dirname(final)
+        if folder not in self._folders:  # made once a store (each costs a system call or two)
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
         work = os.path.join(self._tmp_str, f"{sha256[:16]}-{uuid.uuid4().hex}{SUFFIX}")
         try:
             with open(work, "wb") as fh:
                 fh.write(data)
-            os.replace(work, final)
+            try:
+                os.replace(work, final)
+            except FileNotFoundError:  # its folder removed since (the cache cleared meanwhile)
+                os.makedirs(folder, exist_ok=True)
+                os.replace(work, final)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(work)
