@@ -30,6 +30,9 @@ EFFICIENCY_COLUMNS = (C.EF_M_PER_BEAT, C.DECOUPLING_PCT, C.MOVING_S, C.HR_COVERA
 QUARTILES = (0.25, 0.5, 0.75)
 #: Sample columns the batch reads (float64), NaN where the samples have none.
 FLOAT_COLUMNS = (C.SPEED_M_S, C.HEART_RATE_BPM, C.TEMPERATURE_C, *D.FORM_METRICS.values())
+#: Sample columns the numpy path needs (besides activity_id and timestamp): without
+#: one, the pandas path gives the answer.
+NEEDED_COLUMNS = (C.SPEED_M_S, C.HEART_RATE_BPM, C.TEMPERATURE_C, C.STANCE_TIME_MS)
 #: Ticks per second of each datetime64 unit (numpy's units).
 TICKS_PER_S = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
 #: Heart rates below this [bpm] are grouped by counting (a bin per integer bpm); others
@@ -83,8 +86,7 @@ def compute(activities: pd.DataFrame, samples) -> tuple[pd.DataFrame, pd.DataFra
 
 def batch(activities: pd.DataFrame, samples: pd.DataFrame) -> Batch:
     """The samples of ``activities`` grouped by code; raises Unmirrored (see the module)."""
-    needed = (C.ACTIVITY_ID, C.TIMESTAMP, C.SPEED_M_S, C.HEART_RATE_BPM, C.TEMPERATURE_C, C.STANCE_TIME_MS)
-    if not len(samples) or any(c not in samples for c in needed):
+    if not len(samples) or any(c not in samples for c in (C.ACTIVITY_ID, C.TIMESTAMP, *NEEDED_COLUMNS)):
         raise Unmirrored("no samples, or sample columns missing")
     runs = _runs(activities)
     fcodes, uniques = pd.factorize(samples[C.ACTIVITY_ID])
@@ -102,10 +104,7 @@ def batch(activities: pd.DataFrame, samples: pd.DataFrame) -> Batch:
 def batch_of_columns(activities: pd.DataFrame, samples) -> Batch:
     """batch() of samples held as columns (importers.columnar.BatchColumns: float64
     columns, UTC times in ns): each part's rows get its activity's code at once."""
-    names = set(samples.names)
-    if not len(samples) or any(
-        c not in names for c in (C.SPEED_M_S, C.HEART_RATE_BPM, C.TEMPERATURE_C, C.STANCE_TIME_MS)
-    ):
+    if not len(samples) or any(c not in samples.names for c in NEEDED_COLUMNS):
         raise Unmirrored("no samples, or sample columns missing")
     runs = _runs(activities)
     code = np.repeat(pd.Index(runs.ids).get_indexer(samples.ids), samples.lengths)

@@ -169,7 +169,7 @@ def _bodies(u8: np.ndarray, d: Definition, dtype: np.dtype) -> np.ndarray:
     bytes each, as one structured array of ``dtype``: each run is copied out of a
     strided view of the file (the same bytes as a gather of every byte, without its
     index array)."""
-    size, count = d.size, sum(n for _start, n in d.runs)
+    size, count = d.size, d.count()
     if len(d.runs) * STRIDED_RUN_MIN > count:
         gather = d.positions()[:, None] + np.arange(size, dtype=np.int64)
         return u8[gather].reshape(-1).view(dtype)
@@ -196,7 +196,7 @@ def _decode_definition(u8: np.ndarray, d: Definition, dev_types: dict, times: di
     if d.size:
         block = _bodies(u8, d, dtype)
     else:
-        block = np.zeros(sum(n for _start, n in d.runs), dtype=dtype)
+        block = np.zeros(d.count(), dtype=dtype)
     columns: dict[str, np.ndarray] = {}
     for name, key, base, scale, offset in sources:
         values = _values(block, key, base, scale, offset)

@@ -82,6 +82,10 @@ class Definition:
     refused: str = ""
     key: bytes = b""  # the definition's bytes (its header's developer bit first): identical ones share a key
 
+    def count(self) -> int:
+        """How many record messages its runs hold."""
+        return sum(n for _start, n in self.runs)
+
     def positions(self) -> np.ndarray:
         """The body offsets of its record messages (int64, in file order), from its runs."""
         runs = np.array(self.runs, dtype=np.int64).reshape(-1, 2)
